@@ -1,0 +1,179 @@
+import { fork } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { probeKafka } from '../../cluster/probe.js';
+import { EnvironmentError, UsageError } from '../../errors.js';
+import { ensureTools } from '../../provision/setup.js';
+import { envDir, listEnvStates, pidAlive, readEnvState, removeEnvState, type EnvState } from '../../runtime/env-state.js';
+import type { SupervisorMessage } from '../../runtime/supervisor.js';
+import { loadEnvironment } from '../../spec/load-environment.js';
+import { sleep } from '../../util/time.js';
+import { c, terminalProgress } from '../output.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/streamchaos.js', import.meta.url));
+
+/** The JSON `env up --json` and `env status --json` print for each environment. */
+type EnvSummary = Pick<EnvState, 'name' | 'bootstrap' | 'observer' | 'toxiproxy' | 'kafkaVersion' | 'topics' | 'dir' | 'supervisorPid' | 'nodes'>;
+
+function summary(state: EnvState): EnvSummary {
+  return {
+    name: state.name,
+    bootstrap: state.bootstrap,
+    observer: state.observer,
+    toxiproxy: state.toxiproxy,
+    kafkaVersion: state.kafkaVersion,
+    topics: state.topics,
+    dir: state.dir,
+    supervisorPid: state.supervisorPid,
+    nodes: state.nodes,
+  };
+}
+
+function printState(state: EnvState): void {
+  process.stdout.write(
+    [
+      `${c.bold(state.name)} is up (Kafka ${state.kafkaVersion}, ${state.nodes.filter((n) => n.name.startsWith('broker-')).length} brokers)`,
+      `  bootstrap  ${state.bootstrap}   ${c.dim('(clients: through the client link proxies)')}`,
+      `  observer   ${state.observer}   ${c.dim('(direct, no proxy)')}`,
+      `  toxiproxy  ${state.toxiproxy}`,
+      `  topics     ${state.topics.join(', ') || '(none)'}`,
+      `  logs       ${state.dir}`,
+      `stop it with: streamchaos env down ${state.name}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/**
+ * `env up`: starts the environment in a detached supervisor process that outlives this command,
+ * waits until it is healthy, prints how to reach it. Ctrl-C while waiting stops it again.
+ */
+export async function envUp(args: { file: string; json: boolean; timeout: number }): Promise<number> {
+  const spec = await loadEnvironment(args.file);
+  const existing = await readEnvState(spec.name);
+  if (existing !== undefined && pidAlive(existing.supervisorPid)) {
+    if (args.json) process.stdout.write(JSON.stringify(summary(existing), null, 2) + '\n');
+    else printState(existing);
+    process.stderr.write(`${c.yellow('note:')} ${spec.name} was already up; nothing started\n`);
+    return 0;
+  }
+  const progress = terminalProgress();
+  await ensureTools(spec.kafka.version, progress);
+
+  const dir = envDir(spec.name);
+  await mkdir(dir, { recursive: true });
+  const logFd = openSync(join(dir, 'supervisor.log'), 'w');
+  const child = fork(BIN, ['env', 'serve', args.file, '--timeout', String(args.timeout)], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd, 'ipc'],
+  });
+  closeSync(logFd);
+  const interrupt = (): void => {
+    process.stderr.write('\ninterrupted: stopping the environment\n');
+    child.kill('SIGTERM');
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    const state = await new Promise<EnvState>((resolve, reject) => {
+      child.on('message', (m: SupervisorMessage) => {
+        if (m.type === 'progress') progress[m.kind](m.message);
+        else if (m.type === 'ready') resolve(m.state);
+        else reject(new EnvironmentError(m.message, m.hint === undefined ? undefined : { hint: m.hint }));
+      });
+      child.on('exit', (code, signal) =>
+        reject(new EnvironmentError(`the environment's supervisor exited (${signal ?? `code ${code}`}) before it was ready; see ${join(dir, 'supervisor.log')}`)),
+      );
+    });
+    if (args.json) process.stdout.write(JSON.stringify(summary(state), null, 2) + '\n');
+    else printState(state);
+    return 0;
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    child.removeAllListeners();
+    if (child.connected) child.disconnect();
+    child.unref();
+  }
+}
+
+/** `env serve` (hidden): the supervisor side of `env up`. */
+export async function envServe(args: { file: string; timeout: number }): Promise<number> {
+  const { superviseEnvironment } = await import('../../runtime/supervisor.js');
+  const spec = await loadEnvironment(args.file);
+  await superviseEnvironment(spec, args.file, args.timeout * 1000);
+  return new Promise<number>(() => undefined); // runs until `env down` signals it
+}
+
+/** `env down [name]`: stops the named environment, or every one that is up. Idempotent. */
+export async function envDown(args: { name?: string; timeout: number }): Promise<number> {
+  const states = args.name === undefined ? await listEnvStates() : [await readEnvState(args.name)].filter((s): s is EnvState => s !== undefined);
+  if (states.length === 0) {
+    process.stdout.write(args.name === undefined ? 'no environment is up\n' : `${args.name} is not up\n`);
+    return 0;
+  }
+  for (const state of states) {
+    await stopEnvironment(state, args.timeout * 1000);
+    process.stdout.write(`${c.green('✓')} stopped ${state.name}\n`);
+  }
+  return 0;
+}
+
+async function stopEnvironment(state: EnvState, timeoutMs: number): Promise<void> {
+  if (pidAlive(state.supervisorPid)) {
+    process.kill(state.supervisorPid, 'SIGTERM');
+    const deadline = Date.now() + timeoutMs;
+    while (pidAlive(state.supervisorPid) && Date.now() < deadline) await sleep(100);
+    if (pidAlive(state.supervisorPid)) process.kill(state.supervisorPid, 'SIGKILL');
+  }
+  // the nodes die with their supervisor (pdeathsig); make sure of it
+  for (const node of state.nodes) {
+    if (node.pid !== undefined && pidAlive(node.pid)) {
+      try {
+        process.kill(-node.pid, 'SIGKILL');
+      } catch {
+        // gone in the meantime
+      }
+    }
+  }
+  await removeEnvState(state.name);
+}
+
+/** `env status`: every environment with its nodes, each checked now. */
+export async function envStatus(args: { json: boolean }): Promise<number> {
+  const states = await listEnvStates();
+  const report = await Promise.all(
+    states.map(async (s) => {
+      const observers = s.observer.split(',');
+      const brokers = await Promise.all(
+        s.nodes
+          .filter((n) => n.name.startsWith('broker-'))
+          .map(async (n, i) => ({ name: n.name, pid: n.pid, answering: await probeKafka(observers[i] ?? '', 1000) })),
+      );
+      const toxiproxy = await fetch(`${s.toxiproxy}/version`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      return { ...summary(s), up: pidAlive(s.supervisorPid), brokers, toxiproxyAnswering: toxiproxy };
+    }),
+  );
+  if (args.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return 0;
+  }
+  if (report.length === 0) {
+    process.stdout.write('no environment is up\n');
+    return 0;
+  }
+  for (const r of report) {
+    process.stdout.write(`${c.bold(r.name)} ${r.up ? c.green('up') : c.red('supervisor gone')}  bootstrap ${r.bootstrap}\n`);
+    for (const b of r.brokers) process.stdout.write(`  ${b.answering ? c.green('●') : c.red('○')} ${b.name} pid ${b.pid ?? '-'} ${b.answering ? 'answering' : 'not answering'}\n`);
+    process.stdout.write(`  ${r.toxiproxyAnswering ? c.green('●') : c.red('○')} toxiproxy ${r.toxiproxy}\n`);
+  }
+  for (const r of report) if (!r.up) await removeEnvState(r.name);
+  return 0;
+}
+
+export function requireFile(file: string | undefined): string {
+  if (file === undefined || file === '') throw new UsageError('an environment file is required, e.g. environments/local-3.yaml');
+  return file;
+}

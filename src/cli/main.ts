@@ -1,0 +1,114 @@
+import yargs, { type Argv } from 'yargs';
+import { UsageError } from '../errors.js';
+import { DEFAULT_KAFKA_VERSION } from '../provision/kafka.js';
+import { runExitHooks } from '../runtime/cleanup.js';
+import { printError } from './output.js';
+
+const DEFAULT_ENV = 'environments/local-3.yaml';
+
+/**
+ * The command line. Each command lives in its own module under commands/, imported lazily,
+ * callable without yargs. Every command resolves to an exit code; errors map to exit codes
+ * through errors.ts, and only a bug shows a stack trace.
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  let exitCode = 0;
+  const run = (action: () => Promise<number>) => async (): Promise<void> => {
+    exitCode = await action();
+  };
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\n${signal}: cleaning up…\n`);
+    void runExitHooks().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  const isServe = argv[0] === 'env' && argv[1] === 'serve';
+  if (!isServe) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  const cli = yargs([...argv])
+    .scriptName('streamchaos')
+    .usage('$0 <command> [options]\n\nChaos engineering and resilience testing for Apache Kafka: real brokers, real Toxiproxy, a verdict you can trust.')
+    .command(
+      'setup',
+      'Install (or find) Kafka and Toxiproxy into the cache; fast once cached',
+      (y) =>
+        y
+          .option('kafka-version', { type: 'string', default: DEFAULT_KAFKA_VERSION, describe: 'Kafka version to provision' })
+          .example('$0 setup', `fetch Kafka ${DEFAULT_KAFKA_VERSION} from Maven Central and build toxiproxy-server`)
+          .example('KAFKA_HOME=/opt/kafka $0 setup', 'use an existing Kafka installation instead'),
+      (a) => run(async () => (await import('./commands/setup.js')).setup({ kafkaVersion: a.kafkaVersion }))(),
+    )
+    .command(
+      'doctor',
+      'Check Node, Java, Kafka, Toxiproxy and Docker, and say what to fix',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print findings as JSON' }).example('$0 doctor', 'is this machine ready?'),
+      (a) => run(async () => (await import('./commands/doctor.js')).doctor({ json: a.json }))(),
+    )
+    .command('env', 'Start, inspect and stop an environment to play with by hand', (y) => envCommands(y, run))
+    .demandCommand(1, 'Name a command; see the list above.')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err !== undefined && err !== null) throw err;
+      throw new UsageError(msg ?? 'invalid usage', { hint: 'see `streamchaos --help`' });
+    });
+
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    exitCode = printError(e);
+    await runExitHooks();
+  }
+  process.exitCode = exitCode;
+}
+
+type Runner = (action: () => Promise<number>) => () => Promise<void>;
+
+function envCommands(y: Argv, run: Runner): Argv {
+  return y
+    .command(
+      'up [file]',
+      'Start an environment and leave it running (brokers, Toxiproxy, link proxies)',
+      (b) =>
+        b
+          .positional('file', { type: 'string', default: DEFAULT_ENV, describe: 'environment file' })
+          .option('json', { type: 'boolean', default: false, describe: 'print bootstrap, observer and toxiproxy addresses as JSON' })
+          .option('timeout', { type: 'number', default: 180, describe: 'seconds to wait for the cluster to be healthy' })
+          .example('$0 env up', `start ${DEFAULT_ENV}`)
+          .example('$0 env up environments/single.yaml --json', 'one broker; machine-readable addresses')
+          .example('kcat -L -b $($0 env status --json | jq -r ".[0].bootstrap")', 'point any client at it'),
+      (a) => run(async () => (await import('./commands/env.js')).envUp({ file: a.file ?? DEFAULT_ENV, json: a.json, timeout: a.timeout }))(),
+    )
+    .command(
+      'status',
+      'Show the environments that are up and whether each node answers',
+      (b) => b.option('json', { type: 'boolean', default: false, describe: 'print as JSON' }).example('$0 env status', ''),
+      (a) => run(async () => (await import('./commands/env.js')).envStatus({ json: a.json }))(),
+    )
+    .command(
+      'down [name]',
+      'Stop an environment (all of them when no name is given); safe to repeat',
+      (b) =>
+        b
+          .positional('name', { type: 'string', describe: 'environment name (its `name:` field, or the file name)' })
+          .option('timeout', { type: 'number', default: 60, describe: 'seconds to wait for a clean stop before killing' })
+          .example('$0 env down', 'stop everything env up started')
+          .example('$0 env down local-3', 'stop one environment'),
+      (a) => run(async () => (await import('./commands/env.js')).envDown({ name: a.name, timeout: a.timeout }))(),
+    )
+    .command(
+      'serve <file>',
+      false, // internal: the supervisor process `env up` starts
+      (b) => b.positional('file', { type: 'string', demandOption: true }).option('timeout', { type: 'number', default: 180 }),
+      (a) => run(async () => (await import('./commands/env.js')).envServe({ file: a.file, timeout: a.timeout }))(),
+    )
+    .demandCommand(1, 'Name an env command: up, status or down.');
+}

@@ -1,0 +1,153 @@
+import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import { EnvironmentError } from '../errors.js';
+import type { TopicSpec } from '../spec/environment.js';
+import { fetchMetadata, type BrokerMetadata } from './metadata.js';
+
+export interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Leader broker id, or -1 when the partition has none. */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export interface ObserverOptions {
+  /** Per-request timeout; short, so a paused broker delays a reading rather than hanging it. */
+  requestTimeoutMs?: number;
+  /** Where the client library's warnings and errors go (the harness log); dropped when absent. */
+  log?: (line: string) => void;
+}
+
+/**
+ * The harness's own view of the cluster, through the observer listeners that no fault
+ * touches. Readings ask every broker directly (see `view()`); admin operations go through
+ * the client library.
+ */
+export class Observer {
+  private constructor(
+    private readonly admin: Admin,
+    readonly addresses: readonly string[],
+    private readonly requestTimeoutMs: number,
+  ) {}
+
+  /** Connects to the observer listeners; rejects when none of them answers. */
+  static async connect(bootstrap: readonly string[], options: ObserverOptions = {}): Promise<Observer> {
+    const log = options.log;
+    const kafka = new Kafka({
+      clientId: 'streamchaos-observer',
+      brokers: [...bootstrap],
+      connectionTimeout: 2000,
+      requestTimeout: options.requestTimeoutMs ?? 5000,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      logLevel: log === undefined ? logLevel.NOTHING : logLevel.WARN,
+      logCreator:
+        () =>
+        ({ namespace, log: entry }: LogEntry) =>
+          log?.(`[kafkajs ${namespace}] ${entry.message}`),
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    return new Observer(admin, bootstrap, Math.min(options.requestTimeoutMs ?? 2000, 2000));
+  }
+
+  /**
+   * The cluster's state as the majority of answering brokers sees it. During a network
+   * partition a cut-off broker keeps serving its last (stale) metadata, so no single broker
+   * can be trusted: every observer listener is asked, identical views are grouped, and the
+   * largest group wins; ties go to the fresher view (higher sum of leader epochs, then fewer
+   * brokers and in-sync replicas listed, since a stale view is the more optimistic one).
+   * Rejects with EnvironmentError when no broker answers.
+   */
+  async view(topics?: readonly string[]): Promise<BrokerMetadata> {
+    const settled = await Promise.allSettled(this.addresses.map((a) => fetchMetadata(a, topics ?? null, this.requestTimeoutMs)));
+    const views = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const chosen = majorityView(views);
+    if (chosen === undefined) throw new EnvironmentError(`no broker answers on the observer listeners (${this.addresses.join(', ')})`);
+    return chosen;
+  }
+
+  /** Ids of the brokers the cluster lists as alive (registered and not fenced), sorted. */
+  async liveBrokers(): Promise<number[]> {
+    return (await this.view([])).brokers.map((b) => b.id).sort((a, b) => a - b);
+  }
+
+  async clusterId(): Promise<string> {
+    return (await this.view([])).clusterId ?? '';
+  }
+
+  async topicNames(): Promise<string[]> {
+    return (await this.view()).topics.filter((t) => t.errorCode === 0).map((t) => t.name).sort();
+  }
+
+  /** Leader, replicas and ISR of every partition of `topics` (all topics when omitted). */
+  async partitions(topics?: readonly string[]): Promise<PartitionState[]> {
+    return partitionStates(await this.view(topics));
+  }
+
+  /** Creates the topics that do not exist yet; returns the names it created. */
+  async createTopics(topics: readonly TopicSpec[]): Promise<string[]> {
+    const existing = new Set(await this.admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return [];
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      timeout: 30000,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    return missing.map((t) => t.name);
+  }
+
+  /** A topic's configuration as the brokers report it, for the given keys. */
+  async topicConfig(topic: string, keys: readonly string[]): Promise<Record<string, string>> {
+    const { resources } = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2 /* TOPIC */, name: topic, configNames: [...keys] }],
+    });
+    const out: Record<string, string> = {};
+    for (const entry of resources[0]?.configEntries ?? []) out[entry.configName] = entry.configValue;
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.admin.disconnect();
+  }
+}
+
+/** Partitions whose ISR is smaller than their replica set, or that have no leader. */
+export function unhealthyPartitions(partitions: readonly PartitionState[]): PartitionState[] {
+  return partitions.filter((p) => p.leader < 0 || p.isr.length < p.replicas.length);
+}
+
+export function partitionStates(view: BrokerMetadata): PartitionState[] {
+  const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+  return view.topics
+    .filter((t) => t.errorCode === 0)
+    .flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader, replicas: sorted(p.replicas), isr: sorted(p.isr) })),
+    )
+    .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+}
+
+/** See Observer.view: the view held by most brokers, ties to the fresher one. Undefined when there are none. */
+export function majorityView(views: readonly BrokerMetadata[]): BrokerMetadata | undefined {
+  const groups = new Map<string, BrokerMetadata[]>();
+  for (const v of views) {
+    const key = JSON.stringify({ b: v.brokers.map((b) => b.id).sort(), p: partitionStates(v).map((p) => [p.topic, p.partition, p.leader, p.isr, p.replicas]) });
+    groups.set(key, [...(groups.get(key) ?? []), v]);
+  }
+  const epochs = (v: BrokerMetadata): number => v.topics.reduce((n, t) => n + t.partitions.reduce((m, p) => m + p.leaderEpoch, 0), 0);
+  const optimism = (v: BrokerMetadata): number => v.brokers.length + v.topics.reduce((n, t) => n + t.partitions.reduce((m, p) => m + p.isr.length, 0), 0);
+  const ranked = [...groups.values()].sort((a, b) => {
+    const x = a[0];
+    const y = b[0];
+    if (x === undefined || y === undefined) return 0;
+    return b.length - a.length || epochs(y) - epochs(x) || optimism(x) - optimism(y);
+  });
+  return ranked[0]?.[0];
+}

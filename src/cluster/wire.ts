@@ -1,0 +1,119 @@
+import { Socket } from 'node:net';
+
+/**
+ * Just enough of Kafka's wire protocol for the observer to ask one specific broker a question
+ * (client libraries pick a broker for you; during a partition, which broker answers matters).
+ * Non-flexible request versions only: header v1, response header v0.
+ */
+
+export class Writer {
+  private readonly parts: Buffer[] = [];
+  int8(v: number): this {
+    const b = Buffer.alloc(1);
+    b.writeInt8(v);
+    return this.push(b);
+  }
+  bool(v: boolean): this {
+    return this.int8(v ? 1 : 0);
+  }
+  int16(v: number): this {
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(v);
+    return this.push(b);
+  }
+  int32(v: number): this {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(v);
+    return this.push(b);
+  }
+  string(v: string | null): this {
+    if (v === null) return this.int16(-1);
+    const s = Buffer.from(v, 'utf8');
+    return this.int16(s.length).push(s);
+  }
+  array<T>(items: readonly T[] | null, each: (w: Writer, item: T) => void): this {
+    if (items === null) return this.int32(-1);
+    this.int32(items.length);
+    for (const item of items) each(this, item);
+    return this;
+  }
+  buffer(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+  private push(b: Buffer): this {
+    this.parts.push(b);
+    return this;
+  }
+}
+
+export class Reader {
+  private at = 0;
+  constructor(private readonly buf: Buffer) {}
+  int8(): number {
+    return this.take(1).readInt8();
+  }
+  bool(): boolean {
+    return this.int8() !== 0;
+  }
+  int16(): number {
+    return this.take(2).readInt16BE();
+  }
+  int32(): number {
+    return this.take(4).readInt32BE();
+  }
+  string(): string | null {
+    const n = this.int16();
+    return n < 0 ? null : this.take(n).toString('utf8');
+  }
+  array<T>(each: (r: Reader) => T): T[] {
+    const n = this.int32();
+    const out: T[] = [];
+    for (let i = 0; i < n; i++) out.push(each(this));
+    return out;
+  }
+  private take(n: number): Buffer {
+    if (this.at + n > this.buf.length) throw new RangeError(`truncated Kafka response (wanted ${n} bytes at ${this.at} of ${this.buf.length})`);
+    const b = this.buf.subarray(this.at, this.at + n);
+    this.at += n;
+    return b;
+  }
+}
+
+let nextCorrelation = 1;
+
+/**
+ * Sends one request to the broker at `hostPort` on a fresh connection and resolves with the
+ * response body (after the correlation id). Rejects on connection errors, a closed socket or
+ * when no complete answer arrives within `timeoutMs`.
+ */
+export function request(hostPort: string, apiKey: number, apiVersion: number, body: Buffer, timeoutMs: number): Promise<Buffer> {
+  const colon = hostPort.lastIndexOf(':');
+  const correlationId = nextCorrelation++ & 0x7fffffff;
+  const header = new Writer().int16(apiKey).int16(apiVersion).int32(correlationId).string('streamchaos-observer').buffer();
+  const size = new Writer().int32(header.length + body.length).buffer();
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let received = Buffer.alloc(0);
+    let settled = false;
+    const finish = (error: Error | undefined, value?: Buffer): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (error !== undefined) reject(error);
+      else resolve(value ?? Buffer.alloc(0));
+    };
+    const timer = setTimeout(() => finish(new Error(`no answer from ${hostPort} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once('error', (e) => finish(e));
+    socket.once('close', () => finish(new Error(`${hostPort} closed the connection`)));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 4) return;
+      const length = received.readInt32BE(0);
+      if (received.length < 4 + length) return;
+      if (received.readInt32BE(4) !== correlationId) return finish(new Error(`${hostPort} answered another request`));
+      finish(undefined, received.subarray(8, 4 + length));
+    });
+    socket.connect(Number(hostPort.slice(colon + 1)), hostPort.slice(0, colon), () => socket.write(Buffer.concat([size, header, body])));
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * The error taxonomy of streamchaos, and the exit code each kind maps to.
+ *
+ *   0  every check held
+ *   1  a check failed (a violation or a missed SLO)
+ *   2  bad input or usage: the user can fix it by editing a file or a flag
+ *   3  the environment could not be started, or broke outside the experiment's own faults
+ *
+ * Errors of these classes are shown to the user as their message alone, never as a
+ * stack trace. Anything else that escapes is a bug in streamchaos and is shown in full.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  checkFailed: 1,
+  usage: 2,
+  environment: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Base class of every error meant for the user's eyes. */
+export abstract class StreamchaosError extends Error {
+  abstract readonly exitCode: ExitCode;
+  /** Optional advice printed under the message: what to do about it. */
+  readonly hint: string | undefined;
+
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options?.hint;
+  }
+}
+
+/** One problem in an input file, located as precisely as we can. */
+export interface InputIssue {
+  file: string;
+  line?: number;
+  column?: number;
+  /** Field path in the document, e.g. `topics[0].replicationFactor`. */
+  path: string;
+  message: string;
+}
+
+export function formatIssue(issue: InputIssue): string {
+  const where =
+    issue.line === undefined ? issue.file : `${issue.file}:${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`;
+  return issue.path === '' ? `${where}: ${issue.message}` : `${where}: ${issue.path}: ${issue.message}`;
+}
+
+/** Bad input: a file that does not parse or validate, a flag that makes no sense. Exit 2. */
+export class UsageError extends StreamchaosError {
+  readonly exitCode = ExitCode.usage;
+}
+
+/** An input file with one or more problems; every problem is listed, not just the first. */
+export class InvalidInputError extends UsageError {
+  readonly issues: readonly InputIssue[];
+
+  constructor(issues: readonly InputIssue[]) {
+    const noun = issues.length === 1 ? 'problem' : 'problems';
+    const files = [...new Set(issues.map((i) => i.file))].join(', ');
+    super(`${files} has ${issues.length} ${noun}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    this.issues = issues;
+  }
+}
+
+/** Something the harness needs is missing or could not be installed (Java, Maven, Go, a download). Exit 3. */
+export class ProvisionError extends StreamchaosError {
+  readonly exitCode = ExitCode.environment;
+}
+
+/** The environment could not be started, or broke outside the experiment's faults. Exit 3. */
+export class EnvironmentError extends StreamchaosError {
+  readonly exitCode = ExitCode.environment;
+}
+
+/** A bounded wait ran out. Names what it waited for and for how long. Exit 3. */
+export class TimeoutError extends EnvironmentError {
+  constructor(what: string, timeoutMs: number, options?: { hint?: string; cause?: unknown }) {
+    super(`timed out after ${timeoutMs} ms waiting for ${what}`, options);
+  }
+}
+
+export function isStreamchaosError(e: unknown): e is StreamchaosError {
+  return e instanceof StreamchaosError;
+}

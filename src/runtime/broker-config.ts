@@ -1,0 +1,92 @@
+import type { EnvironmentSpec } from '../spec/environment.js';
+import type { Topology } from '../network/topology.js';
+
+/**
+ * Defaults for a small cluster on a small machine: few threads, fast failure detection, and
+ * internal topics replicated like the user's topics. The environment's `brokers.config` wins.
+ */
+export function brokerDefaults(brokerCount: number): Record<string, string> {
+  const rf = String(Math.min(3, brokerCount));
+  return {
+    'num.network.threads': '2',
+    'num.io.threads': '4',
+    'num.replica.fetchers': '1',
+    'background.threads': '4',
+    'log.cleaner.threads': '1',
+    'num.partitions': '3',
+    'default.replication.factor': rf,
+    'offsets.topic.replication.factor': rf,
+    'offsets.topic.num.partitions': '10',
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': String(Math.min(2, brokerCount)),
+    'transaction.state.log.num.partitions': '10',
+    'group.initial.rebalance.delay.ms': '0',
+    'auto.create.topics.enable': 'false',
+    'log.segment.bytes': String(64 * 1024 * 1024),
+    'replica.lag.time.max.ms': '10000',
+    'broker.session.timeout.ms': '9000',
+    'broker.heartbeat.interval.ms': '1000',
+  };
+}
+
+/** The server.properties of broker `id`: KRaft combined mode, four listeners, the link-proxy names. */
+export function serverProperties(env: EnvironmentSpec, topo: Topology, id: number, dataDir: string): string {
+  const me = topo.brokers.find((b) => b.id === id);
+  if (me === undefined) throw new RangeError(`no broker ${id} in a ${topo.brokers.length}-broker topology`);
+  const port = (hostPort: string): string => hostPort.slice(hostPort.lastIndexOf(':') + 1);
+  const managed: Record<string, string> = {
+    'process.roles': 'broker,controller',
+    'node.id': String(id),
+    'controller.quorum.voters': topo.brokers.map((b) => `${b.id}@${b.hostname}:${port(b.controller)}`).join(','),
+    listeners: `CLIENT://${me.client},OBSERVER://${me.observer},REPLICATION://${me.replication},CONTROLLER://${me.controller}`,
+    'advertised.listeners': `CLIENT://${me.clientLink},OBSERVER://${me.observer},REPLICATION://${me.hostname}:${port(me.replication)}`,
+    'listener.security.protocol.map': 'CLIENT:PLAINTEXT,OBSERVER:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'REPLICATION',
+    'controller.listener.names': 'CONTROLLER',
+    'log.dirs': dataDir,
+  };
+  const merged = { ...brokerDefaults(env.brokers.count), ...env.brokers.config, ...managed };
+  const lines = Object.entries(merged).map(([k, v]) => `${k}=${escapeProperty(v)}`);
+  return `# written by streamchaos for broker ${id} of environment ${env.name}\n${lines.join('\n')}\n`;
+}
+
+function escapeProperty(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+/** A logging config that sends the broker's log to stdout (which the runtime writes to broker.log). */
+export function loggingConfig(kind: 'log4j2' | 'log4j1'): { file: string; text: string; jvmFlag: (path: string) => string } {
+  if (kind === 'log4j2') {
+    return {
+      file: 'log4j2.properties',
+      jvmFlag: (path) => `-Dlog4j2.configurationFile=${path}`,
+      text: [
+        'status = warn',
+        'appender.out.type = Console',
+        'appender.out.name = OUT',
+        'appender.out.layout.type = PatternLayout',
+        'appender.out.layout.pattern = [%d] %p %m (%c)%n',
+        'rootLogger.level = INFO',
+        'rootLogger.appenderRef.out.ref = OUT',
+        'logger.config.name = org.apache.kafka.common.config.AbstractConfig',
+        'logger.config.level = WARN',
+        'logger.state.name = state.change.logger',
+        'logger.state.level = WARN',
+        '',
+      ].join('\n'),
+    };
+  }
+  return {
+    file: 'log4j.properties',
+    jvmFlag: (path) => `-Dlog4j.configuration=file:${path}`,
+    text: [
+      'log4j.rootLogger=INFO, out',
+      'log4j.appender.out=org.apache.log4j.ConsoleAppender',
+      'log4j.appender.out.layout=org.apache.log4j.PatternLayout',
+      'log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n',
+      'log4j.logger.org.apache.kafka.common.config.AbstractConfig=WARN',
+      'log4j.logger.state.change.logger=WARN',
+      '',
+    ].join('\n'),
+  };
+}

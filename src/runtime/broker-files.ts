@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EnvironmentError } from '../errors.js';
+import { hostsFileFor, type Topology } from '../network/topology.js';
+import type { KafkaDistribution } from '../provision/kafka.js';
+import type { EnvironmentSpec } from '../spec/environment.js';
+import { exec } from '../util/exec.js';
+import { loggingConfig, serverProperties } from './broker-config.js';
+
+export interface BrokerFiles {
+  id: number;
+  dir: string;
+  properties: string;
+  hosts: string;
+  logConfig: string;
+  logConfigFlag: string;
+  log: string;
+}
+
+/** A Kafka cluster id: 16 random bytes, base64url without padding, as `kafka-storage random-uuid` makes. */
+export function newClusterId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Writes broker `id`'s server.properties, hosts file and logging config under `<root>/broker-<id>`. */
+export async function writeBrokerFiles(root: string, env: EnvironmentSpec, topo: Topology, id: number, kafka: KafkaDistribution): Promise<BrokerFiles> {
+  const dir = join(root, `broker-${id}`);
+  await mkdir(join(dir, 'data'), { recursive: true });
+  const logging = loggingConfig(kafka.logging);
+  const files: BrokerFiles = {
+    id,
+    dir,
+    properties: join(dir, 'server.properties'),
+    hosts: join(dir, 'hosts'),
+    logConfig: join(dir, logging.file),
+    logConfigFlag: logging.jvmFlag(join(dir, logging.file)),
+    log: join(dir, 'broker.log'),
+  };
+  await writeFile(files.properties, serverProperties(env, topo, id, join(dir, 'data')));
+  await writeFile(files.hosts, hostsFileFor(id, topo));
+  await writeFile(files.logConfig, logging.text);
+  return files;
+}
+
+/** Formats a broker's storage with Kafka's own tool (kafka-storage format). */
+export async function formatStorage(files: BrokerFiles, clusterId: string, kafka: KafkaDistribution): Promise<void> {
+  const result = await exec(
+    kafka.java.bin,
+    ['-Xmx256m', '-XX:TieredStopAtLevel=1', files.logConfigFlag, `-Djdk.net.hosts.file=${files.hosts}`, '-cp', kafka.classpath,
+      'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties, '--ignore-formatted'],
+    { tailLines: 15 },
+  );
+  await writeFile(join(files.dir, 'format.log'), result.tail.join('\n') + '\n');
+  if (result.code !== 0) {
+    throw new EnvironmentError(`formatting the storage of broker ${files.id} failed (exit ${result.code}):\n${result.tail.join('\n')}`);
+  }
+}
+
+/** JVM arguments that start broker `files.id`: modest heap, few GC threads, the link-proxy hosts file. */
+export function brokerJavaArgs(env: EnvironmentSpec, files: BrokerFiles, kafka: KafkaDistribution): string[] {
+  return [
+    `-Xmx${env.brokers.heap}`,
+    `-Xms${minHeap(env.brokers.heap)}`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:ParallelGCThreads=1',
+    '-XX:ConcGCThreads=1',
+    '-XX:CICompilerCount=2',
+    '-Djava.awt.headless=true',
+    `-Djdk.net.hosts.file=${files.hosts}`,
+    // the JVM caches lookups forever by default; our names never change, but be explicit
+    '-Dsun.net.inetaddr.ttl=60',
+    files.logConfigFlag,
+    ...env.brokers.jvmOptions,
+    '-cp',
+    kafka.classpath,
+    'kafka.Kafka',
+    files.properties,
+  ];
+}
+
+function minHeap(max: string): string {
+  const m = /^(\d+)([mMgG])$/.exec(max);
+  if (m === null) return max;
+  const mb = Number(m[1]) * (m[2]?.toLowerCase() === 'g' ? 1024 : 1);
+  return `${Math.min(mb, 256)}m`;
+}

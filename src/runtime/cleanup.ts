@@ -1,0 +1,45 @@
+/**
+ * A stack of things to undo, unwound in reverse order of acquisition. Every resource goes on
+ * the stack the moment it is acquired. `run()` never throws: it attempts every undo and
+ * returns the errors of those that failed. Running it twice does nothing the second time.
+ */
+export class Cleanup {
+  private readonly stack: { label: string; undo: () => Promise<unknown> | unknown }[] = [];
+
+  defer(label: string, undo: () => Promise<unknown> | unknown): void {
+    this.stack.push({ label, undo });
+  }
+
+  get size(): number {
+    return this.stack.length;
+  }
+
+  async run(): Promise<Error[]> {
+    const errors: Error[] = [];
+    for (let entry = this.stack.pop(); entry !== undefined; entry = this.stack.pop()) {
+      try {
+        await entry.undo();
+      } catch (e) {
+        errors.push(new Error(`cleanup of ${entry.label} failed: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    }
+    return errors;
+  }
+}
+
+/**
+ * Teardowns that must run when the harness is interrupted (SIGINT, SIGTERM) or crashes.
+ * The CLI installs the signal handlers and calls `runExitHooks`; library code registers.
+ */
+const hooks = new Set<() => Promise<unknown>>();
+
+export function onExit(teardown: () => Promise<unknown>): () => void {
+  hooks.add(teardown);
+  return () => hooks.delete(teardown);
+}
+
+export async function runExitHooks(): Promise<void> {
+  const pending = [...hooks];
+  hooks.clear();
+  await Promise.allSettled(pending.map((h) => h()));
+}

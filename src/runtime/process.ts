@@ -1,0 +1,241 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeHealth, readHealth } from '../cluster/health.js';
+import { Observer } from '../cluster/observer.js';
+import { probeKafka } from '../cluster/probe.js';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { Network, once } from '../network/links.js';
+import { topology, type Topology } from '../network/topology.js';
+import type { EnvironmentSpec } from '../spec/environment.js';
+import { waitFor } from '../util/time.js';
+import { brokerJavaArgs, formatStorage, newClusterId, writeBrokerFiles, type BrokerFiles } from './broker-files.js';
+import { Child } from './child.js';
+import { Cleanup, onExit } from './cleanup.js';
+import { assertPortsFree } from './ports.js';
+import type { NodeInfo, Runtime, StartedEnvironment, UpOptions } from './runtime.js';
+
+const DEFAULT_UP_TIMEOUT_MS = 120_000;
+const NODE_OP_TIMEOUT_MS = 60_000;
+
+/** The default runtime: every broker a local JVM, Toxiproxy a local process, all on loopback. */
+export class ProcessRuntime implements Runtime {
+  readonly name = 'process';
+
+  async up(spec: EnvironmentSpec, options: UpOptions): Promise<StartedEnvironment> {
+    const topo = topology(spec.brokers.count, spec.ports.base);
+    const cleanup = new Cleanup();
+    const forget = onExit(() => cleanup.run());
+    const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_UP_TIMEOUT_MS);
+    const remaining = (): number => Math.max(1000, deadline - Date.now());
+    try {
+      await assertPortsFree([
+        topo.toxiproxyApi.replace('http://', ''),
+        ...topo.brokers.flatMap((b) => [b.clientLink, b.observer, b.client, b.replication, b.controller]),
+      ]);
+      await mkdir(options.dir, { recursive: true });
+
+      options.progress.step(`starting Toxiproxy on ${topo.toxiproxyApi}`);
+      const toxiproxy = await startToxiproxy(options, topo, cleanup, remaining());
+      const network = await Network.create(topo);
+      options.progress.done(`Toxiproxy up with ${topo.links.length} link proxies`);
+
+      options.progress.step(`formatting storage of ${spec.brokers.count} brokers (Kafka ${options.tools.kafka.version})`);
+      const clusterId = newClusterId();
+      const files = await Promise.all(topo.brokers.map((b) => writeBrokerFiles(options.dir, spec, topo, b.id, options.tools.kafka)));
+      await Promise.all(files.map((f) => formatStorage(f, clusterId, options.tools.kafka)));
+      await writeFile(join(options.dir, 'cluster-id'), clusterId + '\n');
+
+      options.progress.step(`starting ${spec.brokers.count} brokers`);
+      const brokers = new Map<number, Child>();
+      const startBroker = async (f: BrokerFiles): Promise<Child> => {
+        const child = await Child.spawn({
+          name: `broker-${f.id}`,
+          command: options.tools.kafka.java.bin,
+          args: brokerJavaArgs(spec, f, options.tools.kafka),
+          cwd: f.dir,
+          logFile: f.log,
+        });
+        brokers.set(f.id, child);
+        return child;
+      };
+      for (const f of files) await startBroker(f);
+      cleanup.defer('brokers', () => Promise.all([...brokers.values()].map((c) => c.stop(5000))));
+
+      const observer = await waitFor(() => Observer.connect(topo.brokers.map((b) => b.observer), { log: options.log }), {
+        what: 'the observer to connect to any broker',
+        timeoutMs: remaining(),
+        intervalMs: 500,
+        hint: () => failingBrokerLogs(brokers),
+      });
+      cleanup.defer('observer', () => observer.close());
+
+      const ids = topo.brokers.map((b) => b.id);
+      await waitFor(async () => (await observer.liveBrokers()).length === ids.length || (await exitedEarly(brokers)), {
+        what: `all ${ids.length} brokers to register`,
+        timeoutMs: remaining(),
+        intervalMs: 300,
+        hint: () => failingBrokerLogs(brokers),
+      });
+      if (await exitedEarly(brokers)) throw await brokerExitedError(brokers);
+      options.progress.done(`${ids.length} brokers registered`);
+
+      if (spec.topics.length > 0) {
+        options.progress.step(`creating topics ${spec.topics.map((t) => t.name).join(', ')}`);
+        await observer.createTopics(spec.topics);
+      }
+      let last = '';
+      await waitFor(
+        async () => {
+          const health = await readHealth(observer, ids, spec.topics.map((t) => t.name));
+          last = describeHealth(health);
+          return health.healthy;
+        },
+        { what: 'the cluster to be healthy', timeoutMs: remaining(), intervalMs: 300, hint: async () => `${last}\n${await failingBrokerLogs(brokers)}` },
+      );
+      options.progress.done(`healthy: ${ids.length} brokers, ${spec.topics.length} topics, every ISR full`);
+
+      const env = new ProcessEnvironment(spec, topo, network, observer, options.dir, brokers, toxiproxy, files, startBroker, cleanup);
+      forget();
+      onExit(() => env.down());
+      return env;
+    } catch (e) {
+      await cleanup.run();
+      forget();
+      throw e;
+    }
+  }
+}
+
+async function startToxiproxy(options: UpOptions, topo: Topology, cleanup: Cleanup, timeoutMs: number): Promise<Child> {
+  const api = new URL(topo.toxiproxyApi);
+  const child = await Child.spawn({
+    name: 'toxiproxy',
+    command: options.tools.toxiproxy.bin,
+    args: ['-host', api.hostname, '-port', api.port],
+    cwd: options.dir,
+    logFile: join(options.dir, 'toxiproxy.log'),
+  });
+  cleanup.defer('toxiproxy', () => child.stop(3000));
+  await waitFor(
+    async () => {
+      if (!child.running) throw new EnvironmentError(`toxiproxy-server exited at startup:\n${await child.tail(20)}`);
+      const res = await fetch(`${topo.toxiproxyApi}/version`, { signal: AbortSignal.timeout(1000) });
+      return res.ok;
+    },
+    { what: `the Toxiproxy API at ${topo.toxiproxyApi}`, timeoutMs: Math.min(timeoutMs, 20_000), hint: () => child.tail(20) },
+  );
+  return child;
+}
+
+async function exitedEarly(brokers: Map<number, Child>): Promise<boolean> {
+  return [...brokers.values()].some((c) => !c.running);
+}
+
+async function brokerExitedError(brokers: Map<number, Child>): Promise<EnvironmentError> {
+  const dead = [...brokers.values()].filter((c) => !c.running);
+  const parts = await Promise.all(dead.map(async (c) => `${c.name} exited (${describeExit(c)}); last lines of ${c.spec.logFile}:\n${await c.tail(25)}`));
+  return new EnvironmentError(`a broker stopped during startup\n${parts.join('\n\n')}`);
+}
+
+function describeExit(c: Child): string {
+  const s = c.exitStatus;
+  return s === undefined ? 'running' : s.signal !== null ? `signal ${s.signal}` : `code ${s.code}`;
+}
+
+/** The log tails of brokers that died, or else of every broker, for a startup error. */
+async function failingBrokerLogs(brokers: Map<number, Child>): Promise<string> {
+  const all = [...brokers.values()];
+  const dead = all.filter((c) => !c.running);
+  const show = dead.length > 0 ? dead : all;
+  const parts = await Promise.all(show.map(async (c) => `--- ${c.name} (${describeExit(c)}), last lines of ${c.spec.logFile}:\n${await c.tail(15)}`));
+  return parts.join('\n');
+}
+
+class ProcessEnvironment implements StartedEnvironment {
+  readonly runtime = 'process';
+  readonly down: () => Promise<void>;
+
+  constructor(
+    readonly spec: EnvironmentSpec,
+    readonly topology: Topology,
+    readonly network: Network,
+    readonly observer: Observer,
+    readonly dir: string,
+    private readonly brokers: Map<number, Child>,
+    private readonly toxiproxy: Child,
+    private readonly files: BrokerFiles[],
+    private readonly startBroker: (f: BrokerFiles) => Promise<Child>,
+    cleanup: Cleanup,
+  ) {
+    this.down = once(async () => {
+      const errors = await cleanup.run();
+      if (errors.length > 0) throw new EnvironmentError(errors.map((e) => e.message).join('\n'));
+    });
+  }
+
+  nodes(): NodeInfo[] {
+    const brokers: NodeInfo[] = [...this.brokers.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([id, c]) => ({ name: `broker-${id}`, kind: 'broker', id, pid: c.running ? c.pid : undefined, running: c.running, log: c.spec.logFile }));
+    const t = this.toxiproxy;
+    return [...brokers, { name: 'toxiproxy', kind: 'toxiproxy', pid: t.running ? t.pid : undefined, running: t.running, log: t.spec.logFile }];
+  }
+
+  async kill(node: string): Promise<void> {
+    const { child, observer } = this.broker(node);
+    await child.kill();
+    await waitFor(async () => !(await probeKafka(observer, 500)), { what: `${node} to stop answering on ${observer}`, timeoutMs: 10_000 });
+  }
+
+  async terminate(node: string): Promise<void> {
+    const { child } = this.broker(node);
+    await child.stop(NODE_OP_TIMEOUT_MS);
+  }
+
+  async pause(node: string): Promise<void> {
+    const { child } = this.broker(node);
+    if (!child.running) throw new UsageError(`cannot pause ${node}: it is not running`);
+    child.signal('SIGSTOP');
+    await waitFor(async () => (await child.state()) === 'T', { what: `${node} (pid ${child.pid}) to be stopped by SIGSTOP`, timeoutMs: 5000, intervalMs: 20 });
+  }
+
+  async resume(node: string): Promise<void> {
+    const { child, observer } = this.broker(node);
+    child.signal('SIGCONT');
+    await waitFor(async () => (await child.state()) !== 'T' && (await probeKafka(observer, 1000)), {
+      what: `${node} to answer on ${observer} after SIGCONT`,
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
+  }
+
+  async restart(node: string): Promise<void> {
+    const { id, child } = this.broker(node);
+    if (child.running) {
+      if ((await child.state()) === 'T') child.signal('SIGCONT');
+      await child.stop(NODE_OP_TIMEOUT_MS);
+    }
+    const files = this.files.find((f) => f.id === id);
+    if (files === undefined) throw new Error(`no files for ${node}`);
+    const fresh = await this.startBroker(files);
+    await waitFor(
+      async () => {
+        if (!fresh.running) throw new EnvironmentError(`${node} exited while restarting:\n${await fresh.tail(20)}`);
+        return (await this.observer.liveBrokers()).includes(id);
+      },
+      { what: `${node} to register with the cluster again`, timeoutMs: NODE_OP_TIMEOUT_MS, intervalMs: 250, hint: () => fresh.tail(20) },
+    );
+  }
+
+  private broker(node: string): { id: number; child: Child; observer: string } {
+    const m = /^broker-(\d+)$/.exec(node);
+    const id = m === null ? NaN : Number(m[1]);
+    const child = this.brokers.get(id);
+    const endpoints = this.topology.brokers.find((b) => b.id === id);
+    if (child === undefined || endpoints === undefined) {
+      throw new UsageError(`no node named '${node}' in environment ${this.spec.name} (its brokers: ${[...this.brokers.keys()].map((b) => `broker-${b}`).join(', ')})`);
+    }
+    return { id, child, observer: endpoints.observer };
+  }
+}
+

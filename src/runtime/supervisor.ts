@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { isStreamchaosError } from '../errors.js';
+import type { Progress } from '../provision/progress.js';
+import { ensureTools } from '../provision/setup.js';
+import type { EnvironmentSpec } from '../spec/environment.js';
+import { runExitHooks } from './cleanup.js';
+import { envDir, removeEnvState, writeEnvState, type EnvState } from './env-state.js';
+import { ProcessRuntime } from './process.js';
+import type { StartedEnvironment } from './runtime.js';
+
+/** Messages from the supervisor of an environment to the `env up` command that started it. */
+export type SupervisorMessage =
+  | { type: 'progress'; kind: keyof Progress; message: string }
+  | { type: 'ready'; state: EnvState }
+  | { type: 'failed'; message: string; hint?: string; exitCode: number };
+
+/**
+ * Runs in the detached process that owns an environment started by `env up`: starts it, records
+ * its state, reports over IPC, then keeps it up until SIGTERM or SIGINT (from `env down`), when
+ * it stops every node and removes the state. Its nodes are tied to its life (pdeathsig), so
+ * even a SIGKILL of the supervisor leaves nothing running.
+ */
+export async function superviseEnvironment(spec: EnvironmentSpec, file: string, timeoutMs: number): Promise<void> {
+  const send = (m: SupervisorMessage): void => {
+    if (process.connected) process.send?.(m);
+  };
+  const progress: Progress = {
+    step: (message) => send({ type: 'progress', kind: 'step', message }),
+    detail: (message) => send({ type: 'progress', kind: 'detail', message }),
+    done: (message) => send({ type: 'progress', kind: 'done', message }),
+  };
+  let env: StartedEnvironment | undefined;
+  let stopping = false;
+  const stop = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      await runExitHooks();
+      await removeEnvState(spec.name);
+    }
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGHUP', () => undefined);
+  // until ready, losing the `env up` that waits for us means nobody wants this environment
+  const orphaned = (): void => {
+    if (env === undefined) void stop(3);
+  };
+  process.on('disconnect', orphaned);
+
+  try {
+    const tools = await ensureTools(spec.kafka.version, progress);
+    env = await new ProcessRuntime().up(spec, { dir: envDir(spec.name), tools, progress, timeoutMs, log: (line) => console.log(line) });
+    const state: EnvState = {
+      name: spec.name,
+      file: resolve(file),
+      runtime: env.runtime,
+      kafkaVersion: tools.kafka.version,
+      supervisorPid: process.pid,
+      startedAt: new Date().toISOString(),
+      dir: env.dir,
+      bootstrap: env.topology.bootstrap,
+      observer: env.topology.observer,
+      toxiproxy: env.topology.toxiproxyApi,
+      topics: spec.topics.map((t) => t.name),
+      nodes: env.nodes().map((n) => ({ name: n.name, pid: n.pid, log: n.log })),
+    };
+    await writeEnvState(state);
+    send({ type: 'ready', state });
+    process.off('disconnect', orphaned);
+    if (process.connected) process.disconnect();
+  } catch (e) {
+    console.error(e);
+    if (isStreamchaosError(e)) send({ type: 'failed', message: e.message, hint: e.hint, exitCode: e.exitCode });
+    else send({ type: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e), exitCode: 3 });
+    await stop(3);
+  }
+}

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+
+export interface ExecResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last lines of stdout and stderr together, for error messages. */
+  tail: string[];
+}
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Called with every line the command prints, stdout and stderr alike. */
+  onLine?: (line: string) => void;
+  tailLines?: number;
+}
+
+/**
+ * Runs a command to completion and resolves with its exit status and output tail.
+ * Rejects only when the command cannot be started at all (e.g. ENOENT), with that error.
+ */
+export function exec(command: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const keep = options.tailLines ?? 40;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    const partial = { out: '', err: '' };
+    const feed = (which: 'out' | 'err', chunk: Buffer): void => {
+      const text = partial[which] + chunk.toString('utf8');
+      const lines = text.split('\n');
+      partial[which] = lines.pop() ?? '';
+      for (const line of lines) take(line);
+    };
+    const take = (line: string): void => {
+      tail.push(line);
+      if (tail.length > keep) tail.shift();
+      options.onLine?.(line);
+    };
+    child.stdout.on('data', (c: Buffer) => feed('out', c));
+    child.stderr.on('data', (c: Buffer) => feed('err', c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (partial.out !== '') take(partial.out);
+      if (partial.err !== '') take(partial.err);
+      resolve({ code, signal, tail });
+    });
+  });
+}
+
+/** True when `command` can be found on PATH (or is an existing path). */
+export async function which(command: string): Promise<string | undefined> {
+  const { access, constants } = await import('node:fs/promises');
+  const { delimiter, join, isAbsolute } = await import('node:path');
+  const candidates = isAbsolute(command) || command.includes('/')
+    ? [command]
+    : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return undefined;
+}
