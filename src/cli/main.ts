@@ -48,6 +48,15 @@ export async function main(argv: readonly string[]): Promise<void> {
       (y) => y.option('json', { type: 'boolean', default: false, describe: 'print findings as JSON' }).example('$0 doctor', 'is this machine ready?'),
       (a) => run(async () => (await import('./commands/doctor.js')).doctor({ json: a.json }))(),
     )
+    .command(
+      'validate <files..>',
+      'Check environment files without starting anything; every problem, with file:line and field',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'files to check' })
+          .example('$0 validate environments/*.yaml', 'check every shipped environment'),
+      (a) => run(async () => (await import('./commands/validate.js')).validate({ files: a.files }))(),
+    )
     .command('env', 'Start, inspect and stop an environment to play with by hand', (y) => envCommands(y, run))
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()

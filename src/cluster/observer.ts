@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import kafkajs, { type Admin, type LogEntry } from 'kafkajs';
 import { EnvironmentError } from '../errors.js';
 import type { TopicSpec } from '../spec/environment.js';
 import { fetchMetadata, type BrokerMetadata } from './metadata.js';
@@ -34,6 +34,7 @@ export class Observer {
   /** Connects to the observer listeners; rejects when none of them answers. */
   static async connect(bootstrap: readonly string[], options: ObserverOptions = {}): Promise<Observer> {
     const log = options.log;
+    const { Kafka, logLevel } = kafkajs; // CommonJS: not every export is visible as a named ESM import
     const kafka = new Kafka({
       clientId: 'streamchaos-observer',
       brokers: [...bootstrap],

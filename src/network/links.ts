@@ -6,6 +6,11 @@ export type Heal = () => Promise<void>;
 
 export type ToxicStream = 'upstream' | 'downstream';
 
+interface RawProxy {
+  enabled: boolean;
+  toxics: { name: string; type: string; stream: string; attributes: Record<string, unknown> }[] | null;
+}
+
 export interface LinkState {
   link: Link;
   enabled: boolean;
@@ -80,21 +85,15 @@ export class Network {
     return once(() => removeToxics(added));
   }
 
-  /** Every link proxy as Toxiproxy sees it now. */
+  /** Every link proxy as Toxiproxy sees it now (the client library drops toxics, so this reads the API itself). */
   async state(): Promise<LinkState[]> {
-    const proxies = await this.api.getAll();
+    const { data } = await this.api.getApi().get<Record<string, RawProxy>>(`${this.topology.toxiproxyApi}/proxies`);
     return this.topology.links.map((link) => {
-      const p = proxies[link.name];
-      const json = p?.toJson();
+      const p = data[link.name];
       return {
         link,
-        enabled: json?.enabled ?? false,
-        toxics: (json?.toxics ?? []).map((t) => ({
-          name: t.name,
-          type: t.type,
-          stream: t.stream,
-          attributes: t.attributes as Record<string, unknown>,
-        })),
+        enabled: p?.enabled ?? false,
+        toxics: (p?.toxics ?? []).map((t) => ({ name: t.name, type: t.type, stream: t.stream, attributes: t.attributes })),
       };
     });
   }

@@ -29,8 +29,16 @@ export function brokerDefaults(brokerCount: number): Record<string, string> {
   };
 }
 
-/** The server.properties of broker `id`: KRaft combined mode, four listeners, the link-proxy names. */
-export function serverProperties(env: EnvironmentSpec, topo: Topology, id: number, dataDir: string): string {
+/**
+ * The server.properties of broker `id`: KRaft combined mode, four listeners, the link-proxy names.
+ *
+ * From Kafka 3.9 (KIP-853) a KRaft follower connects to the leader at the endpoint the leader
+ * *advertises* for its controller listener, not the one in controller.quorum.voters; left
+ * unadvertised, that is the bind address 127.0.0.1, which bypasses the link proxies (a
+ * "partition" would then leave the quorum connected). So from 3.9 the controller listener is
+ * advertised by name too. Kafka 3.7 and 3.8 reject that, and only use the static voters.
+ */
+export function serverProperties(env: EnvironmentSpec, topo: Topology, id: number, dataDir: string, kafkaVersion: string): string {
   const me = topo.brokers.find((b) => b.id === id);
   if (me === undefined) throw new RangeError(`no broker ${id} in a ${topo.brokers.length}-broker topology`);
   const port = (hostPort: string): string => hostPort.slice(hostPort.lastIndexOf(':') + 1);
@@ -39,7 +47,12 @@ export function serverProperties(env: EnvironmentSpec, topo: Topology, id: numbe
     'node.id': String(id),
     'controller.quorum.voters': topo.brokers.map((b) => `${b.id}@${b.hostname}:${port(b.controller)}`).join(','),
     listeners: `CLIENT://${me.client},OBSERVER://${me.observer},REPLICATION://${me.replication},CONTROLLER://${me.controller}`,
-    'advertised.listeners': `CLIENT://${me.clientLink},OBSERVER://${me.observer},REPLICATION://${me.hostname}:${port(me.replication)}`,
+    'advertised.listeners': [
+      `CLIENT://${me.clientLink}`,
+      `OBSERVER://${me.observer}`,
+      `REPLICATION://${me.hostname}:${port(me.replication)}`,
+      ...(advertisesController(kafkaVersion) ? [`CONTROLLER://${me.hostname}:${port(me.controller)}`] : []),
+    ].join(','),
     'listener.security.protocol.map': 'CLIENT:PLAINTEXT,OBSERVER:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name': 'REPLICATION',
     'controller.listener.names': 'CONTROLLER',
@@ -89,4 +102,10 @@ export function loggingConfig(kind: 'log4j2' | 'log4j1'): { file: string; text: 
       '',
     ].join('\n'),
   };
+}
+
+/** Whether this Kafka version accepts (and needs) the controller listener in advertised.listeners. */
+export function advertisesController(kafkaVersion: string): boolean {
+  const [major = 0, minor = 0] = kafkaVersion.split('.').map(Number);
+  return major > 3 || (major === 3 && minor >= 9);
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { hostsFileFor, type Topology } from '../network/topology.js';
@@ -23,9 +23,14 @@ export function newClusterId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** Writes broker `id`'s server.properties, hosts file and logging config under `<root>/broker-<id>`. */
+/**
+ * Writes broker `id`'s server.properties, hosts file and logging config under `<root>/broker-<id>`.
+ * Every environment starts from empty storage: data left by an earlier run there is deleted.
+ */
 export async function writeBrokerFiles(root: string, env: EnvironmentSpec, topo: Topology, id: number, kafka: KafkaDistribution): Promise<BrokerFiles> {
   const dir = join(root, `broker-${id}`);
+  await rm(join(dir, 'data'), { recursive: true, force: true });
+  await rm(join(dir, 'broker.log'), { force: true });
   await mkdir(join(dir, 'data'), { recursive: true });
   const logging = loggingConfig(kafka.logging);
   const files: BrokerFiles = {
@@ -37,7 +42,7 @@ export async function writeBrokerFiles(root: string, env: EnvironmentSpec, topo:
     logConfigFlag: logging.jvmFlag(join(dir, logging.file)),
     log: join(dir, 'broker.log'),
   };
-  await writeFile(files.properties, serverProperties(env, topo, id, join(dir, 'data')));
+  await writeFile(files.properties, serverProperties(env, topo, id, join(dir, 'data'), kafka.version));
   await writeFile(files.hosts, hostsFileFor(id, topo));
   await writeFile(files.logConfig, logging.text);
   return files;
@@ -48,7 +53,7 @@ export async function formatStorage(files: BrokerFiles, clusterId: string, kafka
   const result = await exec(
     kafka.java.bin,
     ['-Xmx256m', '-XX:TieredStopAtLevel=1', files.logConfigFlag, `-Djdk.net.hosts.file=${files.hosts}`, '-cp', kafka.classpath,
-      'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties, '--ignore-formatted'],
+      'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties],
     { tailLines: 15 },
   );
   await writeFile(join(files.dir, 'format.log'), result.tail.join('\n') + '\n');

@@ -59,7 +59,8 @@ export class ProcessRuntime implements Runtime {
         return child;
       };
       for (const f of files) await startBroker(f);
-      cleanup.defer('brokers', () => Promise.all([...brokers.values()].map((c) => c.stop(5000))));
+      // all at once: a clean shutdown of the last brokers waits for a quorum that is gone, so the grace is short
+      cleanup.defer('brokers', () => Promise.all([...brokers.values()].map((c) => c.stop(2000))));
 
       const observer = await waitFor(() => Observer.connect(topo.brokers.map((b) => b.observer), { log: options.log }), {
         what: 'the observer to connect to any broker',

@@ -1,0 +1,150 @@
+/**
+ * The environment file: which Kafka, how many brokers, which ports, which topics.
+ * Parse with `parseEnvironment` / `loadEnvironment` (load-environment.ts), which add file:line
+ * to every problem; this module holds the schema and its rules.
+ */
+import { z } from 'zod';
+import { noManagedBrokerConfigs } from './broker-rules.js';
+import { choice, expected, kafkaConfig, mapping, matching, wholeNumber } from './fields.js';
+import { replicationFitsBrokers, topicConfigs, uniqueTopicNames } from './topic-rules.js';
+import type { Rule } from './view.js';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Kafka topic-level configs (e.g. `min.insync.replicas`), values as strings. */
+  config: Record<string, string>;
+}
+
+export interface EnvironmentSpec {
+  /** Defaults to the file's basename without extension. */
+  name: string;
+  description?: string;
+  runtime: 'process' | 'docker';
+  kafka: { version: string };
+  brokers: {
+    count: number;
+    /** JVM max heap, e.g. '512m'. */
+    heap: string;
+    /** Extra JVM flags. */
+    jvmOptions: string[];
+    /** server.properties overrides applied to every broker, values as strings. */
+    config: Record<string, string>;
+  };
+  /** streamchaos uses the 500 ports from `base`. */
+  ports: { base: number };
+  topics: TopicSpec[];
+}
+
+export const DEFAULT_KAFKA_VERSION = '4.3.1';
+export const DEFAULT_PORT_BASE = 29000;
+/** How many ports from `ports.base` streamchaos may use. */
+export const PORT_SPAN = 500;
+/** First port of the ephemeral range on the hosts we run on; fixed ports stay below it. */
+export const EPHEMERAL_PORT_START = 32768;
+
+const kafkaVersion = z
+  .string({ error: expected("a Kafka version in quotes, like '4.3.1'") })
+  .superRefine((version, ctx) => {
+    const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+    if (match === null) {
+      ctx.addIssue({ code: 'custom', message: `'${version}' is not a Kafka version; write major.minor.patch, e.g. '4.3.1'` });
+      return;
+    }
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    if (major === 4 || (major === 3 && minor >= 7 && minor <= 9)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `Kafka ${version} is not supported: streamchaos runs brokers in KRaft combined mode, supported for 3.7.x to 3.9.x and 4.x`,
+    });
+  });
+
+const portBase = wholeNumber(1024).superRefine((base, ctx) => {
+  if (Number.isInteger(base) && base + PORT_SPAN > EPHEMERAL_PORT_START) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${base} is too high: streamchaos uses the ${PORT_SPAN} ports from base, and base + ${PORT_SPAN} must not exceed ${EPHEMERAL_PORT_START}, where the ephemeral port range starts; use at most ${EPHEMERAL_PORT_START - PORT_SPAN}`,
+    });
+  }
+});
+
+function jvmFlagProblem(flag: string): string | undefined {
+  if (flag.startsWith('-Xmx')) return `set the maximum heap with brokers.heap, not with '${flag}'`;
+  if (flag.startsWith('-Djdk.net.hosts.file')) {
+    return 'streamchaos sets -Djdk.net.hosts.file itself, to route each broker-to-broker link through its proxy';
+  }
+  if (!flag.startsWith('-')) return `'${flag}' is not a JVM flag; JVM flags start with '-', e.g. '-XX:+UseG1GC'`;
+  return undefined;
+}
+
+const jvmFlag = z.string({ error: expected("a JVM flag such as '-XX:+UseG1GC'") }).superRefine((flag, ctx) => {
+  const problem = jvmFlagProblem(flag);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Kafka's own rules for topic names (Topic.validate), plus the '__' prefix it keeps for internal topics. */
+function topicNameProblem(name: string): string | undefined {
+  if (name === '') return 'a topic name cannot be empty';
+  if (name.startsWith('__')) return `'${name}': topic names starting with '__' are reserved for Kafka's internal topics`;
+  if (name === '.' || name === '..') return `'${name}' is not a valid Kafka topic name`;
+  if (name.length > 249) return `the name is ${name.length} characters long; Kafka allows at most 249`;
+  if (!/^[a-zA-Z0-9._-]+$/.test(name)) return `'${name}' is not a valid Kafka topic name: use only letters, digits, '.', '_' and '-'`;
+  return undefined;
+}
+
+const topicName = z.string({ error: expected('a topic name') }).superRefine((name, ctx) => {
+  const problem = topicNameProblem(name);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const environmentName = matching(
+  'an environment name',
+  /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+  (name) => `'${name}' is not a valid environment name: use up to 63 letters, digits, '.', '_' and '-', starting with a letter or digit`,
+);
+
+const topic = mapping(
+  {
+    name: topicName,
+    partitions: wholeNumber(1, 1000),
+    replicationFactor: wholeNumber(1),
+    config: kafkaConfig('a mapping of Kafka topic configs to values').default({}),
+  },
+  'a topic: a mapping with name, partitions and replicationFactor',
+);
+
+/** Rules that look across fields. They run even when other fields are invalid. */
+const RULES: readonly Rule[] = [replicationFitsBrokers, uniqueTopicNames, topicConfigs, noManagedBrokerConfigs];
+
+export const environmentSchema = mapping(
+  {
+    name: environmentName.optional(),
+    description: z.string({ error: expected('a string') }).optional(),
+    runtime: choice(['process', 'docker']).default('process'),
+    kafka: mapping({ version: kafkaVersion.default(DEFAULT_KAFKA_VERSION) }).default({ version: DEFAULT_KAFKA_VERSION }),
+    brokers: mapping(
+      {
+        count: wholeNumber(1, 9),
+        heap: matching("a JVM heap size like '512m' or '2g'", /^\d+[mMgG]$/, (heap) =>
+          `'${heap}' is not a JVM heap size; write a number followed by m or g, e.g. '512m' or '2g'`,
+        ).default('512m'),
+        jvmOptions: z.array(jvmFlag, { error: expected('a list of JVM flags') }).default([]),
+        config: kafkaConfig('a mapping of server.properties names to values').default({}),
+      },
+      'a mapping with at least count',
+    ),
+    ports: mapping({ base: portBase.default(DEFAULT_PORT_BASE) }).default({ base: DEFAULT_PORT_BASE }),
+    topics: z.array(topic, { error: expected('a list of topics') }).default([]),
+  },
+  'a mapping of environment fields (name, runtime, kafka, brokers, ports, topics)',
+).superRefine(
+  (document: unknown, ctx) => {
+    for (const rule of RULES) {
+      for (const issue of rule(document)) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, params: issue.atKey ? { atKey: true } : undefined });
+      }
+    }
+  },
+  { when: () => true },
+);

@@ -1,0 +1,62 @@
+/**
+ * Turns zod issues into InputIssues that point into the YAML file: file:line:column, a field
+ * path like `topics[0].replicationFactor`, and a message in the user's terms.
+ */
+import { z } from 'zod';
+import type { InputIssue } from '../errors.js';
+import { formatPath, locate } from './locate.js';
+import { didYouMean } from './suggest.js';
+import type { YamlSource } from './yaml-source.js';
+
+/**
+ * One InputIssue per zod issue, except that an `unrecognized_keys` issue becomes one per key,
+ * each pointing at its key and suggesting the closest field the schema knows at that place.
+ * Issues raised with `params.atKey` point at the key of their last path segment and show the
+ * parent path (the message names the key).
+ */
+export function toInputIssues(issues: readonly z.core.$ZodIssue[], source: YamlSource, schema: z.core.$ZodType): InputIssue[] {
+  return issues.flatMap((issue): InputIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      const fields = knownFields(schema, issue.path);
+      return issue.keys.map((key) => at(source, [...issue.path, key], 'key', unknownFieldMessage(key, fields)));
+    }
+    const atKey = issue.code === 'custom' && issue.params?.['atKey'] === true;
+    return [at(source, issue.path, atKey ? 'key' : 'value', issue.message)];
+  });
+}
+
+function at(source: YamlSource, path: readonly PropertyKey[], target: 'key' | 'value', message: string): InputIssue {
+  const { line, column } = locate(source.doc, source.lineCounter, path, target);
+  const shown = target === 'key' ? path.slice(0, -1) : path;
+  return { file: source.file, line, column, path: formatPath(shown), message };
+}
+
+function unknownFieldMessage(key: string, fields: readonly string[]): string {
+  const hint = didYouMean(key, fields);
+  if (hint !== '' || fields.length === 0) return `unknown field '${key}'${hint}`;
+  return `unknown field '${key}'; the fields here are ${fields.join(', ')}`;
+}
+
+/** The field names of the object schema found at `path` inside `schema`, or [] if there is none. */
+export function knownFields(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  let current: z.core.$ZodType | undefined = unwrap(schema);
+  for (const segment of path) {
+    if (current instanceof z.ZodObject && typeof segment === 'string') current = current.shape[segment];
+    else if (current instanceof z.ZodArray) current = current.element;
+    else if (current instanceof z.ZodRecord) current = current.valueType;
+    else return [];
+    current = current === undefined ? undefined : unwrap(current);
+  }
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional) return unwrap(schema.unwrap());
+  if (schema instanceof z.ZodPipe) return unwrap(schema.in);
+  return schema;
+}
+
+/** Issues in reading order: by line, then column; issues without a position first. */
+export function sortIssues(issues: readonly InputIssue[]): InputIssue[] {
+  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}

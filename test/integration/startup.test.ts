@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { EnvironmentError } from '../../src/errors.js';
+import { silentProgress } from '../../src/provision/progress.js';
+import { ensureTools } from '../../src/provision/setup.js';
+import { ProcessRuntime } from '../../src/runtime/process.js';
+import { parseEnvironment } from '../../src/spec/load-environment.js';
+import { processesUnder } from './global-setup.js';
+import { testKafka } from '../helpers/kafka-client.js';
+
+const single = readFileSync('environments/single.yaml', 'utf8');
+
+/** The shipped single-broker environment, on its own ports, at another Kafka version if asked. */
+function singleAt(base: number, version?: string): string {
+  const text = single.replace(/base: \d+/, `base: ${base}`);
+  return version === undefined ? text : text.replace(/version: "?[\d.]+"?/, `version: "${version}"`);
+}
+
+async function upAndUse(name: string, text: string): Promise<string> {
+  const spec = parseEnvironment(text, `${name}.yaml`);
+  const tools = await ensureTools(spec.kafka.version, silentProgress);
+  const dir = join(inject('testRoot'), name);
+  const env = await new ProcessRuntime().up(spec, { dir, tools, progress: silentProgress });
+  try {
+    expect(await env.observer.liveBrokers()).toEqual([1]);
+    const kafka = testKafka(env.topology.bootstrap);
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    const [ack] = await producer.send({ topic: 'orders', acks: -1, messages: [{ key: 'k', value: 'v' }] });
+    await producer.disconnect();
+    expect(ack?.errorCode).toBe(0);
+    return readFileSync(join(dir, 'broker-1', 'broker.log'), 'utf8');
+  } finally {
+    await env.down();
+    expect(processesUnder(dir)).toEqual([]);
+  }
+}
+
+describe('starting environments', () => {
+  it('starts the shipped single-broker environment', async () => {
+    const log = await upAndUse('single', singleAt(26000));
+    expect(log).toMatch(/Kafka version: 4\.3\.1/);
+  });
+
+  it('runs Kafka 3.9.1 too, resolved from Maven Central at that version', async () => {
+    const log = await upAndUse('single-3.9', singleAt(26000, '3.9.1'));
+    expect(log).toMatch(/Kafka version: 3\.9\.1/);
+  });
+
+  it('fails fast with the broker log when a broker cannot start, and leaves nothing running', async () => {
+    const text = singleAt(26000).replace(/^  config:$/m, '  config:\n    num.io.threads: -3');
+    const spec = parseEnvironment(text, 'broken.yaml');
+    const tools = await ensureTools(spec.kafka.version, silentProgress);
+    const dir = join(inject('testRoot'), 'broken');
+    const error = await new ProcessRuntime().up(spec, { dir, tools, progress: silentProgress, timeoutMs: 60_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EnvironmentError);
+    const text2 = `${(error as EnvironmentError).message}\n${(error as EnvironmentError).hint ?? ''}`;
+    expect(text2).toContain('broker-1');
+    expect(text2).toMatch(/num\.io\.threads/);
+    expect(processesUnder(dir)).toEqual([]);
+  });
+
+  it('refuses to start on ports already in use, naming them', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(26091, '127.0.0.1', resolve));
+    try {
+      const spec = parseEnvironment(singleAt(26000), 'busy.yaml');
+      const tools = await ensureTools(spec.kafka.version, silentProgress);
+      await expect(new ProcessRuntime().up(spec, { dir: join(inject('testRoot'), 'busy'), tools, progress: silentProgress })).rejects.toThrow(
+        '127.0.0.1:26091 already in use',
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});
