@@ -58,7 +58,11 @@ export async function formatStorage(files: BrokerFiles, clusterId: string, kafka
   );
   await writeFile(join(files.dir, 'format.log'), result.tail.join('\n') + '\n');
   if (result.code !== 0) {
-    throw new EnvironmentError(`formatting the storage of broker ${files.id} failed (exit ${result.code}):\n${result.tail.join('\n')}`);
+    const reason = result.tail.filter((l) => /(Exception|Error)\b/.test(l) && !/^\s+at /.test(l)).map((l) => l.replace(/^.*?(\w+(Exception|Error):)/, '$1'));
+    throw new EnvironmentError(
+      `broker ${files.id} did not accept its configuration (kafka-storage format exited ${result.code}): ${reason.join('; ') || result.tail.slice(-5).join('\n')}`,
+      { hint: `check brokers.config in the environment file; the broker's settings are in ${files.properties}, the tool's output in ${join(files.dir, 'format.log')}` },
+    );
   }
 }
 

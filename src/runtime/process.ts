@@ -47,6 +47,8 @@ export class ProcessRuntime implements Runtime {
 
       options.progress.step(`starting ${spec.brokers.count} brokers`);
       const brokers = new Map<number, Child>();
+      const brokerExited = async (): Promise<EnvironmentError | undefined> =>
+        [...brokers.values()].some((c) => !c.running) ? brokerExitedError(brokers) : undefined;
       const startBroker = async (f: BrokerFiles): Promise<Child> => {
         const child = await Child.spawn({
           name: `broker-${f.id}`,
@@ -67,17 +69,18 @@ export class ProcessRuntime implements Runtime {
         timeoutMs: remaining(),
         intervalMs: 500,
         hint: () => failingBrokerLogs(brokers),
+        abortIf: brokerExited,
       });
       cleanup.defer('observer', () => observer.close());
 
       const ids = topo.brokers.map((b) => b.id);
-      await waitFor(async () => (await observer.liveBrokers()).length === ids.length || (await exitedEarly(brokers)), {
+      await waitFor(async () => (await observer.liveBrokers()).length === ids.length, {
         what: `all ${ids.length} brokers to register`,
         timeoutMs: remaining(),
         intervalMs: 300,
         hint: () => failingBrokerLogs(brokers),
+        abortIf: brokerExited,
       });
-      if (await exitedEarly(brokers)) throw await brokerExitedError(brokers);
       options.progress.done(`${ids.length} brokers registered`);
 
       if (spec.topics.length > 0) {
@@ -91,7 +94,7 @@ export class ProcessRuntime implements Runtime {
           last = describeHealth(health);
           return health.healthy;
         },
-        { what: 'the cluster to be healthy', timeoutMs: remaining(), intervalMs: 300, hint: async () => `${last}\n${await failingBrokerLogs(brokers)}` },
+        { what: 'the cluster to be healthy', timeoutMs: remaining(), intervalMs: 300, hint: async () => `${last}\n${await failingBrokerLogs(brokers)}`, abortIf: brokerExited },
       );
       options.progress.done(`healthy: ${ids.length} brokers, ${spec.topics.length} topics, every ISR full`);
 
@@ -126,10 +129,6 @@ async function startToxiproxy(options: UpOptions, topo: Topology, cleanup: Clean
     { what: `the Toxiproxy API at ${topo.toxiproxyApi}`, timeoutMs: Math.min(timeoutMs, 20_000), hint: () => child.tail(20) },
   );
   return child;
-}
-
-async function exitedEarly(brokers: Map<number, Child>): Promise<boolean> {
-  return [...brokers.values()].some((c) => !c.running);
 }
 
 async function brokerExitedError(brokers: Map<number, Child>): Promise<EnvironmentError> {

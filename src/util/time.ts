@@ -9,11 +9,14 @@ export interface WaitOptions {
   intervalMs?: number;
   /** Extra text for the timeout error, e.g. the tail of a log; called only on timeout. */
   hint?: () => string | Promise<string>;
+  /** Checked before every try: an error returned here ends the wait at once, rejected with it (e.g. "the broker exited"). */
+  abortIf?: () => Error | undefined | Promise<Error | undefined>;
 }
 
 /**
  * Polls `probe` until it returns a value other than undefined/false, and resolves with it.
  * A probe that throws counts as "not yet"; the last error is attached to the timeout.
+ * `abortIf` ends the wait early with its error.
  * Rejects with TimeoutError naming `what` and the limit when the deadline passes.
  */
 export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: WaitOptions): Promise<T> {
@@ -21,6 +24,8 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
   const interval = options.intervalMs ?? 200;
   let lastError: unknown;
   for (;;) {
+    const abort = await options.abortIf?.();
+    if (abort !== undefined) throw abort;
     try {
       const value = await probe();
       if (value !== undefined && value !== false) return value;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { EnvironmentError } from '../../src/errors.js';
+import { EnvironmentError, TimeoutError } from '../../src/errors.js';
 import { silentProgress } from '../../src/provision/progress.js';
 import { ensureTools } from '../../src/provision/setup.js';
 import { ProcessRuntime } from '../../src/runtime/process.js';
@@ -49,20 +49,32 @@ describe('starting environments', () => {
     expect(log).toMatch(/Kafka version: 3\.9\.1/);
   });
 
-  it('fails fast with the broker log when a broker cannot start, and leaves nothing running', async () => {
-    const text = singleAt(26000).replace(/^  config:$/m, '  config:\n    num.io.threads: -3');
-    const spec = parseEnvironment(text, 'broken.yaml');
+  async function failedUp(name: string, text: string): Promise<EnvironmentError> {
+    const spec = parseEnvironment(text, `${name}.yaml`);
     const tools = await ensureTools(spec.kafka.version, silentProgress);
-    const dir = join(inject('testRoot'), 'broken');
+    const dir = join(inject('testRoot'), name);
     const error = await new ProcessRuntime().up(spec, { dir, tools, progress: silentProgress, timeoutMs: 60_000 }).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(EnvironmentError);
-    const text2 = `${(error as EnvironmentError).message}\n${(error as EnvironmentError).hint ?? ''}`;
-    expect(text2).toContain('broker-1');
-    expect(text2).toMatch(/num\.io\.threads/);
     expect(processesUnder(dir)).toEqual([]);
+    return error as EnvironmentError;
+  }
+
+  it('says which setting a broker rejected, without a Java stack trace', async () => {
+    const e = await failedUp('bad-config', singleAt(26000).replace(/^  config:$/m, '  config:\n    num.io.threads: -3'));
+    expect(e.message).toBe(
+      'broker 1 did not accept its configuration (kafka-storage format exited 1): ConfigException: Invalid value -3 for configuration num.io.threads: Value must be at least 1',
+    );
+    expect(e.hint).toContain('brokers.config');
+  });
+
+  it('fails fast with the tail of the broker log when a broker dies at startup', async () => {
+    const e = await failedUp('bad-jvm', singleAt(26000).replace(/^  heap: 512m$/m, '  heap: 512m\n  jvmOptions: ["-XX:+NoSuchJvmFlagForStreamchaos"]'));
+    expect(e.message).toMatch(/broker-1 exited \(code 1\); last lines of .*broker\.log:/);
+    expect(e.message).toContain('Unrecognized VM option');
+    expect(e).not.toBeInstanceOf(TimeoutError); // it noticed the exit instead of sitting out the startup timeout
   });
 
   it('refuses to start on ports already in use, naming them', async () => {
