@@ -21,7 +21,7 @@ export interface KafkaDistribution {
   java: Java;
 }
 
-export const DEFAULT_KAFKA_VERSION = '4.3.1';
+export { DEFAULT_KAFKA_VERSION } from '../spec/environment.js';
 const LOG4J2_VERSION = '2.24.3';
 const MARKER = '.streamchaos-complete';
 

@@ -18,9 +18,16 @@ export interface BrokerFiles {
   log: string;
 }
 
-/** A Kafka cluster id: 16 random bytes, base64url without padding, as `kafka-storage random-uuid` makes. */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes, base64url without padding, as `kafka-storage random-uuid`
+ * makes. Like Kafka's own Uuid.randomUuid, never one starting with '-', which a command line
+ * would take for an option.
+ */
+export function newClusterId(random: (n: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { Network, once } from '../network/links.js';
 import { topology, type Topology } from '../network/topology.js';
 import type { EnvironmentSpec } from '../spec/environment.js';
 import { waitFor } from '../util/time.js';
+import { count } from '../util/words.js';
 import { brokerJavaArgs, formatStorage, newClusterId, writeBrokerFiles, type BrokerFiles } from './broker-files.js';
 import { Child } from './child.js';
 import { Cleanup, onExit } from './cleanup.js';
@@ -37,15 +38,15 @@ export class ProcessRuntime implements Runtime {
       options.progress.step(`starting Toxiproxy on ${topo.toxiproxyApi}`);
       const toxiproxy = await startToxiproxy(options, topo, cleanup, remaining());
       const network = await Network.create(topo);
-      options.progress.done(`Toxiproxy up with ${topo.links.length} link proxies`);
+      options.progress.done(`Toxiproxy up with ${count(topo.links.length, 'link proxy', 'link proxies')}`);
 
-      options.progress.step(`formatting storage of ${spec.brokers.count} brokers (Kafka ${options.tools.kafka.version})`);
+      options.progress.step(`formatting storage of ${count(spec.brokers.count, 'broker')} (Kafka ${options.tools.kafka.version})`);
       const clusterId = newClusterId();
       const files = await Promise.all(topo.brokers.map((b) => writeBrokerFiles(options.dir, spec, topo, b.id, options.tools.kafka)));
       await Promise.all(files.map((f) => formatStorage(f, clusterId, options.tools.kafka)));
       await writeFile(join(options.dir, 'cluster-id'), clusterId + '\n');
 
-      options.progress.step(`starting ${spec.brokers.count} brokers`);
+      options.progress.step(`starting ${count(spec.brokers.count, 'broker')}`);
       const brokers = new Map<number, Child>();
       const brokerExited = async (): Promise<EnvironmentError | undefined> =>
         [...brokers.values()].some((c) => !c.running) ? brokerExitedError(brokers) : undefined;
@@ -75,13 +76,13 @@ export class ProcessRuntime implements Runtime {
 
       const ids = topo.brokers.map((b) => b.id);
       await waitFor(async () => (await observer.liveBrokers()).length === ids.length, {
-        what: `all ${ids.length} brokers to register`,
+        what: `all ${count(ids.length, 'broker')} to register`,
         timeoutMs: remaining(),
         intervalMs: 300,
         hint: () => failingBrokerLogs(brokers),
         abortIf: brokerExited,
       });
-      options.progress.done(`${ids.length} brokers registered`);
+      options.progress.done(`${count(ids.length, 'broker')} registered`);
 
       if (spec.topics.length > 0) {
         options.progress.step(`creating topics ${spec.topics.map((t) => t.name).join(', ')}`);
@@ -96,7 +97,7 @@ export class ProcessRuntime implements Runtime {
         },
         { what: 'the cluster to be healthy', timeoutMs: remaining(), intervalMs: 300, hint: async () => `${last}\n${await failingBrokerLogs(brokers)}`, abortIf: brokerExited },
       );
-      options.progress.done(`healthy: ${ids.length} brokers, ${spec.topics.length} topics, every ISR full`);
+      options.progress.done(`healthy: ${count(ids.length, 'broker')}, ${count(spec.topics.length, 'topic')}, every ISR full`);
 
       const env = new ProcessEnvironment(spec, topo, network, observer, options.dir, brokers, toxiproxy, files, startBroker, cleanup);
       forget();

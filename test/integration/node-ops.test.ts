@@ -57,6 +57,11 @@ describe('operations on brokers, observed through the observer', () => {
     await env.restart('broker-3');
     expect(node('broker-3').pid).not.toBe(pid);
     expect(await env.observer.liveBrokers()).toEqual([1, 2, 3]);
+    await waitFor(async () => (await env.observer.partitions(['orders', 'events'])).every((p) => p.isr.includes(3)), {
+      what: 'broker 3 to rejoin every ISR',
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
   });
 
   it('names the nodes it knows when asked for one it does not', async () => {

@@ -10,6 +10,7 @@ import { envDir, listEnvStates, pidAlive, readEnvState, removeEnvState, type Env
 import type { SupervisorMessage } from '../../runtime/supervisor.js';
 import { loadEnvironment } from '../../spec/load-environment.js';
 import { sleep } from '../../util/time.js';
+import { count } from '../../util/words.js';
 import { c, terminalProgress } from '../output.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/streamchaos.js', import.meta.url));
@@ -34,7 +35,7 @@ function summary(state: EnvState): EnvSummary {
 function printState(state: EnvState): void {
   process.stdout.write(
     [
-      `${c.bold(state.name)} is up (Kafka ${state.kafkaVersion}, ${state.nodes.filter((n) => n.name.startsWith('broker-')).length} brokers)`,
+      `${c.bold(state.name)} is up (Kafka ${state.kafkaVersion}, ${count(state.nodes.filter((n) => n.name.startsWith('broker-')).length, 'broker')})`,
       `  bootstrap  ${state.bootstrap}   ${c.dim('(clients: through the client link proxies)')}`,
       `  observer   ${state.observer}   ${c.dim('(direct, no proxy)')}`,
       `  toxiproxy  ${state.toxiproxy}`,

@@ -1,5 +1,6 @@
 import { InvalidInputError, UsageError } from '../../errors.js';
 import { loadEnvironment } from '../../spec/load-environment.js';
+import { count } from '../../util/words.js';
 import { c } from '../output.js';
 
 /**
@@ -12,7 +13,7 @@ export async function validate(args: { files: readonly string[] }): Promise<numb
   for (const file of args.files) {
     try {
       const spec = await loadEnvironment(file);
-      process.stdout.write(`${c.green('✓')} ${file}: environment ${spec.name}, ${spec.brokers.count} broker${spec.brokers.count === 1 ? "" : "s"}, Kafka ${spec.kafka.version}, ${spec.topics.length} topics\n`);
+      process.stdout.write(`${c.green('✓')} ${file}: environment ${spec.name}, ${count(spec.brokers.count, 'broker')}, Kafka ${spec.kafka.version}, ${count(spec.topics.length, 'topic')}\n`);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       bad++;
