@@ -10,7 +10,7 @@ export interface Java {
 /** Finds `java` ($JAVA_HOME/bin/java, else on PATH) and its major version. */
 export async function findJava(env: NodeJS.ProcessEnv = process.env): Promise<Java> {
   const candidate = env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : 'java';
-  const bin = await which(candidate);
+  const bin = await which(candidate, env);
   if (bin === undefined) {
     throw new ProvisionError(`Java was not found (looked for ${candidate})`, {
       hint: 'Kafka brokers run on the JVM: install a JDK 17 or newer (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME.',

@@ -95,7 +95,7 @@ function dep(group: string, artifact: string, version: string): string {
 }
 
 async function resolveWithMaven(version: string, dir: string, progress: Progress, env: NodeJS.ProcessEnv): Promise<void> {
-  const mvn = await which('mvn');
+  const mvn = await which('mvn', env);
   if (mvn === undefined) {
     throw new ProvisionError(`Kafka ${version} is not in the cache (${dir}) and Maven (mvn) was not found to fetch it`, {
       hint: 'Install Maven (Debian: apt-get install maven), or set KAFKA_HOME to an unpacked Apache Kafka download.',

@@ -20,18 +20,18 @@ export interface ToxiproxyServer {
  */
 export async function provisionToxiproxy(progress: Progress, env: NodeJS.ProcessEnv = process.env): Promise<ToxiproxyServer> {
   if (env.TOXIPROXY_SERVER) {
-    const bin = await which(env.TOXIPROXY_SERVER);
+    const bin = await which(env.TOXIPROXY_SERVER, env);
     if (bin === undefined) throw new ProvisionError(`TOXIPROXY_SERVER=${env.TOXIPROXY_SERVER} is not an executable file`);
     return { bin, source: 'TOXIPROXY_SERVER' };
   }
-  const onPath = await which('toxiproxy-server');
+  const onPath = await which('toxiproxy-server', env);
   if (onPath !== undefined) return { bin: onPath, source: 'PATH' };
 
   const dir = join(cacheDir(env), `toxiproxy-${TOXIPROXY_VERSION}`);
   const bin = join(dir, 'toxiproxy-server');
   if (existsSync(bin)) return { bin, source: 'cache' };
 
-  const go = await which('go');
+  const go = await which('go', env);
   if (go === undefined) {
     throw new ProvisionError('toxiproxy-server was not found and Go is not installed to build it', {
       hint: `Install Go (https://go.dev/dl or apt-get install golang), or put Shopify's toxiproxy-server on PATH, or set TOXIPROXY_SERVER to it.`,

@@ -47,13 +47,13 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
   });
 }
 
-/** True when `command` can be found on PATH (or is an existing path). */
-export async function which(command: string): Promise<string | undefined> {
+/** The full path of `command` found on env's PATH (or the path itself when it names an executable file). */
+export async function which(command: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   const { access, constants } = await import('node:fs/promises');
   const { delimiter, join, isAbsolute } = await import('node:path');
   const candidates = isAbsolute(command) || command.includes('/')
     ? [command]
-    : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+    : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);
