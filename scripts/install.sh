@@ -10,7 +10,8 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || [ -n "${KAFKA_HOME:-}" ] || missing+=(maven)
 command -v go >/dev/null 2>&1 || command -v toxiproxy-server >/dev/null 2>&1 || [ -n "${TOXIPROXY_SERVER:-}" ] || missing+=(golang-go)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
-command -v kcat >/dev/null 2>&1 || missing+=(kcat)   # used by the tests as an independent client
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)         # the tests' independent Kafka client
+command -v ss >/dev/null 2>&1 || missing+=(iproute2)        # the tests inspect brokers' connections
 
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

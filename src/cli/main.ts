@@ -58,6 +58,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       (a) => run(async () => (await import('./commands/validate.js')).validate({ files: a.files }))(),
     )
     .command('env', 'Start, inspect and stop an environment to play with by hand', (y) => envCommands(y, run))
+    .example('$0 setup', 'fetch Kafka and build Toxiproxy once (cached afterwards)')
+    .example('$0 env up', 'start the default 3-broker environment and leave it running')
+    .example('$0 validate environments/*.yaml', 'check files without starting anything')
+    .epilogue('Exit codes: 0 ok · 1 a check failed · 2 bad input or usage · 3 the environment could not start or broke.\nDocs: README.md')
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()
     .recommendCommands()
