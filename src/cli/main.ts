@@ -49,8 +49,32 @@ export async function main(argv: readonly string[]): Promise<void> {
       (a) => run(async () => (await import('./commands/doctor.js')).doctor({ json: a.json }))(),
     )
     .command(
+      'run <file>',
+      'Run an experiment end to end and give the verdict (exit 0 pass, 1 fail)',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'experiment file' })
+          .option('seed', { type: 'number', describe: "override the experiment's seed" })
+          .option('out', { type: 'string', describe: 'output folder (default reports/<time>-<name>/)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print result.json on stdout' })
+          .example('$0 run experiments/leader-kill.yaml', 'kill the leader of orders-0 under load, verify exactly-once')
+          .example('$0 run experiments/leader-kill.yaml --seed 7 --out /tmp/run', 'another seed, a chosen folder'),
+      (a) => run(async () => (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json }))(),
+    )
+    .command(
+      'plan <file>',
+      'Print the resolved timeline and targets of an experiment, without starting anything',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'experiment file' })
+          .option('seed', { type: 'number', describe: "override the experiment's seed" })
+          .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON' })
+          .example('$0 plan experiments/leader-kill.yaml', 'what would run, when, against what'),
+      (a) => run(async () => (await import('./commands/plan.js')).plan({ file: a.file, seed: a.seed, json: a.json }))(),
+    )
+    .command(
       'validate <files..>',
-      'Check environment files without starting anything; every problem, with file:line and field',
+      'Check experiment and environment files without starting anything; every problem, with file:line and field',
       (y) =>
         y
           .positional('files', { type: 'string', array: true, demandOption: true, describe: 'files to check' })

@@ -31,6 +31,26 @@ export class Writer {
     const s = Buffer.from(v, 'utf8');
     return this.int16(s.length).push(s);
   }
+  /** Unsigned varint, as flexible versions use for lengths and tag counts. */
+  uvarint(v: number): this {
+    const bytes: number[] = [];
+    let n = v >>> 0;
+    while (n >= 0x80) {
+      bytes.push((n & 0x7f) | 0x80);
+      n >>>= 7;
+    }
+    bytes.push(n);
+    return this.push(Buffer.from(bytes));
+  }
+  compactString(v: string): this {
+    const s = Buffer.from(v, 'utf8');
+    return this.uvarint(s.length + 1).push(s);
+  }
+  compactArray<T>(items: readonly T[], each: (w: Writer, item: T) => void): this {
+    this.uvarint(items.length + 1);
+    for (const item of items) each(this, item);
+    return this;
+  }
   array<T>(items: readonly T[] | null, each: (w: Writer, item: T) => void): this {
     if (items === null) return this.int32(-1);
     this.int32(items.length);
@@ -71,6 +91,36 @@ export class Reader {
     for (let i = 0; i < n; i++) out.push(each(this));
     return out;
   }
+  int64(): number {
+    return Number(this.take(8).readBigInt64BE());
+  }
+  uvarint(): number {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = this.take(1).readUInt8();
+      value += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return value;
+    }
+  }
+  compactString(): string | null {
+    const n = this.uvarint();
+    return n === 0 ? null : this.take(n - 1).toString('utf8');
+  }
+  compactArray<T>(each: (r: Reader) => T): T[] {
+    const n = this.uvarint();
+    const out: T[] = [];
+    for (let i = 0; i < n - 1; i++) out.push(each(this));
+    return out;
+  }
+  /** Skips a tagged-field section; returns the read position after it. */
+  skipTags(): number {
+    const count = this.uvarint();
+    for (let i = 0; i < count; i++) {
+      this.uvarint();
+      this.take(this.uvarint());
+    }
+    return this.at;
+  }
   private take(n: number): Buffer {
     if (this.at + n > this.buf.length) throw new RangeError(`truncated Kafka response (wanted ${n} bytes at ${this.at} of ${this.buf.length})`);
     const b = this.buf.subarray(this.at, this.at + n);
@@ -86,11 +136,13 @@ let nextCorrelation = 1;
  * response body (after the correlation id). Rejects on connection errors, a closed socket or
  * when no complete answer arrives within `timeoutMs`.
  */
-export function request(hostPort: string, apiKey: number, apiVersion: number, body: Buffer, timeoutMs: number): Promise<Buffer> {
+export function request(hostPort: string, apiKey: number, apiVersion: number, body: Buffer, timeoutMs: number, flexible = false): Promise<Buffer> {
   const colon = hostPort.lastIndexOf(':');
   const correlationId = nextCorrelation++ & 0x7fffffff;
-  const header = new Writer().int16(apiKey).int16(apiVersion).int32(correlationId).string('streamchaos-observer').buffer();
-  const size = new Writer().int32(header.length + body.length).buffer();
+  const header = new Writer().int16(apiKey).int16(apiVersion).int32(correlationId).string('streamchaos-observer');
+  if (flexible) header.uvarint(0); // request header v2: no tagged fields
+  const headerBytes = header.buffer();
+  const size = new Writer().int32(headerBytes.length + body.length).buffer();
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     let received = Buffer.alloc(0);
@@ -112,8 +164,9 @@ export function request(hostPort: string, apiKey: number, apiVersion: number, bo
       const length = received.readInt32BE(0);
       if (received.length < 4 + length) return;
       if (received.readInt32BE(4) !== correlationId) return finish(new Error(`${hostPort} answered another request`));
-      finish(undefined, received.subarray(8, 4 + length));
+      const rest = received.subarray(8, 4 + length);
+      finish(undefined, flexible ? rest.subarray(new Reader(rest).skipTags()) : rest); // response header v1 ends with tagged fields
     });
-    socket.connect(Number(hostPort.slice(colon + 1)), hostPort.slice(0, colon), () => socket.write(Buffer.concat([size, header, body])));
+    socket.connect(Number(hostPort.slice(colon + 1)), hostPort.slice(0, colon), () => socket.write(Buffer.concat([size, headerBytes, body])));
   });
 }

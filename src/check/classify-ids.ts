@@ -1,0 +1,55 @@
+import type { SentId } from './collect-sends.js';
+import { Samples } from './samples.js';
+
+export interface IdClasses {
+  lost: number;
+  lostSamples: string[];
+  duplicated: number;
+  duplicatedSamples: string[];
+  extraCopies: number;
+  failedButPresent: number;
+  failedButPresentSamples: string[];
+  indeterminatePresent: number;
+  indeterminateAbsent: number;
+}
+
+/**
+ * Every sent id against how many times the output holds it: acked and absent is lost; more
+ * than once is duplicated, whatever the outcome; failed and present is an aborted read;
+ * indeterminate once or not at all is fine. Samples come in send order.
+ */
+export function classifyIds(ids: ReadonlyMap<string, SentId>, seen: ReadonlyMap<string, number>, samples: number): IdClasses {
+  const lost = new Samples<string>(samples);
+  const duplicated = new Samples<string>(samples);
+  const failedButPresent = new Samples<string>(samples);
+  const classes: IdClasses = {
+    lost: 0,
+    lostSamples: lost.items,
+    duplicated: 0,
+    duplicatedSamples: duplicated.items,
+    extraCopies: 0,
+    failedButPresent: 0,
+    failedButPresentSamples: failedButPresent.items,
+    indeterminatePresent: 0,
+    indeterminateAbsent: 0,
+  };
+  for (const [id, sent] of ids) {
+    const copies = seen.get(id) ?? 0;
+    if (copies > 1) {
+      classes.duplicated++;
+      classes.extraCopies += copies - 1;
+      duplicated.push(id);
+    }
+    if (sent.outcome === 'acked' && copies === 0) {
+      classes.lost++;
+      lost.push(id);
+    } else if (sent.outcome === 'failed' && copies > 0) {
+      classes.failedButPresent++;
+      failedButPresent.push(id);
+    } else if (sent.outcome === 'indeterminate' && copies <= 1) {
+      if (copies === 1) classes.indeterminatePresent++;
+      else classes.indeterminateAbsent++;
+    }
+  }
+  return classes;
+}

@@ -1,0 +1,53 @@
+import type { HistoryEntry, ReadRecord } from '../history/types.js';
+
+export interface OutputPartition {
+  partition: number;
+  /** In offset order; a position read more than once with the same content appears once. */
+  records: ReadRecord[];
+}
+
+export interface Output {
+  /** Ascending by partition number. */
+  partitions: OutputPartition[];
+  /** Every record of every ReadEntry of the topic, re-reads and duplicates included. */
+  read: number;
+}
+
+/**
+ * The verifier's reads of `topic`, sorted by (partition, offset). Reading the same offset twice
+ * (a verifier that restarted or re-fetched) is not a duplicate in the log, so a repeated
+ * position with the same id and CRC is kept once; one whose content differs is kept twice,
+ * so the anomaly it shows is not hidden. Already sorted input costs no sort.
+ */
+export function readOutput(history: readonly HistoryEntry[], topic: string): Output {
+  const byPartition = new Map<number, ReadRecord[]>();
+  let read = 0;
+  for (const entry of history) {
+    if (entry.type !== 'read' || entry.topic !== topic) continue;
+    let records = byPartition.get(entry.partition);
+    if (records === undefined) byPartition.set(entry.partition, (records = []));
+    for (const record of entry.records) records.push(record);
+    read += entry.records.length;
+  }
+  const partitions = [...byPartition.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([partition, records]) => ({ partition, records: withoutRereads(sortedByOffset(records)) }));
+  return { partitions, read };
+}
+
+function sortedByOffset(records: ReadRecord[]): ReadRecord[] {
+  for (let i = 1; i < records.length; i++) {
+    if (records[i]!.offset < records[i - 1]!.offset) return records.sort((a, b) => a.offset - b.offset);
+  }
+  return records;
+}
+
+function withoutRereads(records: ReadRecord[]): ReadRecord[] {
+  const kept: ReadRecord[] = [];
+  for (const record of records) {
+    const last = kept[kept.length - 1];
+    if (last !== undefined && last.offset === record.offset && last.id === record.id && last.crc === record.crc) continue;
+    kept.push(record);
+  }
+  return kept;
+}

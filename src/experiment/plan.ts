@@ -1,0 +1,117 @@
+import { describeTarget, formatDuration, type ExperimentSpec, type FaultSpec, type TargetRule } from '../spec/experiment.js';
+import { Random } from '../workload/random.js';
+
+/** One fault window as it will run: when, what, on which target (random targets already drawn from the seed). */
+export interface PlannedFault {
+  index: number;
+  name: string;
+  kind: FaultSpec['kind'];
+  atMs: number;
+  healAtMs?: number;
+  target: string;
+}
+
+/** The experiment with everything resolved that can be resolved before starting. */
+export interface Plan {
+  name: string;
+  seed: number;
+  durationMs: number;
+  environment: { name: string; brokers: number; kafka: string; topics: string[] };
+  producers: { name: string; topic: string; rate: number; keys: number; payloadBytes: number; acks: string; idempotent: boolean; transactional: boolean; instances: number }[];
+  processor?: { input: string; output: string; instances: number; mode: string; command?: string[] };
+  timeline: PlannedFault[];
+  steadyState: { before: string[]; after: string[] };
+  slos: ExperimentSpec['slos'];
+}
+
+/** The random stream of fault `index` for a seed: the same at plan time and at run time. */
+export function faultRandom(seed: number, index: number): Random {
+  return new Random(seed).fork(`fault-${index}`);
+}
+
+export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed): Plan {
+  const brokerIds = Array.from({ length: spec.environment.brokers.count }, (_, i) => i + 1);
+  const processors = spec.workload.processor?.instances ?? 0;
+  return {
+    name: spec.name,
+    seed,
+    durationMs: spec.durationMs,
+    environment: {
+      name: spec.environment.name,
+      brokers: spec.environment.brokers.count,
+      kafka: spec.environment.kafka.version,
+      topics: spec.environment.topics.map((t) => t.name),
+    },
+    producers: spec.workload.producers.map((p) => ({
+      name: p.name,
+      topic: p.topic,
+      rate: p.rate,
+      keys: p.keys,
+      payloadBytes: p.payloadBytes,
+      acks: p.acks,
+      idempotent: p.idempotent,
+      transactional: p.transactions !== undefined,
+      instances: p.instances,
+    })),
+    ...(spec.workload.processor === undefined
+      ? {}
+      : {
+          processor: {
+            input: spec.workload.processor.input,
+            output: spec.workload.processor.output,
+            instances: spec.workload.processor.instances,
+            mode: spec.workload.processor.mode,
+            ...(spec.workload.processor.command === undefined ? {} : { command: spec.workload.processor.command }),
+          },
+        }),
+    timeline: spec.timeline.map((f, index) => ({
+      index,
+      name: f.name,
+      kind: f.kind,
+      atMs: f.atMs,
+      ...(f.healAtMs === undefined ? {} : { healAtMs: f.healAtMs }),
+      target: targetText(f, faultRandom(seed, index), brokerIds, processors),
+    })),
+    steadyState: spec.steadyState,
+    slos: spec.slos,
+  };
+}
+
+/** A rule in words; a random rule also shows what this seed draws (the run draws the same). */
+function targetText(f: FaultSpec, random: Random, brokers: number[], processors: number): string {
+  const one = (rule: TargetRule): string => {
+    if (rule.type === 'random-broker') return `${describeTarget(rule)} (this seed: broker-${random.pick(brokers)})`;
+    if (rule.type === 'random-processor' && processors > 0) return `${describeTarget(rule)} (this seed: processor-${random.int(processors) + 1})`;
+    return describeTarget(rule);
+  };
+  if (f.kind === 'split') return f.groups.map((g) => `{${g.map((b) => `broker-${b}`).join(', ')}}`).join(' | ');
+  if (f.kind === 'cut') return `${f.from.type === 'clients' ? 'clients' : one(f.from)} → ${one(f.to)}`;
+  if (f.kind === 'isolate') return `${one(f.target)} from ${f.from}`;
+  if ('links' in f) return `${one(f.target)}, ${f.links} links`;
+  return one(f.target);
+}
+
+export function formatPlan(plan: Plan): string {
+  const lines: string[] = [];
+  lines.push(`experiment ${plan.name}  (seed ${plan.seed}, load for ${formatDuration(plan.durationMs)})`);
+  lines.push(`environment ${plan.environment.name}: ${plan.environment.brokers} brokers, Kafka ${plan.environment.kafka}, topics ${plan.environment.topics.join(', ')}`);
+  for (const p of plan.producers) {
+    lines.push(
+      `producer ${p.name} → ${p.topic}: ${p.rate} records/s over ${p.keys} keys, ${p.payloadBytes} B, acks=${p.acks}${p.idempotent ? ', idempotent' : ''}${p.transactional ? ', transactional' : ''}${p.instances > 1 ? `, ${p.instances} instances` : ''}`,
+    );
+  }
+  if (plan.processor !== undefined) {
+    const pr = plan.processor;
+    lines.push(`processor ${pr.input} → ${pr.output}: ${pr.instances} instances, ${pr.mode}${pr.command === undefined ? '' : `, command ${pr.command.join(' ')}`}`);
+  }
+  lines.push('timeline:');
+  if (plan.timeline.length === 0) lines.push('  (no faults)');
+  for (const f of plan.timeline) {
+    const window = f.healAtMs === undefined ? `at ${formatDuration(f.atMs)}` : `${formatDuration(f.atMs)} → ${formatDuration(f.healAtMs)}`;
+    lines.push(`  ${window.padEnd(16)} ${f.kind.padEnd(17)} ${f.target}${f.name !== '' && !f.name.startsWith(f.kind) ? `  — ${f.name}` : ''}`);
+  }
+  lines.push(`steady state before: ${plan.steadyState.before.join(', ') || '(none)'}; after: ${plan.steadyState.after.join(', ') || '(none)'}`);
+  const slos = [plan.slos.exactlyOnce ? 'exactly-once' : undefined, plan.slos.orderedPerKey ? 'order per key' : undefined, plan.slos.maxIndeterminate === undefined ? undefined : `at most ${plan.slos.maxIndeterminate} indeterminate`].filter(Boolean);
+  lines.push(`SLOs: ${slos.join(', ') || '(none)'}`);
+  return lines.join('\n') + '\n';
+}

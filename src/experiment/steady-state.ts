@@ -1,0 +1,43 @@
+import { describeHealth, readHealth } from '../cluster/health.js';
+import type { Observer } from '../cluster/observer.js';
+import type { EnvironmentSpec, SteadyStateProbe } from '../spec/experiment.js';
+import { waitFor } from '../util/time.js';
+
+export interface ProbeResult {
+  probe: SteadyStateProbe;
+  pass: boolean;
+  message: string;
+}
+
+/**
+ * Steady-state probes (Chaos Toolkit's hypothesis), each read through the observer. A probe
+ * may take up to `withinMs` to hold (after the faults, the cluster needs time to settle);
+ * its result says what it saw last.
+ */
+export async function runProbe(probe: SteadyStateProbe, observer: Observer, env: EnvironmentSpec, withinMs: number): Promise<ProbeResult> {
+  const brokers = Array.from({ length: env.brokers.count }, (_, i) => i + 1);
+  let message = '';
+  const holds = async (): Promise<boolean> => {
+    const h = await readHealth(observer, brokers, env.topics.map((t) => t.name));
+    switch (probe) {
+      case 'cluster-healthy':
+        message = describeHealth(h);
+        return h.healthy;
+      case 'all-brokers-up':
+        message = h.missingBrokers.length === 0 ? `all ${brokers.length} brokers up` : `brokers not registered: ${h.missingBrokers.join(', ')}`;
+        return h.missingBrokers.length === 0;
+      case 'min-isr-met': {
+        const partitions = await observer.partitions(env.topics.map((t) => t.name));
+        const short = partitions.filter((p) => p.isr.length < Number(env.topics.find((t) => t.name === p.topic)?.config['min.insync.replicas'] ?? 1));
+        message = short.length === 0 ? 'every partition has at least min.insync.replicas in sync' : `below min.insync.replicas: ${short.map((p) => `${p.topic}-${p.partition}`).join(', ')}`;
+        return short.length === 0;
+      }
+    }
+  };
+  try {
+    await waitFor(holds, { what: probe, timeoutMs: withinMs, intervalMs: 250 });
+    return { probe, pass: true, message };
+  } catch (e) {
+    return { probe, pass: false, message: message || (e instanceof Error ? e.message : String(e)) };
+  }
+}

@@ -1,0 +1,111 @@
+import { faultFor } from '../faults/registry.js';
+import type { FaultContext } from '../faults/fault.js';
+import type { HistoryRecorder } from '../history/recorder.js';
+import type { Heal } from '../network/links.js';
+import type { FaultSpec } from '../spec/experiment.js';
+import { faultRandom } from './plan.js';
+
+export interface TimelineOptions {
+  faults: readonly FaultSpec[];
+  seed: number;
+  history: HistoryRecorder;
+  /** Builds the context a fault runs in, given its random stream. */
+  context: (random: FaultContext['random']) => FaultContext;
+  /** The run's clock; injected so a test can drive time. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface FaultOutcome {
+  index: number;
+  name: string;
+  kind: FaultSpec['kind'];
+  target?: string;
+  injectedAt?: number;
+  healedAt?: number;
+  error?: string;
+}
+
+/**
+ * Runs fault windows against the clock from `start()`: injects each at `at`, heals it at its
+ * heal time. Every heal that was not run by its window runs in `healAll()`, which the runner
+ * calls when load ends and again on any exit path (interrupt, error): heals are idempotent.
+ * A fault that fails to inject is recorded (`fault-error`) and does not stop the others.
+ */
+export class Timeline {
+  private readonly active = new Map<number, Heal>();
+  private readonly outcomes: FaultOutcome[];
+  private tasks: Promise<void>[] = [];
+  private stopped = false;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: TimelineOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.outcomes = options.faults.map((f, index) => ({ index, name: f.name, kind: f.kind }));
+  }
+
+  start(t0: number): void {
+    this.tasks = this.options.faults.map((f, i) => this.window(f, i, t0));
+  }
+
+  results(): readonly FaultOutcome[] {
+    return this.outcomes;
+  }
+
+  /** Heals every fault still active and stops windows that have not started. */
+  async healAll(): Promise<void> {
+    this.stopped = true;
+    const pending = [...this.active.entries()];
+    await Promise.all(pending.map(([i]) => this.heal(i)));
+  }
+
+  /** Waits for every window to finish (after healAll, windows end quickly). */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.tasks);
+  }
+
+  private async window(f: FaultSpec, i: number, t0: number): Promise<void> {
+    await this.sleepUntil(t0 + f.atMs);
+    if (this.stopped) return;
+    const outcome = this.outcomes[i]!;
+    const record = this.options.history;
+    try {
+      const injected = await faultFor(f.kind).inject(f as never, this.options.context(faultRandom(this.options.seed, i)));
+      outcome.target = injected.target;
+      outcome.injectedAt = this.now();
+      record.record({ type: 'event', kind: 'fault-start', time: outcome.injectedAt, name: f.name, target: injected.target, detail: { kind: f.kind, index: i, ...injected.detail } });
+      if (injected.heal === undefined) return;
+      this.active.set(i, injected.heal);
+    } catch (e) {
+      outcome.error = e instanceof Error ? e.message : String(e);
+      record.record({ type: 'event', kind: 'fault-error', time: this.now(), name: f.name, detail: { kind: f.kind, index: i, error: outcome.error } });
+      return;
+    }
+    if (f.healAtMs !== undefined) {
+      await this.sleepUntil(t0 + f.healAtMs);
+      await this.heal(i);
+    }
+  }
+
+  private async heal(i: number): Promise<void> {
+    const heal = this.active.get(i);
+    if (heal === undefined) return;
+    const f = this.options.faults[i]!;
+    const outcome = this.outcomes[i]!;
+    try {
+      await heal();
+      if (!this.active.delete(i)) return; // healed by a concurrent caller, who records it
+      outcome.healedAt = this.now();
+      this.options.history.record({ type: 'event', kind: 'fault-heal', time: outcome.healedAt, name: f.name, target: outcome.target, detail: { kind: f.kind, index: i } });
+    } catch (e) {
+      outcome.error = `heal failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.options.history.record({ type: 'event', kind: 'fault-error', time: this.now(), name: f.name, detail: { kind: f.kind, index: i, error: outcome.error } });
+    }
+  }
+
+  private async sleepUntil(t: number): Promise<void> {
+    while (!this.stopped && this.now() < t) await this.sleep(Math.min(250, t - this.now()));
+  }
+}

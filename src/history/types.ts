@@ -1,0 +1,119 @@
+/**
+ * The History: the append-only record of one run, written as JSON lines while the run goes
+ * (history.jsonl), so a crashed run can still be checked and reported. Checkers are pure
+ * functions of it.
+ *
+ * Operations follow Jepsen: an op is recorded when invoked, and again when it completes as
+ * `ok` (it happened), `fail` (it definitely did not happen) or `info` (outcome unknown, e.g. a
+ * timeout: it may or may not have happened). Sends are recorded per batch (one kafkajs call);
+ * every record in the batch shares the batch's outcome.
+ *
+ * Record ids are `<process>:<seq>` where `seq` counts from 0 per process in send order, so a
+ * checker can tell send order per key without other data. Times are milliseconds since the
+ * epoch, from the harness's clock.
+ */
+
+/** One record as produced: its id, key, send time and the CRC-32 of its payload. */
+export interface SentRecord {
+  id: string;
+  key: string;
+  /** CRC-32 of the payload (the record value), unsigned. */
+  crc: number;
+}
+
+/** The first line of every history. */
+export interface RunEntry {
+  type: 'run';
+  time: number;
+  name: string;
+  seed: number;
+  /** The resolved plan (experiment as run), for the report and to reproduce. */
+  plan: unknown;
+  command: string;
+  version: string;
+}
+
+export interface SendInvoke {
+  type: 'send';
+  phase: 'invoke';
+  time: number;
+  /** The producer, e.g. `producer-1`. */
+  process: string;
+  /** Batch number, unique per process; the completion carries the same number. */
+  batch: number;
+  topic: string;
+  records: SentRecord[];
+}
+
+export interface SendComplete {
+  type: 'send';
+  phase: 'ok' | 'fail' | 'info';
+  time: number;
+  process: string;
+  batch: number;
+  /** For `fail` and `info`: what the client said. */
+  error?: string;
+}
+
+/** Records read back from a topic by the verifier (after heal and drain), in offset order per partition. */
+export interface ReadEntry {
+  type: 'read';
+  time: number;
+  topic: string;
+  partition: number;
+  records: ReadRecord[];
+}
+
+export interface ReadRecord {
+  offset: number;
+  /** The id carried in the record's header; undefined when the record has none. */
+  id: string | undefined;
+  key: string;
+  /** CRC-32 of the value as read. */
+  crc: number;
+  /** When the header's send time allows: ms from send to when the verifier read it. Unused by exactly-once. */
+  latencyMs?: number;
+}
+
+/** The verifier's closing line: it read every partition of `topic` to these end offsets. */
+export interface ReadDone {
+  type: 'read-done';
+  time: number;
+  topic: string;
+  endOffsets: Record<string, number>;
+  /** False when it gave up before reaching every end offset (then nothing can be concluded about loss). */
+  complete: boolean;
+  error?: string;
+}
+
+/** Something that happened: a phase, a fault injected or healed, a node going down or up, a note. */
+export interface EventEntry {
+  type: 'event';
+  time: number;
+  kind: 'phase' | 'fault-start' | 'fault-heal' | 'fault-error' | 'node-down' | 'node-up' | 'probe' | 'note';
+  /** e.g. the phase name, the fault's label, or for a probe `steady-state before: cluster-healthy` (detail.pass: boolean). */
+  name: string;
+  /** For faults: the resolved target(s), e.g. `broker-2` or `links: broker-1-to-broker-2-replication,…`. */
+  target?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** A reading of the cluster through the observer. */
+export interface SampleEntry {
+  type: 'sample';
+  time: number;
+  liveBrokers: number[];
+  partitions: { topic: string; partition: number; leader: number; leaderEpoch?: number; replicas: number[]; isr: number[] }[];
+  /** min.insync.replicas per topic, as configured. */
+  minIsr?: Record<string, number>;
+}
+
+export type HistoryEntry = RunEntry | SendInvoke | SendComplete | ReadEntry | ReadDone | EventEntry | SampleEntry;
+
+/** Parses `<process>:<seq>` ids; undefined when malformed. */
+export function parseRecordId(id: string): { process: string; seq: number } | undefined {
+  const colon = id.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  const seq = Number(id.slice(colon + 1));
+  return Number.isInteger(seq) && seq >= 0 ? { process: id.slice(0, colon), seq } : undefined;
+}
