@@ -18,7 +18,7 @@ export interface IdClasses {
  * than once is duplicated, whatever the outcome; failed and present is an aborted read;
  * indeterminate once or not at all is fine. Samples come in send order.
  */
-export function classifyIds(ids: ReadonlyMap<string, SentId>, seen: ReadonlyMap<string, number>, samples: number): IdClasses {
+export function classifyIds(ids: readonly SentId[], copiesOf: Uint32Array, samples: number): IdClasses {
   const lost = new Samples<string>(samples);
   const duplicated = new Samples<string>(samples);
   const failedButPresent = new Samples<string>(samples);
@@ -33,20 +33,20 @@ export function classifyIds(ids: ReadonlyMap<string, SentId>, seen: ReadonlyMap<
     indeterminatePresent: 0,
     indeterminateAbsent: 0,
   };
-  for (const [id, sent] of ids) {
-    const copies = seen.get(id) ?? 0;
+  for (const { id, index, outcome } of ids) {
+    const copies = copiesOf[index]!;
     if (copies > 1) {
       classes.duplicated++;
       classes.extraCopies += copies - 1;
       duplicated.push(id);
     }
-    if (sent.outcome === 'acked' && copies === 0) {
+    if (outcome === 'acked' && copies === 0) {
       classes.lost++;
       lost.push(id);
-    } else if (sent.outcome === 'failed' && copies > 0) {
+    } else if (outcome === 'failed' && copies > 0) {
       classes.failedButPresent++;
       failedButPresent.push(id);
-    } else if (sent.outcome === 'indeterminate' && copies <= 1) {
+    } else if (outcome === 'indeterminate' && copies <= 1) {
       if (copies === 1) classes.indeterminatePresent++;
       else classes.indeterminateAbsent++;
     }

@@ -1,21 +1,30 @@
-import { parseRecordId, type HistoryEntry } from '../history/types.js';
+import type { HistoryEntry } from '../history/types.js';
+import { IdIndex } from './id-index.js';
+import { orderOf } from './order-of.js';
 
 /** What became of a sent record, from its batch's completion: `ok`, `fail`, or `info` / no completion at all. */
 export type SendOutcome = 'acked' | 'failed' | 'indeterminate';
 
 /** One distinct sent id, as the exactly-once checker needs it. */
 export interface SentId {
+  id: string;
+  /** Its place in Sends.list: an index into per-id arrays. */
+  index: number;
   key: string;
   crc: number;
   outcome: SendOutcome;
-  /** From the id (`<process>:<seq>`); undefined when the id is malformed (then it takes no part in order checks). */
-  process: string | undefined;
+  /** Number of its (process, key) pair, -1 when the id is malformed (then it takes no part in order checks). */
+  group: number;
   seq: number;
 }
 
 export interface Sends {
   /** Every distinct id sent to the input topic(s), in the order first sent. */
-  ids: Map<string, SentId>;
+  list: SentId[];
+  /** The same, by id. */
+  byId: IdIndex<SentId>;
+  /** How many (process, key) pairs: group numbers are below this. */
+  groups: number;
   /** Counted per record invoked (an id sent twice counts twice); acked + failed + indeterminate = sent. */
   sent: number;
   acked: number;
@@ -40,20 +49,30 @@ export function collectSends(history: readonly HistoryEntry[], inputTopics: Read
     const batch = batchKey(entry.process, entry.batch);
     completions.set(batch, stronger(completions.get(batch), OUTCOME[entry.phase]));
   }
-  const sends: Sends = { ids: new Map(), sent: 0, acked: 0, failed: 0, indeterminate: 0 };
+  const sends: Sends = { list: [], byId: new IdIndex(), groups: 0, sent: 0, acked: 0, failed: 0, indeterminate: 0 };
+  const groups = new Map<string, Map<string, number>>();
   for (const entry of history) {
     if (entry.type !== 'send' || entry.phase !== 'invoke' || !inputTopics.has(entry.topic)) continue;
     const outcome = completions.get(batchKey(entry.process, entry.batch)) ?? 'indeterminate';
     for (const record of entry.records) {
       sends.sent++;
       sends[outcome]++;
-      const known = sends.ids.get(record.id);
+      const known = sends.byId.get(record.id);
       if (known !== undefined) {
         known.outcome = stronger(known.outcome, outcome);
         continue;
       }
-      const parsed = parseRecordId(record.id);
-      sends.ids.set(record.id, { key: record.key, crc: record.crc, outcome, process: parsed?.process, seq: parsed?.seq ?? -1 });
+      const order = orderOf(record.id, entry.process);
+      let group = -1;
+      if (order !== undefined) {
+        let byKey = groups.get(order.process);
+        if (byKey === undefined) groups.set(order.process, (byKey = new Map()));
+        group = byKey.get(record.key) ?? sends.groups++;
+        byKey.set(record.key, group);
+      }
+      const sent: SentId = { id: record.id, index: sends.list.length, key: record.key, crc: record.crc, outcome, group, seq: order?.seq ?? -1 };
+      sends.list.push(sent);
+      sends.byId.set(record.id, sent);
     }
   }
   return sends;

@@ -81,8 +81,8 @@ function judge(history: readonly HistoryEntry[], options: ExactlyOnceOptions): E
   const inputTopics = new Set(typeof options.inputTopic === 'string' ? [options.inputTopic] : options.inputTopic);
   const sends = collectSends(history, inputTopics);
   const output = readOutput(history, options.outputTopic);
-  const walk = walkOutput(output.partitions, sends.ids, samples);
-  const ids = classifyIds(sends.ids, walk.seen, samples);
+  const walk = walkOutput(output.partitions, sends, samples);
+  const ids = classifyIds(sends.list, walk.copies, samples);
   const violated =
     ids.lost > 0 ||
     ids.duplicated > 0 ||

@@ -60,7 +60,7 @@ export function buildResult(input: ResultInput): RunResult {
       name: 'exactly-once',
       pass: eo.pass,
       message:
-        eo.unknown ??
+        (eo.unknown === undefined ? '' : `cannot rule out loss: ${eo.unknown}; `) +
         `${eo.acked} acked: ${eo.lost} lost, ${eo.duplicated} duplicated, ${eo.corrupted} corrupted, ${eo.failedButPresent} failed-but-present, ${eo.unexpected} unexpected; ${eo.indeterminate} indeterminate (${eo.indeterminatePresent} present once)`,
       observed: eo.lost + eo.duplicated + eo.corrupted + eo.failedButPresent + eo.unexpected,
       threshold: 0,

@@ -9,6 +9,7 @@ import { Cleanup, onExit } from '../runtime/cleanup.js';
 import type { Runtime, StartedEnvironment } from '../runtime/runtime.js';
 import { formatDuration, type ExperimentSpec } from '../spec/experiment.js';
 import { sleep } from '../util/time.js';
+import { ProcessorGroup } from '../workload/processor-group.js';
 import { LoadProducer } from '../workload/producer.js';
 import { Random } from '../workload/random.js';
 import { verifyTopic } from '../workload/verifier.js';
@@ -82,12 +83,20 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
         return new LoadProducer(name, p, env.topology.bootstrap, history, random.fork(name), options.log);
       }),
     );
+    let processors: ProcessorGroup | undefined;
+    if (spec.workload.processor !== undefined) {
+      phase(`starting ${spec.workload.processor.instances} processor instances (${spec.workload.processor.mode})`);
+      processors = new ProcessorGroup({ spec: spec.workload.processor, bootstrap: env.topology.bootstrap, observer: env.topology.observer, dir: env.dir, history });
+      cleanup.defer('processors', () => processors?.stop());
+      await processors.start();
+    }
     const timeline = new Timeline({
       faults: spec.timeline,
       seed: options.seed,
       history,
       context: (faultRandomStream) => ({
         env,
+        ...(processors === undefined ? {} : { processors }),
         network: env.network,
         topology: env.topology,
         observer: env.observer,
@@ -112,6 +121,13 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     await timeline.healAll();
     await timeline.settled();
     await env.network.healAll();
+
+    if (processors !== undefined) {
+      phase(`draining: the processor catches up (at most ${formatDuration(spec.workload.drainMs)})`);
+      const lag = await processors.drain(spec.workload.drainMs);
+      history.record({ type: 'event', kind: 'note', time: Date.now(), name: lag === 0 ? 'drained' : `not drained: lag ${lag}`, detail: { lag } });
+      await processors.stop();
+    }
 
     phase('checking the steady state after');
     const after = await probes(spec, env, spec.steadyState.after, SETTLE_MS, 'after', history);

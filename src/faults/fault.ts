@@ -4,11 +4,14 @@ import type { Heal, Network } from '../network/links.js';
 import type { Topology } from '../network/topology.js';
 import type { StartedEnvironment } from '../runtime/runtime.js';
 import type { FaultSpec } from '../spec/experiment.js';
+import type { ProcessorGroup } from '../workload/processor-group.js';
 import type { Random } from '../workload/random.js';
 
 /** What a fault may touch: nodes through the Runtime, links through the Network, Kafka through the observer. */
 export interface FaultContext {
   env: StartedEnvironment;
+  /** The processor instances, when the experiment runs a processor. */
+  processors?: ProcessorGroup;
   network: Network;
   topology: Topology;
   observer: Observer;

@@ -13,7 +13,7 @@
  * epoch, from the harness's clock.
  */
 
-/** One record as produced: its id, key, send time and the CRC-32 of its payload. */
+/** One record as produced: its id, key and the CRC-32 of its payload (the send time is the batch's). */
 export interface SentRecord {
   id: string;
   key: string;
@@ -50,12 +50,13 @@ export interface SendComplete {
   phase: 'ok' | 'fail' | 'info';
   time: number;
   process: string;
+  /** Batch numbers are unique per process across all topics. */
   batch: number;
   /** For `fail` and `info`: what the client said. */
   error?: string;
 }
 
-/** Records read back from a topic by the verifier (after heal and drain), in offset order per partition. */
+/** Records read back from a topic by the verifier (after heal and drain), in offset order per partition; a position may repeat (a client can redeliver). */
 export interface ReadEntry {
   type: 'read';
   time: number;
@@ -113,7 +114,7 @@ export type HistoryEntry = RunEntry | SendInvoke | SendComplete | ReadEntry | Re
 /** Parses `<process>:<seq>` ids; undefined when malformed. */
 export function parseRecordId(id: string): { process: string; seq: number } | undefined {
   const colon = id.lastIndexOf(':');
-  if (colon <= 0) return undefined;
-  const seq = Number(id.slice(colon + 1));
-  return Number.isInteger(seq) && seq >= 0 ? { process: id.slice(0, colon), seq } : undefined;
+  const digits = id.slice(colon + 1);
+  if (colon <= 0 || !/^(0|[1-9]\d*)$/.test(digits)) return undefined; // canonical only: 'p:01' and 'p:' are not ids
+  return { process: id.slice(0, colon), seq: Number(digits) };
 }

@@ -98,11 +98,16 @@ const topicName = z.string({ error: expected('a topic name') }).superRefine((nam
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const environmentName = matching(
-  'an environment name',
-  /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
-  (name) => `'${name}' is not a valid environment name: use up to 63 letters, digits, '.', '_' and '-', starting with a letter or digit`,
-);
+/** The name of an environment or experiment: it names directories, containers and reports. */
+export function specName(noun: 'environment' | 'experiment') {
+  return matching(
+    `an ${noun} name`,
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    (name) => `'${name}' is not a valid ${noun} name: use up to 63 letters, digits, '.', '_' and '-', starting with a letter or digit`,
+  );
+}
+
+const environmentName = specName('environment');
 
 const topic = mapping(
   {

@@ -14,24 +14,32 @@ import type { YamlSource } from './yaml-source.js';
  * Issues raised with `params.atKey` point at the key of their last path segment and show the
  * parent path (the message names the key).
  */
-export function toInputIssues(issues: readonly z.core.$ZodIssue[], source: YamlSource, schema: z.core.$ZodType): InputIssue[] {
+export function toInputIssues(
+  issues: readonly z.core.$ZodIssue[],
+  source: YamlSource,
+  schema: z.core.$ZodType,
+  /** Where in the document the value that `schema` checked sits, when it is not the whole document. */
+  prefix: readonly PropertyKey[] = [],
+): InputIssue[] {
   return issues.flatMap((issue): InputIssue[] => {
     if (issue.code === 'unrecognized_keys') {
       const fields = knownFields(schema, issue.path);
-      return issue.keys.map((key) => at(source, [...issue.path, key], 'key', unknownFieldMessage(key, fields)));
+      return issue.keys.map((key) => issueAt(source, [...prefix, ...issue.path, key], 'key', unknownFieldMessage(key, fields)));
     }
     const atKey = issue.code === 'custom' && issue.params?.['atKey'] === true;
-    return [at(source, issue.path, atKey ? 'key' : 'value', issue.message)];
+    return [issueAt(source, [...prefix, ...issue.path], atKey ? 'key' : 'value', issue.message)];
   });
 }
 
-function at(source: YamlSource, path: readonly PropertyKey[], target: 'key' | 'value', message: string): InputIssue {
+/** An issue at `path` (its value, or its key with the parent path shown) of the document. */
+export function issueAt(source: YamlSource, path: readonly PropertyKey[], target: 'key' | 'value', message: string): InputIssue {
   const { line, column } = locate(source.doc, source.lineCounter, path, target);
   const shown = target === 'key' ? path.slice(0, -1) : path;
   return { file: source.file, line, column, path: formatPath(shown), message };
 }
 
-function unknownFieldMessage(key: string, fields: readonly string[]): string {
+/** `unknown field 'x'; did you mean 'y'?`, or the list of the fields that are known here. */
+export function unknownFieldMessage(key: string, fields: readonly string[]): string {
   const hint = didYouMean(key, fields);
   if (hint !== '' || fields.length === 0) return `unknown field '${key}'${hint}`;
   return `unknown field '${key}'; the fields here are ${fields.join(', ')}`;

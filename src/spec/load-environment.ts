@@ -2,11 +2,10 @@
  * Public entry points: read an environment file, validate it, and return an EnvironmentSpec
  * with every default filled in.
  */
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
-import { InvalidInputError, UsageError, type InputIssue } from '../errors.js';
+import { InvalidInputError, type InputIssue } from '../errors.js';
 import { environmentSchema, type EnvironmentSpec } from './environment.js';
 import { sortIssues, toInputIssues } from './issues.js';
+import { defaultName, readSpecFile } from './read-spec-file.js';
 import { readYaml } from './yaml-source.js';
 
 /**
@@ -31,7 +30,7 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
   const issues = [...read.issues, ...(result.success ? [] : toInputIssues(result.error.issues, source, environmentSchema))];
   if (!result.success || issues.length > 0) throw new InvalidInputError(sortIssues(issues));
   const { name, ...rest } = result.data;
-  return { name: name ?? defaultName(file), ...rest };
+  return { name: name ?? defaultName(file, 'environment'), ...rest };
 }
 
 /**
@@ -40,34 +39,6 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
  * permission), and InvalidInputError (see parseEnvironment) when its content is invalid.
  */
 export async function loadEnvironment(file: string): Promise<EnvironmentSpec> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw unreadable(file, error);
-  }
+  const text = await readSpecFile(file, 'environment file', 'pass the path of an environment file, e.g. environments/local-3.yaml');
   return parseEnvironment(text, file);
-}
-
-function unreadable(file: string, error: unknown): UsageError {
-  const code = error instanceof Error && 'code' in error ? error.code : undefined;
-  const hint = 'pass the path of an environment file, e.g. environments/local-3.yaml';
-  switch (code) {
-    case 'ENOENT':
-      return new UsageError(`environment file not found: ${file}`, { hint, cause: error });
-    case 'EISDIR':
-      return new UsageError(`${file} is a directory, not an environment file`, { hint, cause: error });
-    case 'EACCES':
-    case 'EPERM':
-      return new UsageError(`cannot read environment file ${file}: permission denied`, { cause: error });
-    default:
-      return new UsageError(`cannot read environment file ${file}: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
-  }
-}
-
-function defaultName(file: string): string {
-  const base = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return base.slice(0, 63) || 'environment';
 }

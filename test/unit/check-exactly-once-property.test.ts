@@ -62,12 +62,12 @@ function sentRecords(s: Scenario): Sent[] {
 function cleanOutput(s: Scenario, sent: Sent[]): Out[][] {
   const groups = new Map<string, Sent[]>();
   for (const r of sent.filter((r) => r.present)) groups.set(`${r.process}|${r.key}`, [...(groups.get(`${r.process}|${r.key}`) ?? []), r]);
-  const placed: { r: Sent; priority: number }[] = [];
+  const placed: { r: Sent; priority: number; order: number }[] = [];
   for (const group of groups.values()) {
     const priorities = group.map((r) => r.priority).sort((a, b) => a - b);
-    group.forEach((r, i) => placed.push({ r, priority: priorities[i]! }));
+    group.forEach((r, i) => placed.push({ r, priority: priorities[i]!, order: sent.indexOf(r) }));
   }
-  placed.sort((a, b) => a.priority - b.priority || (a.r.id < b.r.id ? -1 : 1));
+  placed.sort((a, b) => a.priority - b.priority || a.order - b.order); // ties in send order
   const output: Out[][] = Array.from({ length: s.partitions }, () => []);
   for (const { r } of placed) output[partitionOf(r.key, s.partitions)]!.push({ id: r.id, key: r.key, crc: r.crc });
   return output;

@@ -1,19 +1,26 @@
 import { InvalidInputError, UsageError } from '../../errors.js';
-import { loadEnvironment } from '../../spec/load-environment.js';
+import type { EnvironmentSpec } from '../../spec/environment.js';
+import { formatDuration, type ExperimentSpec } from '../../spec/experiment.js';
+import { loadSpecFile } from '../../spec/load-experiment.js';
 import { count } from '../../util/words.js';
 import { c } from '../output.js';
 
 /**
- * `streamchaos validate <files…>`: checks files without starting anything and reports every
- * problem of every file, then exits 2 if any file has one.
+ * `streamchaos validate <files…>`: checks environment and experiment files without starting
+ * anything (an experiment together with the environment it names) and reports every problem
+ * of every file, then exits 2 if any file has one. A file is an experiment when it is a
+ * mapping with `timeline` or `workload`, an environment otherwise.
  */
 export async function validate(args: { files: readonly string[] }): Promise<number> {
-  if (args.files.length === 0) throw new UsageError('name at least one file to validate, e.g. environments/local-3.yaml');
+  if (args.files.length === 0) {
+    throw new UsageError('name at least one file to validate, e.g. environments/local-3.yaml or experiments/leader-kill.yaml');
+  }
   let bad = 0;
   for (const file of args.files) {
     try {
-      const spec = await loadEnvironment(file);
-      process.stdout.write(`${c.green('✓')} ${file}: environment ${spec.name}, ${count(spec.brokers.count, 'broker')}, Kafka ${spec.kafka.version}, ${count(spec.topics.length, 'topic')}\n`);
+      const loaded = await loadSpecFile(file);
+      const summary = loaded.kind === 'environment' ? describeEnvironment(loaded.spec) : describeExperiment(loaded.spec);
+      process.stdout.write(`${c.green('✓')} ${file}: ${summary}\n`);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       bad++;
@@ -23,4 +30,12 @@ export async function validate(args: { files: readonly string[] }): Promise<numb
   }
   if (bad > 0) process.stderr.write(`${bad} of ${args.files.length} files have problems\n`);
   return bad > 0 ? 2 : 0;
+}
+
+function describeEnvironment(spec: EnvironmentSpec): string {
+  return `environment ${spec.name}, ${count(spec.brokers.count, 'broker')}, Kafka ${spec.kafka.version}, ${count(spec.topics.length, 'topic')}`;
+}
+
+function describeExperiment(spec: ExperimentSpec): string {
+  return `experiment ${spec.name}, ${count(spec.timeline.length, 'fault')} over ${formatDuration(spec.durationMs)}, environment ${spec.environment.name}`;
 }

@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import kafkajs from 'kafkajs';
+import { EnvironmentError, UsageError } from '../errors.js';
+import type { HistoryRecorder } from '../history/recorder.js';
+import { Child } from '../runtime/child.js';
+import type { ProcessorSpec } from '../spec/experiment.js';
+import { waitFor, withTimeout } from '../util/time.js';
+
+const MAIN = fileURLToPath(new URL('./processor-main.js', import.meta.url));
+
+export interface ProcessorGroupOptions {
+  spec: ProcessorSpec;
+  /** Client bootstrap (through the client link proxies). */
+  bootstrap: string;
+  /** Observer bootstrap, for reading the group's progress. */
+  observer: string;
+  dir: string;
+  history: HistoryRecorder;
+}
+
+/**
+ * The processor instances of a run, each its own OS process (ours, or the user's command) in
+ * one consumer group, tied to the harness's life. Node operations mirror the brokers':
+ * kill (SIGKILL), pause (SIGSTOP), resume, restart.
+ */
+export class ProcessorGroup {
+  readonly group: string;
+  private readonly children = new Map<number, Child>();
+
+  constructor(private readonly options: ProcessorGroupOptions) {
+    this.group = `streamchaos-processor-${options.spec.input}`;
+  }
+
+  names(): string[] {
+    return [...this.children.keys()].sort((a, b) => a - b).map((i) => `processor-${i}`);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.spec.instances }, (_, i) => this.startInstance(i + 1)));
+  }
+
+  private async startInstance(i: number): Promise<Child> {
+    const spec = this.options.spec;
+    const log = join(this.options.dir, `processor-${i}.log`);
+    const [command, ...args] = spec.command ?? [process.execPath, MAIN];
+    if (command === undefined) throw new UsageError('the processor command is empty');
+    const child = await Child.spawn({
+      name: `processor-${i}`,
+      command,
+      args,
+      cwd: this.options.dir,
+      logFile: log,
+      env: {
+        ...process.env,
+        STREAMCHAOS_INSTANCE: `processor-${i}`,
+        STREAMCHAOS_BOOTSTRAP: this.options.bootstrap,
+        STREAMCHAOS_INPUT: spec.input,
+        STREAMCHAOS_OUTPUT: spec.output,
+        STREAMCHAOS_GROUP: this.group,
+        STREAMCHAOS_MODE: spec.mode,
+        STREAMCHAOS_ID_HEADER: spec.idHeader,
+      },
+    });
+    this.children.set(i, child);
+    this.options.history.record({ type: 'event', kind: 'node-up', time: Date.now(), name: `processor-${i}`, detail: { pid: child.pid } });
+    if (spec.command === undefined) {
+      await waitFor(async () => (await readFile(log, 'utf8').catch(() => '')).includes('ready'), {
+        what: `processor-${i} to join its consumer group`,
+        timeoutMs: 90_000,
+        intervalMs: 200,
+        abortIf: async () => (child.running ? undefined : new EnvironmentError(`processor-${i} exited at startup:\n${await child.tail(20)}`)),
+      });
+    }
+    return child;
+  }
+
+  async kill(name: string): Promise<void> {
+    const { child } = this.instance(name);
+    await child.kill();
+    this.options.history.record({ type: 'event', kind: 'node-down', time: Date.now(), name, detail: { signal: 'SIGKILL' } });
+  }
+
+  async pause(name: string): Promise<void> {
+    const { child } = this.instance(name);
+    child.signal('SIGSTOP');
+    await waitFor(async () => (await child.state()) === 'T', { what: `${name} to stop`, timeoutMs: 5000, intervalMs: 20 });
+  }
+
+  async resume(name: string): Promise<void> {
+    const { child } = this.instance(name);
+    child.signal('SIGCONT');
+    await waitFor(async () => (await child.state()) !== 'T', { what: `${name} to run again`, timeoutMs: 5000, intervalMs: 20 });
+  }
+
+  async restart(name: string): Promise<void> {
+    const { i, child } = this.instance(name);
+    if (child.running) {
+      child.signal('SIGCONT');
+      await child.stop(5000);
+    }
+    await this.startInstance(i);
+  }
+
+  /** Running instances. */
+  alive(): string[] {
+    return [...this.children.entries()].filter(([, c]) => c.running).map(([i]) => `processor-${i}`);
+  }
+
+  /**
+   * Waits until the group has committed offsets at the end of every input partition (lag 0),
+   * for at most `timeoutMs`. Resolves with the lag left (0 when drained).
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    const { Kafka, logLevel } = kafkajs;
+    const admin = new Kafka({ clientId: 'streamchaos-drain', brokers: this.options.observer.split(','), logLevel: logLevel.NOTHING }).admin();
+    await withTimeout(admin.connect(), 30_000, 'the drain admin to connect');
+    let lag = Number.POSITIVE_INFINITY;
+    try {
+      await waitFor(
+        async () => {
+          const ends = await admin.fetchTopicOffsets(this.options.spec.input);
+          const [committed] = await admin.fetchOffsets({ groupId: this.group, topics: [this.options.spec.input] });
+          const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
+          lag = ends.reduce((sum, p) => sum + Math.max(0, Number(p.high) - (at.get(p.partition) ?? 0)), 0);
+          return lag === 0;
+        },
+        { what: `the processor group to catch up with ${this.options.spec.input}`, timeoutMs, intervalMs: 500 },
+      ).catch(() => undefined);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    return lag;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.children.values()].map((c) => (c.signal('SIGCONT'), c.stop(10_000))));
+  }
+
+  private instance(name: string): { i: number; child: Child } {
+    const m = /^processor-(\d+)$/.exec(name);
+    const i = m === null ? NaN : Number(m[1]);
+    const child = this.children.get(i);
+    if (child === undefined) throw new UsageError(`no processor named '${name}' (there are ${this.names().join(', ')})`);
+    return { i, child };
+  }
+}

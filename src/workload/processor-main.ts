@@ -1,0 +1,155 @@
+/**
+ * Our processor under test, run as its own OS process (so it can be killed and paused):
+ * a kafkajs consume-transform-produce pipeline from STREAMCHAOS_INPUT to STREAMCHAOS_OUTPUT.
+ *
+ * exactly-once: for each fetched batch of one input partition, one transaction carries the
+ * output records and the consumed offsets (sendOffsets) and commits. kafkajs gaps handled here:
+ *  - its sendOffsets has no group generation, so zombies are fenced by transactional id
+ *    instead: one transactional producer per input partition (`<prefix>-<topic>-<partition>`);
+ *    a new owner's InitProducerId fences the old one and aborts its open transaction;
+ *  - it does not recover from fencing / sequence / epoch errors or a failed EndTxn: the
+ *    partition's producer is thrown away, and the consumer restarts from committed offsets;
+ *  - a client can hang on a dropped connection: every step runs under a deadline.
+ * at-least-once (the known-unsafe control): produce, then commit offsets (periodically, every
+ * 2 s, as kafkajs's auto-commit does), no transactions: a crash replays, so it duplicates.
+ *
+ * Prints `ready` once it has joined its group, and one line per problem.
+ */
+import kafkajs, { type Consumer, type Producer } from 'kafkajs';
+import { withTimeout } from '../util/time.js';
+import { registerCodecs } from './codecs.js';
+
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (v === undefined || v === '') throw new Error(`${name} is not set`);
+  return v;
+};
+
+const config = {
+  name: env('STREAMCHAOS_INSTANCE'),
+  bootstrap: env('STREAMCHAOS_BOOTSTRAP').split(','),
+  input: env('STREAMCHAOS_INPUT'),
+  output: env('STREAMCHAOS_OUTPUT'),
+  group: env('STREAMCHAOS_GROUP'),
+  mode: env('STREAMCHAOS_MODE') as 'exactly-once' | 'at-least-once',
+  prefix: process.env.STREAMCHAOS_TRANSACTIONAL_PREFIX ?? 'streamchaos-processor',
+};
+const STEP_MS = 20_000;
+const say = (line: string): void => void process.stdout.write(`${new Date().toISOString()} ${config.name} ${line}\n`);
+
+registerCodecs();
+const { Kafka, logLevel } = kafkajs;
+const kafka = new Kafka({
+  clientId: config.name,
+  brokers: config.bootstrap,
+  connectionTimeout: 3000,
+  requestTimeout: 10_000,
+  retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3000 },
+  logLevel: logLevel.WARN,
+  logCreator: () => (entry) => say(`[kafkajs ${entry.namespace}] ${entry.log.message}`),
+});
+
+const producers = new Map<number, Producer>();
+let plainProducer: Producer | undefined;
+
+async function producerFor(partition: number): Promise<Producer> {
+  const existing = producers.get(partition);
+  if (existing !== undefined) return existing;
+  const producer = kafka.producer({
+    transactionalId: `${config.prefix}-${config.input}-${partition}`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: 30_000,
+  });
+  await withTimeout(producer.connect(), STEP_MS, `producer for ${config.input}-${partition} to connect`);
+  producers.set(partition, producer);
+  return producer;
+}
+
+async function dropProducer(partition: number): Promise<void> {
+  const p = producers.get(partition);
+  producers.delete(partition);
+  if (p !== undefined) await withTimeout(p.disconnect(), 5000, 'disconnect').catch(() => undefined);
+}
+
+type Batch = Parameters<NonNullable<Parameters<Consumer['run']>[0]>['eachBatch'] & object>[0]['batch'];
+
+function transform(batch: Batch): { key: Buffer | null; value: Buffer | null; headers: Record<string, string | Buffer> }[] {
+  return batch.messages.map((m) => {
+    const headers: Record<string, string | Buffer> = {};
+    for (const [k, v] of Object.entries(m.headers ?? {})) if (Buffer.isBuffer(v) || typeof v === 'string') headers[k] = v;
+    headers['sc-processed-by'] = config.name;
+    return { key: m.key, value: m.value, headers };
+  });
+}
+
+async function processExactlyOnce(batch: Batch): Promise<void> {
+  const producer = await producerFor(batch.partition);
+  const tx = await withTimeout(producer.transaction(), STEP_MS, 'begin transaction');
+  try {
+    await withTimeout(tx.send({ topic: config.output, messages: transform(batch) }), STEP_MS, 'transactional send');
+    const next = String(Number(batch.lastOffset()) + 1);
+    await withTimeout(
+      tx.sendOffsets({ consumerGroupId: config.group, topics: [{ topic: config.input, partitions: [{ partition: batch.partition, offset: next }] }] }),
+      STEP_MS,
+      'sendOffsets',
+    );
+    await withTimeout(tx.commit(), STEP_MS, 'commit');
+  } catch (e) {
+    await withTimeout(tx.abort(), 5000, 'abort').catch(() => undefined);
+    await dropProducer(batch.partition);
+    throw e;
+  }
+}
+
+/** Produce, and leave the offset to the periodic auto-commit (every 2 s, like a typical consumer): a crash replays what was produced since. */
+async function processAtLeastOnce(batch: Batch): Promise<void> {
+  if (plainProducer === undefined) {
+    plainProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await withTimeout(plainProducer.connect(), STEP_MS, 'producer to connect');
+  }
+  await withTimeout(plainProducer.send({ topic: config.output, acks: -1, messages: transform(batch) }), STEP_MS, 'send');
+}
+
+async function main(): Promise<void> {
+  const consumer = kafka.consumer({
+    groupId: config.group,
+    readUncommitted: false,
+    sessionTimeout: 10_000,
+    rebalanceTimeout: 20_000,
+    heartbeatInterval: 1000,
+    maxWaitTimeInMs: 500,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000, restartOnFailure: async () => true },
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => say(`ready: joined ${config.group} with ${JSON.stringify(payload.memberAssignment)}`));
+  consumer.on(consumer.events.CRASH, ({ payload }) => say(`consumer crashed: ${payload.error.message}; restarting from committed offsets`));
+  const stop = async (): Promise<void> => {
+    await withTimeout(consumer.disconnect(), 10_000, 'consumer disconnect').catch(() => undefined);
+    await Promise.all([...producers.keys()].map(dropProducer));
+    if (plainProducer !== undefined) await plainProducer.disconnect().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  await withTimeout(consumer.connect(), 60_000, 'consumer to connect');
+  await consumer.subscribe({ topic: config.input, fromBeginning: true });
+  const exactlyOnce = config.mode === 'exactly-once';
+  await consumer.run({
+    // exactly-once commits offsets inside each transaction; at-least-once auto-commits what was produced
+    autoCommit: !exactlyOnce,
+    autoCommitInterval: 2000,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      if (batch.messages.length === 0) return;
+      if (exactlyOnce) await processExactlyOnce(batch);
+      else await processAtLeastOnce(batch);
+      resolveOffset(batch.lastOffset());
+      await heartbeat();
+    },
+  });
+}
+
+main().catch((e: unknown) => {
+  say(`fatal: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
