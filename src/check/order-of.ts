@@ -7,7 +7,8 @@ import { parseRecordId } from '../history/types.js';
  */
 export function orderOf(id: string, sender: string): { process: string; seq: number } | undefined {
   const start = sender.length + 1;
-  if (sender.length > 0 && id.length > start && id.length - start <= 15 && id.charCodeAt(sender.length) === 58 && id.startsWith(sender)) {
+  const canonical = id.length === start + 1 || id.charCodeAt(start) !== 48; // no leading zero, as parseRecordId demands
+  if (sender.length > 0 && id.length > start && id.length - start <= 15 && canonical && id.charCodeAt(sender.length) === 58 && id.startsWith(sender)) {
     let seq = 0;
     for (let i = start; i < id.length; i++) {
       const digit = id.charCodeAt(i) - 48;

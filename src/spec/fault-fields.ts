@@ -30,6 +30,9 @@ export const FAULT_KINDS = [
   'cut',
 ] as const satisfies readonly FaultKind[];
 
+/** Kinds that stop or restart one node; two of them on the same named node may not overlap. */
+export const NODE_FAULT_KINDS: readonly FaultKind[] = ['broker-kill', 'broker-terminate', 'broker-pause', 'broker-restart', 'processor-kill', 'processor-pause'];
+
 /** Kinds that happen at one moment and leave nothing to heal. */
 export const INSTANT_KINDS: readonly FaultKind[] = ['broker-restart', 'rolling-restart'];
 
@@ -57,7 +60,10 @@ export function headFields(kind: FaultKind, instant: boolean) {
   const window = (min: 'zero' | 'positive', key: string): z.ZodType<number | undefined> =>
     instant ? refused(`'${key}': ${kind} is instant and takes no duration or healAt; remove this line`) : duration(min).optional();
   return {
-    name: z.string({ error: expected('a name for the fault') }).optional(),
+    name: z
+      .string({ error: expected('a name for the fault') })
+      .refine((name) => name.trim() !== '', { error: 'a fault name cannot be empty; leave the field out for the default name' })
+      .optional(),
     at: duration('zero'),
     duration: window('positive', 'duration'),
     healAt: window('zero', 'healAt'),

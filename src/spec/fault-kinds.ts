@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Collector, Values } from './collector.js';
 import { duration } from './duration.js';
 import type { FaultKind, FaultSpec, NodeFaultKind } from './experiment.js';
-import { groupsField, headFields, refused } from './fault-fields.js';
+import { INSTANT_KINDS, groupsField, headFields, refused } from './fault-fields.js';
 import { choice, wholeNumber } from './fields.js';
 import type { PathSegment } from './locate.js';
 import { clientsOrBrokerField, targetField, type TargetContext } from './targets.js';
@@ -60,7 +60,7 @@ function define<S extends z.ZodRawShape>(
 }
 
 function node(kind: NodeFaultKind, category: 'broker' | 'processor'): KindParser {
-  return define(kind, kind === 'broker-restart', (ctx) => ({ target: targetField(category, kind, ctx) }), (v) => ({ kind, target: v.target }));
+  return define(kind, INSTANT_KINDS.includes(kind), (ctx) => ({ target: targetField(category, kind, ctx) }), (v) => ({ kind, target: v.target }));
 }
 
 const links = choice(['clients', 'peers', 'all']).default('all');

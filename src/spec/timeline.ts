@@ -5,11 +5,11 @@
 import type { Collector } from './collector.js';
 import { formatDuration } from './duration.js';
 import type { FaultSpec } from './experiment.js';
-import { FAULT_KINDS, kindField } from './fault-fields.js';
+import { NODE_FAULT_KINDS, kindField } from './fault-fields.js';
 import { FAULT_WHAT, KIND_PARSERS, type FaultBody, type ParsedFault } from './fault-kinds.js';
 import type { PathSegment } from './locate.js';
-import { formatTarget, type TargetContext } from './targets.js';
 import { describeValue } from './fields.js';
+import { formatTarget, type TargetContext } from './targets.js';
 import { isRecord } from './view.js';
 
 export interface TimelineContext extends TargetContext {
@@ -88,11 +88,9 @@ function label(body: FaultBody): string {
   }
 }
 
-const NODE_KINDS: ReadonlySet<string> = new Set(FAULT_KINDS.filter((k) => /^(broker|processor)-(kill|terminate|pause|restart)$/.test(k)));
-
 /** A fault that stops one explicitly named node: that node (`broker-2`) and its window [start, end). */
 function nodeWindow(fault: FaultSpec): { node: string; start: number; end: number } | undefined {
-  if (!NODE_KINDS.has(fault.kind) || !('target' in fault)) return undefined;
+  if (!NODE_FAULT_KINDS.includes(fault.kind) || !('target' in fault)) return undefined;
   const { target } = fault;
   if (target.type !== 'broker' && target.type !== 'processor') return undefined;
   // An instant fault occupies its moment; one without a known heal lasts until load stops.

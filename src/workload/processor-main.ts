@@ -10,8 +10,8 @@
  *  - it does not recover from fencing / sequence / epoch errors or a failed EndTxn: the
  *    partition's producer is thrown away, and the consumer restarts from committed offsets;
  *  - a client can hang on a dropped connection: every step runs under a deadline.
- * at-least-once (the known-unsafe control): produce, then commit offsets (periodically, every
- * 2 s, as kafkajs's auto-commit does), no transactions: a crash replays, so it duplicates.
+ * at-least-once (the known-unsafe control): produce, then commit the offsets produced, every
+ * 2 s (as enable.auto.commit does), no transactions: a crash replays up to 2 s, so it duplicates.
  *
  * Prints `ready` once it has joined its group, and one line per problem.
  */
@@ -102,13 +102,23 @@ async function processExactlyOnce(batch: Batch): Promise<void> {
   }
 }
 
-/** Produce, and leave the offset to the periodic auto-commit (every 2 s, like a typical consumer): a crash replays what was produced since. */
+/** Offsets produced but not yet committed (at-least-once): committed every 2 s, as enable.auto.commit would. */
+const produced = new Map<number, string>();
+
+/** Produce; the offset is committed later by the periodic commit: a crash in between replays, so it duplicates. */
 async function processAtLeastOnce(batch: Batch): Promise<void> {
   if (plainProducer === undefined) {
     plainProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await withTimeout(plainProducer.connect(), STEP_MS, 'producer to connect');
   }
   await withTimeout(plainProducer.send({ topic: config.output, acks: -1, messages: transform(batch) }), STEP_MS, 'send');
+  produced.set(batch.partition, String(Number(batch.lastOffset()) + 1));
+}
+
+async function commitProduced(consumer: Consumer): Promise<void> {
+  const offsets = [...produced.entries()].map(([partition, offset]) => ({ topic: config.input, partition, offset }));
+  produced.clear();
+  if (offsets.length > 0) await withTimeout(consumer.commitOffsets(offsets), STEP_MS, 'commit offsets').catch((e: unknown) => say(`commit failed: ${String(e)}`));
 }
 
 async function main(): Promise<void> {
@@ -134,10 +144,10 @@ async function main(): Promise<void> {
   await withTimeout(consumer.connect(), 60_000, 'consumer to connect');
   await consumer.subscribe({ topic: config.input, fromBeginning: true });
   const exactlyOnce = config.mode === 'exactly-once';
+  if (!exactlyOnce) setInterval(() => void commitProduced(consumer), 2000);
   await consumer.run({
-    // exactly-once commits offsets inside each transaction; at-least-once auto-commits what was produced
-    autoCommit: !exactlyOnce,
-    autoCommitInterval: 2000,
+    // exactly-once commits offsets inside each transaction; at-least-once commits what was produced, every 2 s
+    autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
       if (batch.messages.length === 0) return;
