@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describeHealth, readHealth } from '../cluster/health.js';
 import { Observer } from '../cluster/observer.js';
 import { probeKafka } from '../cluster/probe.js';
@@ -22,7 +22,8 @@ const NODE_OP_TIMEOUT_MS = 60_000;
 export class ProcessRuntime implements Runtime {
   readonly name = 'process';
 
-  async up(spec: EnvironmentSpec, options: UpOptions): Promise<StartedEnvironment> {
+  async up(spec: EnvironmentSpec, given: UpOptions): Promise<StartedEnvironment> {
+    const options = { ...given, dir: resolve(given.dir) }; // nodes run in their own folders: every path they get is absolute
     const topo = topology(spec.brokers.count, spec.ports.base);
     const cleanup = new Cleanup();
     const forget = onExit(() => cleanup.run());

@@ -7,7 +7,7 @@ import type { Collector } from './collector.js';
 import { duration } from './duration.js';
 import type { EnvironmentSpec } from './environment.js';
 import type { ExperimentSpec, ProcessorSpec, ProducerSpec } from './experiment.js';
-import { choice, expected, mapping, wholeNumber } from './fields.js';
+import { choice, describeValue, expected, mapping, wholeNumber } from './fields.js';
 import type { PathSegment } from './locate.js';
 import { unknownTopicMessage } from './targets.js';
 import { field } from './view.js';
@@ -71,15 +71,18 @@ export function parseWorkload(c: Collector, raw: unknown, env: EnvironmentSpec |
     }
   }
   const processors = rawProcessor === undefined ? 'none' : processor?.instances;
-  const complete = producers?.every((p): p is ProducerSpec => p !== undefined) === true && (rawProcessor === undefined || processor?.spec !== undefined);
-  if (!complete || producers === undefined || parsed.values.drain === undefined) return { workload: undefined, processors };
-  const workload = { producers: producers.filter((p): p is ProducerSpec => p !== undefined), drainMs: parsed.values.drain };
-  return { workload: processor?.spec === undefined ? workload : { ...workload, processor: processor.spec }, processors };
+  const valid = producers?.filter((p): p is ProducerSpec => p !== undefined);
+  const drainMs = parsed.values.drain;
+  if (valid === undefined || valid.length !== producers?.length || drainMs === undefined) return { workload: undefined, processors };
+  if (rawProcessor === undefined) return { workload: { producers: valid, drainMs }, processors };
+  if (processor?.spec === undefined) return { workload: undefined, processors };
+  return { workload: { producers: valid, processor: processor.spec, drainMs }, processors };
 }
 
 function parseProducers(c: Collector, raw: unknown, path: PathSegment[], env: EnvironmentSpec | undefined): Array<ProducerSpec | undefined> | undefined {
   if (!Array.isArray(raw)) {
-    c.add(path, raw === undefined ? 'missing; expected a list of producers' : 'expected a list of producers, e.g. [{ topic: orders, rate: 100 }]');
+    const example = 'a list of producers, e.g. [{ topic: orders, rate: 100 }]';
+    c.add(path, raw === undefined ? `missing; expected ${example}` : `expected ${example}, received ${describeValue(raw)}`);
     return undefined;
   }
   if (raw.length === 0) c.add(path, 'no producers: an experiment needs at least one, e.g. [{ topic: orders, rate: 100 }]');
