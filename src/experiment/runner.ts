@@ -80,13 +80,17 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     const producers = spec.workload.producers.flatMap((p) =>
       Array.from({ length: p.instances }, (_, i) => {
         const name = p.instances === 1 ? p.name : `${p.name}-${i + 1}`;
-        return new LoadProducer(name, p, env.topology.bootstrap, history, random.fork(name), options.log);
+        const partitions = spec.environment.topics.find((t) => t.name === p.topic)?.partitions ?? 1;
+        return new LoadProducer(name, p, partitions, env.topology.bootstrap, history, random.fork(name), options.log);
       }),
     );
     let processors: ProcessorGroup | undefined;
     if (spec.workload.processor !== undefined) {
       phase(`starting ${spec.workload.processor.instances} processor instances (${spec.workload.processor.mode})`);
-      processors = new ProcessorGroup({ spec: spec.workload.processor, bootstrap: env.topology.bootstrap, observer: env.topology.observer, dir: env.dir, history });
+      processors = new ProcessorGroup({
+        spec: spec.workload.processor,
+        outputPartitions: spec.environment.topics.find((t) => t.name === spec.workload.processor?.output)?.partitions ?? 1,
+        bootstrap: env.topology.bootstrap, observer: env.topology.observer, dir: env.dir, history });
       cleanup.defer('processors', () => processors?.stop());
       await processors.start();
     }

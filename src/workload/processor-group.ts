@@ -12,6 +12,8 @@ const MAIN = fileURLToPath(new URL('./processor-main.js', import.meta.url));
 
 export interface ProcessorGroupOptions {
   spec: ProcessorSpec;
+  /** How many partitions the output topic has. */
+  outputPartitions: number;
   /** Client bootstrap (through the client link proxies). */
   bootstrap: string;
   /** Observer bootstrap, for reading the group's progress. */
@@ -58,6 +60,7 @@ export class ProcessorGroup {
         STREAMCHAOS_BOOTSTRAP: this.options.bootstrap,
         STREAMCHAOS_INPUT: spec.input,
         STREAMCHAOS_OUTPUT: spec.output,
+        STREAMCHAOS_OUTPUT_PARTITIONS: String(this.options.outputPartitions),
         STREAMCHAOS_GROUP: this.group,
         STREAMCHAOS_MODE: spec.mode,
         STREAMCHAOS_ID_HEADER: spec.idHeader,

@@ -33,6 +33,7 @@ const config = {
   group: env('STREAMCHAOS_GROUP'),
   mode: env('STREAMCHAOS_MODE') as 'exactly-once' | 'at-least-once',
   prefix: process.env.STREAMCHAOS_TRANSACTIONAL_PREFIX ?? 'streamchaos-processor',
+  outputPartitions: Number(env('STREAMCHAOS_OUTPUT_PARTITIONS')),
 };
 const STEP_MS = 20_000;
 const say = (line: string): void => void process.stdout.write(`${new Date().toISOString()} ${config.name} ${line}\n`);
@@ -44,7 +45,8 @@ const kafka = new Kafka({
   brokers: config.bootstrap,
   connectionTimeout: 3000,
   requestTimeout: 10_000,
-  retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3000 },
+  // quick first retries: after a commit, the coordinator answers CONCURRENT_TRANSACTIONS for a few ms
+  retry: { retries: 12, initialRetryTime: 20, maxRetryTime: 3000 },
   logLevel: logLevel.WARN,
   logCreator: () => (entry) => say(`[kafkajs ${entry.namespace}] ${entry.log.message}`),
 });
@@ -74,20 +76,34 @@ async function dropProducer(partition: number): Promise<void> {
 
 type Batch = Parameters<NonNullable<Parameters<Consumer['run']>[0]>['eachBatch'] & object>[0]['batch'];
 
-function transform(batch: Batch): { key: Buffer | null; value: Buffer | null; headers: Record<string, string | Buffer> }[] {
-  return batch.messages.map((m) => {
+type OutMessage = { key: Buffer | null; value: Buffer | null; partition: number; headers: Record<string, string | Buffer> };
+const partitioner = kafkajs.Partitioners.DefaultPartitioner();
+const outputMetadata = Array.from({ length: config.outputPartitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
+
+/**
+ * The output records of a batch (same key and value, headers carried through), grouped by
+ * output partition: each group goes in its own request, because kafkajs resends the unfinished
+ * part of a multi-broker request with new sequence numbers when another part fails, which
+ * duplicates records even inside a transaction.
+ */
+function transform(batch: Batch): OutMessage[][] {
+  const groups = new Map<number, OutMessage[]>();
+  for (const m of batch.messages) {
     const headers: Record<string, string | Buffer> = {};
     for (const [k, v] of Object.entries(m.headers ?? {})) if (Buffer.isBuffer(v) || typeof v === 'string') headers[k] = v;
     headers['sc-processed-by'] = config.name;
-    return { key: m.key, value: m.value, headers };
-  });
+    const partition = partitioner({ topic: config.output, partitionMetadata: outputMetadata, message: { key: m.key, value: m.value } });
+    const group = groups.get(partition) ?? groups.set(partition, []).get(partition)!;
+    group.push({ key: m.key, value: m.value, partition, headers });
+  }
+  return [...groups.values()];
 }
 
 async function processExactlyOnce(batch: Batch): Promise<void> {
   const producer = await producerFor(batch.partition);
   const tx = await withTimeout(producer.transaction(), STEP_MS, 'begin transaction');
   try {
-    await withTimeout(tx.send({ topic: config.output, messages: transform(batch) }), STEP_MS, 'transactional send');
+    for (const messages of transform(batch)) await withTimeout(tx.send({ topic: config.output, messages }), STEP_MS, 'transactional send');
     const next = String(Number(batch.lastOffset()) + 1);
     await withTimeout(
       tx.sendOffsets({ consumerGroupId: config.group, topics: [{ topic: config.input, partitions: [{ partition: batch.partition, offset: next }] }] }),
@@ -111,7 +127,7 @@ async function processAtLeastOnce(batch: Batch): Promise<void> {
     plainProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await withTimeout(plainProducer.connect(), STEP_MS, 'producer to connect');
   }
-  await withTimeout(plainProducer.send({ topic: config.output, acks: -1, messages: transform(batch) }), STEP_MS, 'send');
+  for (const messages of transform(batch)) await withTimeout(plainProducer.send({ topic: config.output, acks: -1, messages }), STEP_MS, 'send');
   produced.set(batch.partition, String(Number(batch.lastOffset()) + 1));
 }
 

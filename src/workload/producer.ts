@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import kafkajs, { type Producer, type Transaction } from 'kafkajs';
+import kafkajs, { type Message, type PartitionMetadata, type Producer, type Transaction } from 'kafkajs';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { SentRecord } from '../history/types.js';
 import type { ProducerSpec } from '../spec/experiment.js';
@@ -34,15 +34,21 @@ export class LoadProducer {
   private producer: Producer | undefined;
   private seq = 0;
   private batch = 0;
+  private readonly partitioner = kafkajs.Partitioners.DefaultPartitioner();
+  private readonly partitionMetadata: PartitionMetadata[];
 
   constructor(
     readonly process: string,
     private readonly spec: ProducerSpec,
+    /** How many partitions `spec.topic` has. */
+    partitions: number,
     private readonly bootstrap: string,
     private readonly history: HistoryRecorder,
     private readonly random: Random,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
+  }
 
   async start(): Promise<void> {
     this.producer = await this.connect();
@@ -68,49 +74,82 @@ export class LoadProducer {
     }
   }
 
+  /**
+   * Makes `n` records and sends them, one partition per request. kafkajs sends a multi-broker
+   * batch with Promise.all and, when one broker's request fails while another's is still in
+   * flight, retries the unfinished one with fresh sequence numbers: the broker then accepts
+   * the same records twice (we caught this duplicating inside committed transactions on
+   * Kafka 4.3). A request that goes to one partition, hence one broker, cannot race that way.
+   */
   private async sendBatch(n: number): Promise<void> {
-    const records: SentRecord[] = [];
-    const messages = [];
     const now = Date.now();
+    const groups = new Map<number, { records: SentRecord[]; messages: Message[] }>();
     for (let i = 0; i < n; i++) {
       const id = `${this.process}:${this.seq++}`;
       const key = `k${this.random.int(this.spec.keys)}`;
       const value = randomBytes(this.spec.payloadBytes);
       const crc = crc32(value);
-      records.push({ id, key, crc });
-      messages.push({ key, value, headers: { [HEADER_ID]: id, [HEADER_SENT]: String(now), [HEADER_CRC]: String(crc) } });
+      const partition = this.partitionOf(key);
+      const group = groups.get(partition) ?? groups.set(partition, { records: [], messages: [] }).get(partition)!;
+      group.records.push({ id, key, crc });
+      group.messages.push({ key, value, partition, headers: { [HEADER_ID]: id, [HEADER_SENT]: String(now), [HEADER_CRC]: String(crc) } });
     }
+    const producer = this.producer;
+    if (this.spec.transactions !== undefined) {
+      const records = [...groups.values()].flatMap((g) => g.records);
+      const complete = this.invoke(records, now);
+      if (producer === undefined) return complete('fail', 'no producer connected');
+      try {
+        await this.sendTransaction(producer, [...groups.values()].map((g) => g.messages), complete);
+      } catch (e) {
+        complete('info', e);
+        await this.replaceProducer();
+      }
+      return;
+    }
+    for (const group of groups.values()) {
+      const complete = this.invoke(group.records, now);
+      if (this.producer === undefined) {
+        complete('fail', 'no producer connected');
+        continue;
+      }
+      try {
+        await withTimeout(this.producer.send({ topic: this.spec.topic, acks: ACKS[this.spec.acks], messages: group.messages }), SEND_DEADLINE_MS, `${this.process} send`);
+        complete(this.spec.acks === 'none' ? 'info' : 'ok', this.spec.acks === 'none' ? 'acks=none: the broker never confirms' : undefined);
+      } catch (e) {
+        complete('info', e);
+        await this.replaceProducer();
+      }
+    }
+  }
+
+  /** Records the invocation of a batch; returns how to record its completion (once). */
+  private invoke(records: SentRecord[], time: number): (phase: 'ok' | 'fail' | 'info', error?: unknown) => void {
     const batch = ++this.batch;
-    this.stats.sent += n;
-    this.history.record({ type: 'send', phase: 'invoke', time: now, process: this.process, batch, topic: this.spec.topic, records });
-    const complete = (phase: 'ok' | 'fail' | 'info', error?: unknown): void => {
-      this.stats[phase === 'ok' ? 'acked' : phase === 'fail' ? 'failed' : 'indeterminate'] += n;
+    this.stats.sent += records.length;
+    this.history.record({ type: 'send', phase: 'invoke', time, process: this.process, batch, topic: this.spec.topic, records });
+    return (phase, error) => {
+      this.stats[phase === 'ok' ? 'acked' : phase === 'fail' ? 'failed' : 'indeterminate'] += records.length;
       this.history.record({ type: 'send', phase, time: Date.now(), process: this.process, batch, ...(error === undefined ? {} : { error: describe(error) }) });
     };
-    const producer = this.producer;
-    if (producer === undefined) return complete('fail', 'no producer connected');
-    try {
-      if (this.spec.transactions === undefined) {
-        await withTimeout(producer.send({ topic: this.spec.topic, acks: ACKS[this.spec.acks], messages }), SEND_DEADLINE_MS, `${this.process} send`);
-        complete(this.spec.acks === 'none' ? 'info' : 'ok', this.spec.acks === 'none' ? 'acks=none: the broker never confirms' : undefined);
-      } else {
-        await this.sendTransaction(producer, messages, complete);
-      }
-    } catch (e) {
-      complete('info', e);
-      await this.replaceProducer();
-    }
+  }
+
+  /** The partition kafkajs's default (Java-compatible, murmur2) partitioner gives this key. */
+  private partitionOf(key: string): number {
+    return this.partitioner({ topic: this.spec.topic, partitionMetadata: this.partitionMetadata, message: { key, value: null } });
   }
 
   private async sendTransaction(
     producer: Producer,
-    messages: { key: string; value: Buffer; headers: Record<string, string> }[],
+    perPartition: Message[][],
     complete: (phase: 'ok' | 'fail' | 'info', error?: unknown) => void,
   ): Promise<void> {
     let tx: Transaction | undefined;
     try {
       tx = await withTimeout(producer.transaction(), SEND_DEADLINE_MS, `${this.process} begin transaction`);
-      await withTimeout(tx.send({ topic: this.spec.topic, messages }), SEND_DEADLINE_MS, `${this.process} transactional send`);
+      for (const messages of perPartition) {
+        await withTimeout(tx.send({ topic: this.spec.topic, messages }), SEND_DEADLINE_MS, `${this.process} transactional send`);
+      }
     } catch (e) {
       // not committed: abort, and only a confirmed abort makes the records definitely absent
       const aborted = tx === undefined ? false : await withTimeout(tx.abort(), 10_000, 'abort').then(() => true, () => false);
@@ -138,7 +177,9 @@ export class LoadProducer {
       idempotent: this.spec.idempotent,
       maxInFlightRequests: this.spec.idempotent ? 1 : 5,
       ...(transactional ? { transactionalId: `streamchaos-${this.process}`, transactionTimeout: 30_000 } : {}),
-      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 3000 },
+      // quick first retries: right after a commit the coordinator answers CONCURRENT_TRANSACTIONS
+      // until its markers are written (a few ms); kafkajs's default backoff would cap throughput
+      retry: { retries: 12, initialRetryTime: 20, maxRetryTime: 3000 },
     });
     await withTimeout(producer.connect(), 30_000, `${this.process} to connect`);
     return producer;

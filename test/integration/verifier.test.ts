@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkExactlyOnce } from '../../src/check/exactly-once.js';
@@ -22,14 +23,15 @@ describe('the verifier', () => {
     const history = new HistoryRecorder(join(inject('testRoot'), 'verifier-history.jsonl'));
     const producer = new LoadProducer(
       'tx-producer',
-      { name: 'tx-producer', topic: 'events', rate: 400, keys: 10, payloadBytes: 64, acks: 'all', idempotent: true, transactions: { recordsPerTransaction: 7 }, instances: 1 },
+      { name: 'tx-producer', topic: 'events', rate: 400, keys: 10, payloadBytes: 64, acks: 'all', idempotent: true, transactions: { recordsPerTransaction: 40 }, instances: 1 },
+      3,
       env.topology.bootstrap,
       history,
       new Random(1),
-      () => undefined,
+      (line) => appendFileSync(join(inject('testRoot'), 'verifier-producer.log'), line + '\n'),
     );
     await producer.start();
-    await sleep(3000);
+    await sleep(5000);
     await producer.stop();
     expect(producer.stats.acked).toBeGreaterThan(500);
 
