@@ -10,6 +10,11 @@ const FIND_COORDINATOR = 10;
 
 /** The id of the active KRaft controller (the leader of __cluster_metadata), via DescribeQuorum v0. */
 export async function activeController(hostPort: string, timeoutMs = 3000): Promise<number> {
+  return (await quorumLeader(hostPort, timeoutMs)).leader;
+}
+
+/** The KRaft quorum leader and its epoch, as the broker at `hostPort` knows them. */
+export async function quorumLeader(hostPort: string, timeoutMs = 3000): Promise<{ leader: number; epoch: number }> {
   const body = new Writer()
     .compactArray(['__cluster_metadata'], (w, topic) =>
       w.compactString(topic).compactArray([0], (p, index) => p.int32(index).uvarint(0)).uvarint(0),
@@ -25,7 +30,9 @@ export async function activeController(hostPort: string, timeoutMs = 3000): Prom
   r.int32(); // partition index
   const partitionError = r.int16();
   if (partitionError !== 0) throw new Error(`DescribeQuorum: partition error code ${partitionError}`);
-  return r.int32(); // leader id; the voters and observers that follow are not needed
+  const leader = r.int32();
+  const epoch = r.int32(); // the voters and observers that follow are not needed
+  return { leader, epoch };
 }
 
 /** The broker coordinating a consumer group (`group`) or a transactional id (`transaction`), via FindCoordinator v1. */

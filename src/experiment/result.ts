@@ -1,4 +1,5 @@
 import type { ExactlyOnceResult } from '../check/exactly-once.js';
+import type { InvariantResult } from '../check/invariants.js';
 import type { ExperimentSpec } from '../spec/experiment.js';
 import type { LoadProducer } from '../workload/producer.js';
 import type { Plan } from './plan.js';
@@ -35,6 +36,7 @@ export interface ResultInput {
   before: readonly ProbeResult[];
   after: readonly ProbeResult[];
   exactlyOnce: ExactlyOnceResult;
+  invariants: readonly InvariantResult[];
   faults: readonly FaultOutcome[];
   producers: readonly LoadProducer[];
   startedAt: number;
@@ -68,6 +70,9 @@ export function buildResult(input: ResultInput): RunResult {
   }
   if (spec.slos.orderedPerKey) {
     checks.push({ name: 'order per key', pass: eo.unknown === undefined && eo.reordered === 0, message: `${eo.reordered} records out of send order`, observed: eo.reordered, threshold: 0 });
+  }
+  for (const monitor of input.invariants) {
+    checks.push({ name: monitor.name, pass: monitor.pass, message: monitor.samples.length > 0 && !monitor.pass ? `${monitor.message}: ${monitor.samples.join('; ')}` : monitor.message, observed: monitor.observed, ...(Number.isFinite(monitor.threshold) ? { threshold: monitor.threshold } : {}) });
   }
   if (spec.slos.maxIndeterminate !== undefined) {
     checks.push({

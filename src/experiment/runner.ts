@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkExactlyOnce } from '../check/exactly-once.js';
+import { checkAckedBelowMinIsr, checkSingleController, measureOffline } from '../check/invariants.js';
 import { EnvironmentError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { Progress } from '../provision/progress.js';
@@ -72,7 +73,8 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     }
 
     const topics = spec.environment.topics.map((t) => t.name);
-    const sampler = new Sampler(env.observer, history, topics);
+    const minIsr = Object.fromEntries(spec.environment.topics.map((t) => [t.name, Number(t.config['min.insync.replicas'] ?? spec.environment.brokers.config['min.insync.replicas'] ?? 1)]));
+    const sampler = new Sampler(env.observer, env.topology.brokers, history, topics, minIsr);
     sampler.start();
     cleanup.defer('sampler', () => sampler.stop());
 
@@ -144,7 +146,9 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     options.progress.done(`read ${verified.records} records${verified.complete ? ', to the end of every partition' : `; incomplete: ${verified.error}`}`);
 
     const exactlyOnce = checkExactlyOnce(history.entries(), { inputTopic: input, outputTopic: output, orderedPerKey: spec.slos.orderedPerKey });
-    const result = buildResult({ spec, plan, seed: options.seed, before, after, exactlyOnce, faults: timeline.results(), producers, startedAt: t0, command: options.command });
+    const entries = history.entries();
+    const invariants = [checkSingleController(entries), checkAckedBelowMinIsr(entries), measureOffline(entries)];
+    const result = buildResult({ spec, plan, seed: options.seed, before, after, exactlyOnce, invariants, faults: timeline.results(), producers, startedAt: t0, command: options.command });
     await writeFile(join(options.outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
     return result;
   } finally {

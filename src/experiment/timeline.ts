@@ -34,6 +34,7 @@ export interface FaultOutcome {
  */
 export class Timeline {
   private readonly active = new Map<number, Heal>();
+  private readonly healing = new Map<number, Promise<void>>();
   private readonly outcomes: FaultOutcome[];
   private tasks: Promise<void>[] = [];
   private stopped = false;
@@ -89,14 +90,23 @@ export class Timeline {
     }
   }
 
-  private async heal(i: number): Promise<void> {
+  /** Heals fault `i` if it is active; concurrent callers (its window, healAll) share one attempt. */
+  private heal(i: number): Promise<void> {
+    const running = this.healing.get(i);
+    if (running !== undefined) return running;
+    const attempt = this.runHeal(i).finally(() => this.healing.delete(i));
+    this.healing.set(i, attempt);
+    return attempt;
+  }
+
+  private async runHeal(i: number): Promise<void> {
     const heal = this.active.get(i);
     if (heal === undefined) return;
     const f = this.options.faults[i]!;
     const outcome = this.outcomes[i]!;
     try {
       await heal();
-      if (!this.active.delete(i)) return; // healed by a concurrent caller, who records it
+      this.active.delete(i);
       outcome.healedAt = this.now();
       this.options.history.record({ type: 'event', kind: 'fault-heal', time: outcome.healedAt, name: f.name, target: outcome.target, detail: { kind: f.kind, index: i } });
     } catch (e) {

@@ -42,6 +42,8 @@ export interface SendInvoke {
   /** Batch number, unique per process; the completion carries the same number. */
   batch: number;
   topic: string;
+  /** Set when every record of the batch goes to this one partition. */
+  partition?: number;
   records: SentRecord[];
 }
 
@@ -107,6 +109,8 @@ export interface SampleEntry {
   partitions: { topic: string; partition: number; leader: number; leaderEpoch?: number; replicas: number[]; isr: number[] }[];
   /** min.insync.replicas per topic, as configured. */
   minIsr?: Record<string, number>;
+  /** The KRaft quorum leader (active controller) and epoch as each answering broker reports it. */
+  quorum?: { broker: number; leader: number; epoch: number }[];
 }
 
 export type HistoryEntry = RunEntry | SendInvoke | SendComplete | ReadEntry | ReadDone | EventEntry | SampleEntry;

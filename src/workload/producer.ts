@@ -107,8 +107,8 @@ export class LoadProducer {
       }
       return;
     }
-    for (const group of groups.values()) {
-      const complete = this.invoke(group.records, now);
+    for (const [partition, group] of groups) {
+      const complete = this.invoke(group.records, now, partition);
       if (this.producer === undefined) {
         complete('fail', 'no producer connected');
         continue;
@@ -124,10 +124,10 @@ export class LoadProducer {
   }
 
   /** Records the invocation of a batch; returns how to record its completion (once). */
-  private invoke(records: SentRecord[], time: number): (phase: 'ok' | 'fail' | 'info', error?: unknown) => void {
+  private invoke(records: SentRecord[], time: number, partition?: number): (phase: 'ok' | 'fail' | 'info', error?: unknown) => void {
     const batch = ++this.batch;
     this.stats.sent += records.length;
-    this.history.record({ type: 'send', phase: 'invoke', time, process: this.process, batch, topic: this.spec.topic, records });
+    this.history.record({ type: 'send', phase: 'invoke', time, process: this.process, batch, topic: this.spec.topic, ...(partition === undefined ? {} : { partition }), records });
     return (phase, error) => {
       this.stats[phase === 'ok' ? 'acked' : phase === 'fail' ? 'failed' : 'indeterminate'] += records.length;
       this.history.record({ type: 'send', phase, time: Date.now(), process: this.process, batch, ...(error === undefined ? {} : { error: describe(error) }) });

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Runs every shipped experiment (or those named) one after another with the built CLI, then
+// prints one line per experiment: verdict, wall time and the measured figures.
+// Usage: npm run experiments [-- experiments/leader-kill.yaml …]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const files = process.argv.slice(2).length > 0
+  ? process.argv.slice(2)
+  : readdirSync('experiments').filter((f) => f.endsWith('.yaml')).sort().map((f) => join('experiments', f));
+const root = join('reports', `experiments-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
+mkdirSync(root, { recursive: true });
+const rows = [];
+for (const file of files) {
+  const name = file.replace(/^.*\//, '').replace(/\.yaml$/, '');
+  const out = join(root, name);
+  const started = Date.now();
+  process.stderr.write(`› ${name}\n`);
+  const run = spawnSync(process.execPath, ['bin/streamchaos.js', 'run', file, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  const seconds = (Date.now() - started) / 1000;
+  const resultFile = join(out, 'result.json');
+  if (!existsSync(resultFile)) {
+    rows.push({ name, verdict: `error (exit ${run.status})`, seconds });
+    continue;
+  }
+  const r = JSON.parse(readFileSync(resultFile, 'utf8'));
+  const eo = r.exactlyOnce;
+  rows.push({
+    name,
+    verdict: r.verdict,
+    seconds,
+    acked: eo.acked,
+    indeterminate: eo.indeterminate,
+    lost: eo.lost,
+    duplicated: eo.duplicated,
+    reordered: eo.reordered,
+    faults: r.faults.map((f) => `${f.kind}→${f.target ?? '?'}`).join('; '),
+  });
+}
+console.log('\nexperiment                      verdict  wall s   acked  indet  lost  dup  reord  faults');
+for (const x of rows) {
+  console.log(
+    `${x.name.padEnd(31)} ${String(x.verdict).padEnd(8)} ${x.seconds.toFixed(0).padStart(6)} ${String(x.acked ?? '-').padStart(7)} ${String(x.indeterminate ?? '-').padStart(6)} ${String(x.lost ?? '-').padStart(5)} ${String(x.duplicated ?? '-').padStart(4)} ${String(x.reordered ?? '-').padStart(6)}  ${x.faults ?? ''}`,
+  );
+}
+console.log(`results under ${root}`);
+process.exit(rows.every((x) => x.verdict === 'pass') ? 0 : 1);

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { Timeline } from '../../src/experiment/timeline.js';
+import type { FaultContext } from '../../src/faults/fault.js';
+import type { HistoryRecorder } from '../../src/history/recorder.js';
+import type { HistoryEntry, EventEntry } from '../../src/history/types.js';
+import type { FaultSpec } from '../../src/spec/experiment.js';
+
+/** A fake clock: sleeping advances time, nothing waits for real. */
+function fakeClock() {
+  let now = 1_000_000;
+  return { now: () => now, sleep: async (ms: number) => void (now += Math.max(1, ms)), advance: (ms: number) => void (now += ms) };
+}
+
+function recorder(): HistoryRecorder & { events: EventEntry[] } {
+  const entries: HistoryEntry[] = [];
+  return {
+    record: (e: HistoryEntry) => void entries.push(e),
+    entries: () => entries,
+    get events() {
+      return entries.filter((e): e is EventEntry => e.type === 'event');
+    },
+  } as unknown as HistoryRecorder & { events: EventEntry[] };
+}
+
+/** A context whose network cut records what it did; broker targets resolve without a cluster. */
+function context(log: string[]): (random: FaultContext['random']) => FaultContext {
+  const links = [{ name: 'client-to-broker-2', kind: 'client', from: 'client', to: 2, listen: '', upstream: '' }];
+  return (random) =>
+    ({
+      random,
+      topology: { brokers: [1, 2, 3].map((id) => ({ id })), links },
+      network: {
+        cut: async (ls: { name: string }[]) => {
+          log.push(`cut ${ls.map((l) => l.name).join(',')}`);
+          return async () => void log.push('heal');
+        },
+      },
+    }) as unknown as FaultContext;
+}
+
+const isolate = (atMs: number, healAtMs: number): FaultSpec => ({ name: 'isolate broker-2', kind: 'isolate', atMs, healAtMs, target: { type: 'broker', id: 2 }, from: 'clients' });
+
+describe('Timeline', () => {
+  it('injects at `at` and heals at the heal time, by the injected clock, and records both', async () => {
+    const clock = fakeClock();
+    const log: string[] = [];
+    const history = recorder();
+    const t = new Timeline({ faults: [isolate(5000, 9000)], seed: 1, history, context: context(log), now: clock.now, sleep: clock.sleep });
+    const t0 = clock.now();
+    t.start(t0);
+    await t.settled();
+    expect(log).toEqual(['cut client-to-broker-2', 'heal']);
+    const [start, heal] = history.events;
+    expect(start).toMatchObject({ kind: 'fault-start', target: expect.stringContaining('broker-2 from clients') });
+    expect(start!.time - t0).toBeGreaterThanOrEqual(5000);
+    expect(heal!.kind).toBe('fault-heal');
+    expect(heal!.time - t0).toBeGreaterThanOrEqual(9000);
+    expect(t.results()[0]).toMatchObject({ injectedAt: start!.time, healedAt: heal!.time });
+  });
+
+  it('heals whatever is still active when healAll runs (e.g. on Ctrl-C), once, and starts nothing after', async () => {
+    const log: string[] = [];
+    const history = recorder();
+    let now = 0;
+    const t = new Timeline({
+      faults: [isolate(0, 60_000), isolate(30_000, 40_000)],
+      seed: 1,
+      history,
+      context: context(log),
+      now: () => now,
+      sleep: () => new Promise((r) => setTimeout(r, 1)),
+    });
+    t.start(0);
+    while (log.length === 0) await new Promise((r) => setTimeout(r, 1));
+    await Promise.all([t.healAll(), t.healAll()]);
+    now = 100_000;
+    await t.settled();
+    expect(log).toEqual(['cut client-to-broker-2', 'heal']);
+    expect(history.events.filter((e) => e.kind === 'fault-heal')).toHaveLength(1);
+    expect(t.results()[1]?.injectedAt).toBeUndefined();
+  });
+
+  it('records a fault that fails to inject and goes on with the others', async () => {
+    const clock = fakeClock();
+    const log: string[] = [];
+    const history = recorder();
+    const bad: FaultSpec = { name: 'kill a processor', kind: 'processor-kill', atMs: 0, healAtMs: 1000, target: { type: 'processor', instance: 1 } };
+    const t = new Timeline({ faults: [bad, isolate(10, 20)], seed: 1, history, context: context(log), now: clock.now, sleep: clock.sleep });
+    t.start(clock.now());
+    await t.settled();
+    expect(history.events.map((e) => e.kind)).toEqual(['fault-error', 'fault-start', 'fault-heal']);
+    expect(t.results()[0]?.error).toBe('this experiment runs no processor to target');
+  });
+});
