@@ -1,4 +1,5 @@
 import type { ExactlyOnceResult } from '../check/exactly-once.js';
+import type { FaultEffect } from '../check/fault-effects.js';
 import type { InvariantResult } from '../check/invariants.js';
 import type { ExperimentSpec } from '../spec/experiment.js';
 import type { LoadProducer } from '../workload/producer.js';
@@ -24,7 +25,7 @@ export interface RunResult {
   command: string;
   checks: Check[];
   exactlyOnce: ExactlyOnceResult;
-  faults: FaultOutcome[];
+  faults: (FaultOutcome & { effect?: FaultEffect })[];
   producers: { name: string; sent: number; acked: number; failed: number; indeterminate: number }[];
   plan: Plan;
 }
@@ -38,6 +39,7 @@ export interface ResultInput {
   exactlyOnce: ExactlyOnceResult;
   invariants: readonly InvariantResult[];
   faults: readonly FaultOutcome[];
+  effects: readonly FaultEffect[];
   producers: readonly LoadProducer[];
   startedAt: number;
   command: string;
@@ -91,7 +93,10 @@ export function buildResult(input: ResultInput): RunResult {
     command: input.command,
     checks,
     exactlyOnce: eo,
-    faults: [...input.faults],
+    faults: input.faults.map((f) => {
+      const effect = input.effects.find((e) => e.index === f.index);
+      return effect === undefined ? { ...f } : { ...f, effect };
+    }),
     producers: input.producers.map((p) => ({ name: p.process, ...p.stats })),
     plan: input.plan,
   };

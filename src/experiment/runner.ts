@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkExactlyOnce } from '../check/exactly-once.js';
+import { faultEffects } from '../check/fault-effects.js';
 import { checkAckedBelowMinIsr, checkSingleController, measureOffline } from '../check/invariants.js';
 import { EnvironmentError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
@@ -148,7 +149,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     const exactlyOnce = checkExactlyOnce(history.entries(), { inputTopic: input, outputTopic: output, orderedPerKey: spec.slos.orderedPerKey });
     const entries = history.entries();
     const invariants = [checkSingleController(entries), checkAckedBelowMinIsr(entries), measureOffline(entries)];
-    const result = buildResult({ spec, plan, seed: options.seed, before, after, exactlyOnce, invariants, faults: timeline.results(), producers, startedAt: t0, command: options.command });
+    const result = buildResult({ spec, plan, seed: options.seed, before, after, exactlyOnce, invariants, effects: faultEffects(entries), faults: timeline.results(), producers, startedAt: t0, command: options.command });
     await writeFile(join(options.outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
     return result;
   } finally {

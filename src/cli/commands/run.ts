@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { describeEffect } from '../../check/fault-effects.js';
 import { runExperiment } from '../../experiment/runner.js';
 import type { RunResult } from '../../experiment/result.js';
 import { UsageError } from '../../errors.js';
@@ -58,7 +59,7 @@ function printSummary(r: RunResult, outDir: string): void {
   for (const check of r.checks) out.push(`  ${check.pass ? c.green('✓') : c.red('✗')} ${check.name}: ${check.message}`);
   for (const f of r.faults) {
     const when = f.injectedAt === undefined ? 'not injected' : `${f.healedAt === undefined ? 'injected' : 'injected and healed'}`;
-    out.push(c.dim(`  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.error ? ` (${f.error})` : ''}`));
+    out.push(c.dim(`  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.error ? ` (${f.error})` : ''}${f.effect === undefined ? '' : `; ${describeEffect(f.effect)}`}`));
   }
   const eo = r.exactlyOnce;
   const samples = Object.entries(eo.samples).filter(([, ids]) => ids.length > 0);
