@@ -15,7 +15,7 @@
  *
  * Prints `ready` once it has joined its group, and one line per problem.
  */
-import kafkajs, { type Consumer, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Consumer, type Producer } from 'kafkajs';
 import { withTimeout } from '../util/time.js';
 import { registerCodecs } from './codecs.js';
 
@@ -86,9 +86,9 @@ const outputMetadata = Array.from({ length: config.outputPartitions }, (_, parti
  * part of a multi-broker request with new sequence numbers when another part fails, which
  * duplicates records even inside a transaction.
  */
-function transform(batch: Batch): OutMessage[][] {
+function transform(messages: Batch['messages']): OutMessage[][] {
   const groups = new Map<number, OutMessage[]>();
-  for (const m of batch.messages) {
+  for (const m of messages) {
     const headers: Record<string, string | Buffer> = {};
     for (const [k, v] of Object.entries(m.headers ?? {})) if (Buffer.isBuffer(v) || typeof v === 'string') headers[k] = v;
     headers['sc-processed-by'] = config.name;
@@ -99,11 +99,11 @@ function transform(batch: Batch): OutMessage[][] {
   return [...groups.values()];
 }
 
-async function processExactlyOnce(batch: Batch): Promise<void> {
+async function processExactlyOnce(batch: Batch, messages: Batch['messages']): Promise<void> {
   const producer = await producerFor(batch.partition);
   const tx = await withTimeout(producer.transaction(), STEP_MS, 'begin transaction');
   try {
-    for (const messages of transform(batch)) await withTimeout(tx.send({ topic: config.output, messages }), STEP_MS, 'transactional send');
+    for (const group of transform(messages)) await withTimeout(tx.send({ topic: config.output, messages: group }), STEP_MS, 'transactional send');
     const next = String(Number(batch.lastOffset()) + 1);
     await withTimeout(
       tx.sendOffsets({ consumerGroupId: config.group, topics: [{ topic: config.input, partitions: [{ partition: batch.partition, offset: next }] }] }),
@@ -118,6 +118,47 @@ async function processExactlyOnce(batch: Batch): Promise<void> {
   }
 }
 
+/**
+ * Taking over a partition (exactly-once), in this order: start its transactional producer,
+ * which fences the previous owner (a zombie, or an instance still finishing its last batch)
+ * and makes the coordinator finish that owner's open transaction; only then read the committed
+ * offset, which is now final, and start there. kafkajs reads committed offsets when it joins,
+ * before any of this, so a batch it fetched from an older offset is dropped (see `start`).
+ * Without this order, the previous owner can commit after we read the offset, and we redo
+ * its records: duplicates (the zombie-processor experiment caught exactly that).
+ */
+const takeovers = new Map<number, Promise<void>>();
+const start = new Map<number, number>();
+
+function onAssignment(assigned: readonly number[]): void {
+  for (const p of [...new Set([...producers.keys(), ...takeovers.keys()])]) {
+    if (!assigned.includes(p)) forget(p);
+  }
+}
+
+/** Forgets partition `p`: its next batch starts a fresh takeover (fence, read the committed offset). */
+function forget(p: number): void {
+  takeovers.delete(p);
+  start.delete(p);
+  void dropProducer(p);
+}
+
+function takeover(consumer: Consumer, admin: Admin, p: number): Promise<void> {
+  const existing = takeovers.get(p);
+  if (existing !== undefined) return existing;
+  const attempt = (async () => {
+    await producerFor(p);
+    const [committed] = await withTimeout(admin.fetchOffsets({ groupId: config.group, topics: [config.input] }), STEP_MS, 'committed offsets');
+    const offset = Number(committed?.partitions.find((x) => x.partition === p)?.offset ?? -1);
+    start.set(p, Math.max(offset, 0));
+    if (offset >= 0) consumer.seek({ topic: config.input, partition: p, offset: String(offset) });
+    say(`took over ${config.input}-${p} at offset ${offset}`);
+  })();
+  takeovers.set(p, attempt);
+  attempt.catch(() => forget(p));
+  return attempt;
+}
+
 /** Offsets produced but not yet committed (at-least-once): committed every 2 s, as enable.auto.commit would. */
 const produced = new Map<number, string>();
 
@@ -127,7 +168,7 @@ async function processAtLeastOnce(batch: Batch): Promise<void> {
     plainProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await withTimeout(plainProducer.connect(), STEP_MS, 'producer to connect');
   }
-  for (const messages of transform(batch)) await withTimeout(plainProducer.send({ topic: config.output, acks: -1, messages }), STEP_MS, 'send');
+  for (const messages of transform(batch.messages)) await withTimeout(plainProducer.send({ topic: config.output, acks: -1, messages }), STEP_MS, 'send');
   produced.set(batch.partition, String(Number(batch.lastOffset()) + 1));
 }
 
@@ -138,6 +179,8 @@ async function commitProduced(consumer: Consumer): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const admin = kafka.admin();
+  await withTimeout(admin.connect(), 60_000, 'admin to connect');
   const consumer = kafka.consumer({
     groupId: config.group,
     readUncommitted: false,
@@ -147,11 +190,15 @@ async function main(): Promise<void> {
     maxWaitTimeInMs: 500,
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000, restartOnFailure: async () => true },
   });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => say(`ready: joined ${config.group} with ${JSON.stringify(payload.memberAssignment)}`));
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    say(`ready: joined ${config.group} with ${JSON.stringify(payload.memberAssignment)}`);
+    if (config.mode === 'exactly-once') onAssignment(payload.memberAssignment[config.input] ?? []);
+  });
   consumer.on(consumer.events.CRASH, ({ payload }) => say(`consumer crashed: ${payload.error.message}; restarting from committed offsets`));
   const stop = async (): Promise<void> => {
     await withTimeout(consumer.disconnect(), 10_000, 'consumer disconnect').catch(() => undefined);
     await Promise.all([...producers.keys()].map(dropProducer));
+    await admin.disconnect().catch(() => undefined);
     if (plainProducer !== undefined) await plainProducer.disconnect().catch(() => undefined);
     process.exit(0);
   };
@@ -165,10 +212,23 @@ async function main(): Promise<void> {
     // exactly-once commits offsets inside each transaction; at-least-once commits what was produced, every 2 s
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
       if (batch.messages.length === 0) return;
-      if (exactlyOnce) await processExactlyOnce(batch);
-      else await processAtLeastOnce(batch);
+      if (exactlyOnce) {
+        await takeover(consumer, admin, batch.partition);
+        const from = start.get(batch.partition) ?? 0;
+        const messages = batch.messages.filter((m) => Number(m.offset) >= from);
+        if (messages.length === 0 || isStale()) return;
+        try {
+          await processExactlyOnce(batch, messages);
+        } catch (e) {
+          forget(batch.partition); // fenced, or the outcome is unknown: take over again from the committed offset
+          throw e;
+        }
+        start.set(batch.partition, Number(batch.lastOffset()) + 1);
+      } else {
+        await processAtLeastOnce(batch);
+      }
       resolveOffset(batch.lastOffset());
       await heartbeat();
     },

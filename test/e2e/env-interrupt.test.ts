@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { readHistory } from '../../src/history/recorder.js';
 import { waitFor } from '../../src/util/time.js';
 import { processesUnder } from '../integration/global-setup.js';
 import { BIN, cli, ROOT } from '../helpers/cli.js';
@@ -48,5 +50,28 @@ describe('an environment never outlives the harness', () => {
     const down = await cli(['env', 'down'], env);
     expect(down.code).toBe(0);
     expect(processesUnder(state)).toEqual([]);
+  });
+});
+
+describe('an interrupted run', () => {
+  it('Ctrl-C in the middle of a fault heals, tears everything down, exits 130, and leaves a readable history', async () => {
+    const out = join(inject('testRoot'), 'interrupted-run');
+    const child = spawn(process.execPath, [BIN, 'run', 'experiments/leader-isolated.yaml', '--out', out], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', STREAMCHAOS_STATE: join(inject('testRoot'), 'interrupted-state') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waitFor(() => stderr.includes('load for'), { what: 'the run to start its load', timeoutMs: 120_000, intervalMs: 100 });
+    const history = join(out, 'history.jsonl');
+    await waitFor(() => readFileSync(history, 'utf8').includes('"fault-start"'), { what: 'the fault to be injected', timeoutMs: 60_000, intervalMs: 200 });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    await waitFor(() => processesUnder(out).length === 0, { what: 'every process of the run to exit', timeoutMs: 30_000 });
+    const entries = await readHistory(history);
+    expect(entries[0]?.type).toBe('run');
+    expect(entries.some((e) => e.type === 'send')).toBe(true);
   });
 });
