@@ -1,4 +1,4 @@
-import type { HistoryEntry, SampleEntry, SendComplete, SendInvoke } from '../history/types.js';
+import type { EventEntry, HistoryEntry, SampleEntry, SendComplete, SendInvoke } from '../history/types.js';
 
 /** The outcome of one Kafka invariant monitor over the samples of a run. */
 export interface InvariantResult {
@@ -120,5 +120,21 @@ export function measureOffline(history: readonly HistoryEntry[], maxSeconds?: nu
     observed: worstSeconds,
     threshold: maxSeconds ?? Number.POSITIVE_INFINITY,
     samples: worst.slice(0, 10).map(([k, ms]) => `${k}: ${(ms / 1000).toFixed(1)} s`),
+  };
+}
+
+/** The History note the runner writes for each unclean leader election a controller logged. */
+export const UNCLEAN_ELECTION_NOTE = 'unclean leader election';
+
+/** No leader was ever elected from outside the ISR (each one risks losing acknowledged writes). */
+export function checkNoUncleanElection(history: readonly HistoryEntry[]): InvariantResult {
+  const found = history.filter((e): e is EventEntry => e.type === 'event' && e.kind === 'note' && e.name === UNCLEAN_ELECTION_NOTE);
+  return {
+    name: 'no unclean leader election',
+    pass: found.length === 0,
+    message: found.length === 0 ? 'no controller logged an unclean election' : `${found.length} unclean leader elections`,
+    observed: found.length,
+    threshold: 0,
+    samples: found.slice(0, 10).map((e) => `${String(e.detail?.node)}: ${String(e.detail?.line).slice(0, 300)}`),
   };
 }

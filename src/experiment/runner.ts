@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkExactlyOnce } from '../check/exactly-once.js';
 import { faultEffects } from '../check/fault-effects.js';
-import { checkAckedBelowMinIsr, checkSingleController, measureOffline } from '../check/invariants.js';
+import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, measureOffline, UNCLEAN_ELECTION_NOTE } from '../check/invariants.js';
 import { EnvironmentError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { Progress } from '../provision/progress.js';
@@ -15,6 +15,7 @@ import { ProcessorGroup } from '../workload/processor-group.js';
 import { LoadProducer } from '../workload/producer.js';
 import { Random } from '../workload/random.js';
 import { verifyTopic } from '../workload/verifier.js';
+import { findUncleanElections } from './log-scan.js';
 import { planExperiment } from './plan.js';
 import { buildResult, type RunResult } from './result.js';
 import { Sampler } from './sampler.js';
@@ -143,12 +144,15 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     const output = spec.workload.processor?.output ?? spec.workload.producers[0]?.topic ?? '';
     const input = spec.workload.producers.find((p) => p.topic === (spec.workload.processor?.input ?? output))?.topic ?? output;
     phase(`verifying ${output} (read_committed, through the observer)`);
-    const verified = await verifyTopic(output, env.topology.observer, history, VERIFY_MS, options.log);
+    const verified = await verifyTopic(output, env.topology.observer, history, VERIFY_MS, options.log, spec.workload.processor?.idHeader);
     options.progress.done(`read ${verified.records} records${verified.complete ? ', to the end of every partition' : `; incomplete: ${verified.error}`}`);
 
     const exactlyOnce = checkExactlyOnce(history.entries(), { inputTopic: input, outputTopic: output, orderedPerKey: spec.slos.orderedPerKey });
+    for (const finding of await findUncleanElections(env.nodes().filter((n) => n.kind === 'broker'))) {
+      history.record({ type: 'event', kind: 'note', time: Date.now(), name: UNCLEAN_ELECTION_NOTE, detail: { ...finding } });
+    }
     const entries = history.entries();
-    const invariants = [checkSingleController(entries), checkAckedBelowMinIsr(entries), measureOffline(entries)];
+    const invariants = [checkNoUncleanElection(entries), checkSingleController(entries), checkAckedBelowMinIsr(entries), measureOffline(entries)];
     const result = buildResult({ spec, plan, seed: options.seed, before, after, exactlyOnce, invariants, effects: faultEffects(entries), faults: timeline.results(), producers, startedAt: t0, command: options.command });
     await writeFile(join(options.outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
     return result;

@@ -30,6 +30,9 @@ export interface ProcessorGroupOptions {
 export class ProcessorGroup {
   readonly group: string;
   private readonly children = new Map<number, Child>();
+  /** Instances that are down on purpose (a fault killed them, or the group is stopping): not restarted. */
+  private readonly downOnPurpose = new Set<number>();
+  private stopping = false;
 
   constructor(private readonly options: ProcessorGroupOptions) {
     this.group = `streamchaos-processor-${options.spec.input}`;
@@ -67,7 +70,9 @@ export class ProcessorGroup {
       },
     });
     this.children.set(i, child);
+    this.downOnPurpose.delete(i);
     this.options.history.record({ type: 'event', kind: 'node-up', time: Date.now(), name: `processor-${i}`, detail: { pid: child.pid } });
+    void child.exited.then((exit) => this.onExit(i, child, exit));
     if (spec.command === undefined) {
       await waitFor(async () => (await readFile(log, 'utf8').catch(() => '')).includes('ready'), {
         what: `processor-${i} to join its consumer group`,
@@ -79,8 +84,18 @@ export class ProcessorGroup {
     return child;
   }
 
+  /** An instance that exits on its own (a crash, or its hung-consumer watchdog) is recorded and started again. */
+  private onExit(i: number, child: Child, exit: { code: number | null; signal: NodeJS.Signals | null }): void {
+    if (this.stopping || this.downOnPurpose.has(i) || this.children.get(i) !== child) return;
+    this.options.history.record({ type: 'event', kind: 'node-down', time: Date.now(), name: `processor-${i}`, detail: { exited: exit.signal ?? exit.code, restarting: true } });
+    setTimeout(() => {
+      if (!this.stopping && this.children.get(i) === child) void this.startInstance(i).catch(() => undefined);
+    }, 1000);
+  }
+
   async kill(name: string): Promise<void> {
-    const { child } = this.instance(name);
+    const { i, child } = this.instance(name);
+    this.downOnPurpose.add(i);
     await child.kill();
     this.options.history.record({ type: 'event', kind: 'node-down', time: Date.now(), name, detail: { signal: 'SIGKILL' } });
   }
@@ -99,6 +114,7 @@ export class ProcessorGroup {
 
   async restart(name: string): Promise<void> {
     const { i, child } = this.instance(name);
+    this.downOnPurpose.add(i);
     if (child.running) {
       child.signal('SIGCONT');
       await child.stop(5000);
@@ -138,6 +154,7 @@ export class ProcessorGroup {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all([...this.children.values()].map((c) => (c.signal('SIGCONT'), c.stop(10_000))));
   }
 

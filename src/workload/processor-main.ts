@@ -34,7 +34,10 @@ const config = {
   mode: env('STREAMCHAOS_MODE') as 'exactly-once' | 'at-least-once',
   prefix: process.env.STREAMCHAOS_TRANSACTIONAL_PREFIX ?? 'streamchaos-processor',
   outputPartitions: Number(env('STREAMCHAOS_OUTPUT_PARTITIONS')),
+  idHeader: process.env.STREAMCHAOS_ID_HEADER ?? 'sc-id',
 };
+/** A consumer that has not fetched for this long is taken for hung (kafkajs can hang on a dropped connection): exit, to be restarted. */
+const HUNG_MS = 60_000;
 const STEP_MS = 20_000;
 const say = (line: string): void => void process.stdout.write(`${new Date().toISOString()} ${config.name} ${line}\n`);
 
@@ -92,6 +95,7 @@ function transform(messages: Batch['messages']): OutMessage[][] {
     const headers: Record<string, string | Buffer> = {};
     for (const [k, v] of Object.entries(m.headers ?? {})) if (Buffer.isBuffer(v) || typeof v === 'string') headers[k] = v;
     headers['sc-processed-by'] = config.name;
+    if (config.idHeader !== 'sc-id' && headers['sc-id'] !== undefined) headers[config.idHeader] = headers['sc-id'];
     const partition = partitioner({ topic: config.output, partitionMetadata: outputMetadata, message: { key: m.key, value: m.value } });
     const group = groups.get(partition) ?? groups.set(partition, []).get(partition)!;
     group.push({ key: m.key, value: m.value, partition, headers });
@@ -195,6 +199,18 @@ async function main(): Promise<void> {
     if (config.mode === 'exactly-once') onAssignment(payload.memberAssignment[config.input] ?? []);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => say(`consumer crashed: ${payload.error.message}; restarting from committed offsets`));
+  let lastFetch = Date.now();
+  consumer.on(consumer.events.FETCH, () => void (lastFetch = Date.now()));
+  let lastTick = Date.now();
+  setInterval(() => {
+    const now = Date.now();
+    if (now - lastTick > 10_000) lastFetch = now; // we were frozen (SIGSTOP): a zombie must get its chance to misbehave
+    lastTick = now;
+    if (now - lastFetch > HUNG_MS) {
+      say(`no fetch for ${HUNG_MS} ms: the consumer is hung; exiting to be restarted`);
+      process.exit(2);
+    }
+  }, 5000).unref();
   const stop = async (): Promise<void> => {
     await withTimeout(consumer.disconnect(), 10_000, 'consumer disconnect').catch(() => undefined);
     await Promise.all([...producers.keys()].map(dropProducer));

@@ -27,6 +27,8 @@ export async function verifyTopic(
   history: HistoryRecorder,
   timeoutMs: number,
   log: (line: string) => void,
+  /** The header carrying each record's id (a user's processor may use its own). */
+  idHeader: string = HEADER_ID,
 ): Promise<VerifyResult> {
   registerCodecs();
   const { Kafka, logLevel } = kafkajs;
@@ -73,7 +75,7 @@ export async function verifyTopic(
             const sent = Number(m.headers?.[HEADER_SENT]?.toString());
             return {
               offset: Number(m.offset),
-              id: m.headers?.[HEADER_ID]?.toString(),
+              id: m.headers?.[idHeader]?.toString(),
               key: m.key?.toString() ?? '',
               crc: crc32(m.value ?? Buffer.alloc(0)),
               ...(Number.isFinite(sent) ? { latencyMs: now - sent } : {}),

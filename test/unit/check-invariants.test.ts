@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAckedBelowMinIsr, checkSingleController, measureOffline } from '../../src/check/invariants.js';
+import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, measureOffline, UNCLEAN_ELECTION_NOTE } from '../../src/check/invariants.js';
 import type { HistoryEntry, SampleEntry } from '../../src/history/types.js';
 
 function sample(time: number, isr: number[], leader = isr[0] ?? -1, quorum: SampleEntry['quorum'] = []): SampleEntry {
@@ -44,5 +44,13 @@ describe('partitions offline', () => {
     expect(measureOffline(h)).toMatchObject({ pass: true, observed: 2.5 });
     expect(measureOffline(h, 2)).toMatchObject({ pass: false, observed: 2.5 });
     expect(measureOffline([sample(0, [1]), sample(500, [1])])).toMatchObject({ pass: true, observed: 0 });
+  });
+});
+
+describe('no unclean leader election', () => {
+  it('fails on a logged unclean election and passes without one', () => {
+    const note: HistoryEntry = { type: 'event', kind: 'note', time: 1, name: UNCLEAN_ELECTION_NOTE, detail: { node: 'broker-2', line: 'Setting new leader … using an unclean election' } };
+    expect(checkNoUncleanElection([note])).toMatchObject({ pass: false, observed: 1, samples: ['broker-2: Setting new leader … using an unclean election'] });
+    expect(checkNoUncleanElection([{ ...note, name: 'drained' } as HistoryEntry])).toMatchObject({ pass: true, observed: 0 });
   });
 });

@@ -46,6 +46,16 @@ describe("a user's own processor, as a command", () => {
       expect(events.slice(0, 2).sort()).toEqual(['node-up processor-1', 'node-up processor-2']); // started together
       expect(events.slice(2)).toEqual(['node-down processor-1', 'node-up processor-1']);
       await expect(group.kill('processor-3')).rejects.toThrow("no processor named 'processor-3' (there are processor-1, processor-2)");
+
+      // an instance that exits on its own (a crash, its hung-consumer watchdog) is started again
+      const up = entries.filter((e): e is EventEntry => e.type === 'event' && e.kind === 'node-up' && e.name === 'processor-2');
+      process.kill(Number(up.at(-1)!.detail!.pid), 'SIGTERM');
+      await waitFor(() => entries.filter((e) => e.type === 'event' && e.kind === 'node-up' && e.name === 'processor-2').length === up.length + 1, {
+        what: 'processor-2 to be restarted',
+        timeoutMs: 10_000,
+      });
+      const down = entries.filter((e): e is EventEntry => e.type === 'event' && e.kind === 'node-down').at(-1);
+      expect(down).toMatchObject({ name: 'processor-2', detail: { restarting: true } });
     } finally {
       await group.stop();
     }
