@@ -86,13 +86,17 @@ export class Observer {
     return partitionStates(await this.view(topics));
   }
 
-  /** Creates the topics that do not exist yet; returns the names it created. */
+  /**
+   * Creates the topics that do not exist yet; returns the names it created. Does not wait for
+   * leaders (the caller waits for the whole cluster to be healthy): kafkajs's own wait gives up
+   * on the UNKNOWN_TOPIC_OR_PARTITION a broker answers in the moment after creation.
+   */
   async createTopics(topics: readonly TopicSpec[]): Promise<string[]> {
     const existing = new Set(await this.admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return [];
     await this.admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       timeout: 30000,
       topics: missing.map((t) => ({
         topic: t.name,

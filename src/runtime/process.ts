@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { describeHealth, readHealth } from '../cluster/health.js';
 import { Observer } from '../cluster/observer.js';
 import { probeKafka } from '../cluster/probe.js';
-import { EnvironmentError, UsageError } from '../errors.js';
+import { EnvironmentError, isStreamchaosError, UsageError } from '../errors.js';
 import { Network, once } from '../network/links.js';
 import { topology, type Topology } from '../network/topology.js';
 import type { EnvironmentSpec } from '../spec/environment.js';
@@ -87,7 +87,12 @@ export class ProcessRuntime implements Runtime {
 
       if (spec.topics.length > 0) {
         options.progress.step(`creating topics ${spec.topics.map((t) => t.name).join(', ')}`);
-        await observer.createTopics(spec.topics);
+        await waitFor(() => observer.createTopics(spec.topics).then(() => true), {
+          what: `topics ${spec.topics.map((t) => t.name).join(', ')} to be created`,
+          timeoutMs: remaining(),
+          intervalMs: 500,
+          abortIf: brokerExited,
+        });
       }
       let last = '';
       await waitFor(
@@ -107,7 +112,8 @@ export class ProcessRuntime implements Runtime {
     } catch (e) {
       await cleanup.run();
       forget();
-      throw e;
+      // whatever broke here (a client library error, an I/O error), the environment did not start: exit 3
+      throw isStreamchaosError(e) ? e : new EnvironmentError(`the environment could not start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
 }
