@@ -3,11 +3,11 @@ import { join, relative } from 'node:path';
 import { describeEffect } from '../../check/fault-effects.js';
 import { runExperiment } from '../../experiment/runner.js';
 import type { RunResult } from '../../experiment/result.js';
-import { UsageError } from '../../errors.js';
 import { ensureTools } from '../../provision/setup.js';
 import { ProcessRuntime } from '../../runtime/process.js';
 import { loadExperiment } from '../../spec/load-experiment.js';
 import { c, terminalProgress } from '../output.js';
+import { checkSeed } from '../seed.js';
 
 export interface RunArgs {
   file: string;
@@ -27,9 +27,7 @@ function timestamp(d = new Date()): string {
 
 /** `streamchaos run`: one experiment end to end. Exit 0 when every check held, 1 when one failed. */
 export async function run(args: RunArgs): Promise<number> {
-  if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) {
-    throw new UsageError(`--seed must be a whole number of at least 0, got ${String(args.seed)}`);
-  }
+  checkSeed(args.seed);
   const spec = await loadExperiment(args.file);
   const seed = args.seed ?? spec.seed;
   const outDir = args.out ?? join('reports', `${timestamp()}-${spec.name}`);
