@@ -28,7 +28,9 @@ export function faultEffects(history: readonly HistoryEntry[]): FaultEffect[] {
     .filter((e) => e.kind === 'fault-start')
     .map((start) => {
       const index = Number(start.detail?.index);
-      const healedAt = heals.get(index);
+      // an instant fault (a restart) has no heal: its effects are measured from when it was over
+      const completedAt = typeof start.detail?.completedAt === 'number' ? start.detail.completedAt : undefined;
+      const healedAt = heals.get(index) ?? completedAt;
       const end = (healedAt ?? start.time) + AFTER_HEAL_MS;
       const window = samples.filter((s) => s.time >= start.time && s.time <= end);
       const before = [...samples].reverse().find((s) => s.time <= start.time);

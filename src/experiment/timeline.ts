@@ -73,10 +73,14 @@ export class Timeline {
     const outcome = this.outcomes[i]!;
     const record = this.options.history;
     try {
+      const started = this.now();
       const injected = await faultFor(f.kind).inject(f as never, this.options.context(faultRandom(this.options.seed, i)));
+      const done = this.now();
       outcome.target = injected.target;
-      outcome.injectedAt = this.now();
-      record.record({ type: 'event', kind: 'fault-start', time: outcome.injectedAt, name: f.name, target: injected.target, detail: { kind: f.kind, index: i, ...injected.detail } });
+      outcome.injectedAt = started;
+      // stamped with when injection began (a rolling restart takes a minute); an instant fault also says when it was over
+      const detail = { kind: f.kind, index: i, ...(injected.heal === undefined ? { completedAt: done } : {}), ...injected.detail };
+      record.record({ type: 'event', kind: 'fault-start', time: started, name: f.name, target: injected.target, detail });
       if (injected.heal === undefined) return;
       this.active.set(i, injected.heal);
     } catch (e) {

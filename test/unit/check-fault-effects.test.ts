@@ -39,3 +39,16 @@ describe('fault effects, read off the samples', () => {
     expect(describeEffect(faultEffects(h)[0]!)).toBe('no leader change, ISR stayed full, every ISR full 0.5 s after the heal');
   });
 });
+
+describe('an instant fault', () => {
+  it('is measured from the start of its injection to when it was over, plus the settling time', () => {
+    const h: HistoryEntry[] = [
+      sample(0, [1, 2, 3], 1, [1, 2, 3]),
+      sample(2000, [2, 3], 2, [2, 3]),
+      sample(4000, [1, 2, 3], 2, [1, 2, 3]),
+      // recorded when the rolling restart returned, stamped with when it began
+      { type: 'event', kind: 'fault-start', time: 1000, name: 'roll', target: 'broker-1', detail: { index: 0, completedAt: 3500 } },
+    ];
+    expect(faultEffects(h)[0]).toMatchObject({ leaderChanges: 1, brokersLost: [1], maxUnderReplicated: 2, isrRestoredAfterHealSeconds: 0.5 });
+  });
+});
