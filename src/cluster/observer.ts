@@ -73,10 +73,6 @@ export class Observer {
     return (await this.view([])).brokers.map((b) => b.id).sort((a, b) => a - b);
   }
 
-  async clusterId(): Promise<string> {
-    return (await this.view([])).clusterId ?? '';
-  }
-
   async topicNames(): Promise<string[]> {
     return (await this.view()).topics.filter((t) => t.errorCode === 0).map((t) => t.name).sort();
   }

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeKafka } from '../../cluster/probe.js';
-import { EnvironmentError, UsageError } from '../../errors.js';
+import { EnvironmentError } from '../../errors.js';
 import { ensureTools } from '../../provision/setup.js';
 import { envDir, listEnvStates, pidAlive, readEnvState, removeEnvState, type EnvState } from '../../runtime/env-state.js';
 import type { SupervisorMessage } from '../../runtime/supervisor.js';
@@ -172,9 +172,4 @@ export async function envStatus(args: { json: boolean }): Promise<number> {
   }
   for (const r of report) if (!r.up) await removeEnvState(r.name);
   return 0;
-}
-
-export function requireFile(file: string | undefined): string {
-  if (file === undefined || file === '') throw new UsageError('an environment file is required, e.g. environments/local-3.yaml');
-  return file;
 }
