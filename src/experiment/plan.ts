@@ -1,28 +1,8 @@
 import { describeTarget, formatDuration, type ExperimentSpec, type FaultSpec, type TargetRule } from '../spec/experiment.js';
+import type { Plan } from '../history/plan.js';
 import { Random } from '../workload/random.js';
 
-/** One fault window as it will run: when, what, on which target (random targets already drawn from the seed). */
-export interface PlannedFault {
-  index: number;
-  name: string;
-  kind: FaultSpec['kind'];
-  atMs: number;
-  healAtMs?: number;
-  target: string;
-}
-
-/** The experiment with everything resolved that can be resolved before starting. */
-export interface Plan {
-  name: string;
-  seed: number;
-  durationMs: number;
-  environment: { name: string; brokers: number; kafka: string; topics: string[] };
-  producers: { name: string; topic: string; rate: number; keys: number; payloadBytes: number; acks: string; idempotent: boolean; transactional: boolean; instances: number }[];
-  processor?: { input: string; output: string; instances: number; mode: string; command?: string[] };
-  timeline: PlannedFault[];
-  steadyState: { before: string[]; after: string[] };
-  slos: ExperimentSpec['slos'];
-}
+export type { Plan, PlannedFault } from '../history/plan.js';
 
 /** The random stream of fault `index` for a seed: the same at plan time and at run time. */
 export function faultRandom(seed: number, index: number): Random {
@@ -34,6 +14,7 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed): 
   const processors = spec.workload.processor?.instances ?? 0;
   return {
     name: spec.name,
+    ...(spec.description === undefined ? {} : { description: spec.description }),
     seed,
     durationMs: spec.durationMs,
     environment: {
@@ -74,6 +55,7 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed): 
     })),
     steadyState: spec.steadyState,
     slos: spec.slos,
+    ...(spec.runbook === undefined ? {} : { runbook: spec.runbook }),
   };
 }
 

@@ -21,6 +21,11 @@ export interface SentRecord {
   crc: number;
 }
 
+import type { Plan } from './plan.js';
+import type { Slos } from './slos.js';
+
+export type { Slos } from './slos.js';
+
 /** The first line of every history. */
 export interface RunEntry {
   type: 'run';
@@ -28,9 +33,13 @@ export interface RunEntry {
   name: string;
   seed: number;
   /** The resolved plan (experiment as run), for the report and to reproduce. */
-  plan: unknown;
+  plan: Plan;
   command: string;
   version: string;
+  /** The SLOs the verdict holds the run to, and how recovery is measured (also in the plan; here typed for checkers). */
+  slos?: Slos;
+  /** The experiment file and the environment file it names, as they were when the run started. */
+  files?: { name: string; text: string }[];
 }
 
 export interface SendInvoke {
@@ -93,8 +102,8 @@ export interface ReadDone {
 export interface EventEntry {
   type: 'event';
   time: number;
-  kind: 'phase' | 'fault-start' | 'fault-heal' | 'fault-error' | 'node-down' | 'node-up' | 'probe' | 'note';
-  /** e.g. the phase name, the fault's label, or for a probe `steady-state before: cluster-healthy` (detail.pass: boolean). */
+  kind: 'phase' | 'load' | 'fault-start' | 'fault-heal' | 'fault-error' | 'node-down' | 'node-up' | 'probe' | 'note';
+  /** e.g. the phase name, `start` / `stop` for load, the fault's label, or for a probe `steady-state before: cluster-healthy` (detail.pass: boolean). */
   name: string;
   /** For faults: the resolved target(s), e.g. `broker-2` or `links: broker-1-to-broker-2-replication,…`. */
   target?: string;
@@ -111,9 +120,35 @@ export interface SampleEntry {
   minIsr?: Record<string, number>;
   /** The KRaft quorum leader (active controller) and epoch as each answering broker reports it. */
   quorum?: { broker: number; leader: number; epoch: number }[];
+  /** Processor instances running at that moment (when the workload has a processor). */
+  processorsAlive?: number;
 }
 
-export type HistoryEntry = RunEntry | SendInvoke | SendComplete | ReadEntry | ReadDone | EventEntry | SampleEntry;
+/**
+ * Records that became visible to a read_committed reader of `topic` (the watcher, through the
+ * observer listeners), with the time it saw them: end-to-end latency is this time minus the
+ * send's invoke time. `ids` holds the id header of each record (null when it has none).
+ */
+export interface SeenEntry {
+  type: 'seen';
+  time: number;
+  topic: string;
+  partition: number;
+  ids: (string | null)[];
+}
+
+/** A consumer group's lag on one topic (end offset minus committed offset, per partition), read through the observer. */
+export interface LagEntry {
+  type: 'lag';
+  time: number;
+  group: string;
+  topic: string;
+  /** Lag per partition, by partition number. */
+  partitions: Record<string, number>;
+  total: number;
+}
+
+export type HistoryEntry = RunEntry | SendInvoke | SendComplete | ReadEntry | ReadDone | EventEntry | SampleEntry | SeenEntry | LagEntry;
 
 /** Parses `<process>:<seq>` ids; undefined when malformed. */
 export function parseRecordId(id: string): { process: string; seq: number } | undefined {

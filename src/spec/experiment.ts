@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { duration } from './duration.js';
 import type { EnvironmentSpec } from './environment.js';
 import { specName } from './environment.js';
+import { DEFAULT_RECOVERY, type Slos } from '../history/slos.js';
 import { choice, expected, mapping, wholeNumber } from './fields.js';
 
 export { formatDuration } from './duration.js';
@@ -100,13 +101,42 @@ export interface ExperimentSpec {
   /** Sorted by atMs; faults that start together keep the file's order. */
   timeline: FaultSpec[];
   steadyState: { before: SteadyStateProbe[]; after: SteadyStateProbe[] };
-  slos: { exactlyOnce: boolean; orderedPerKey: boolean; maxIndeterminate?: number };
+  slos: Slos;
   runbook?: string;
 }
 
 export const STEADY_STATE_PROBES = ['cluster-healthy', 'all-brokers-up', 'min-isr-met'] as const satisfies readonly SteadyStateProbe[];
 
 const probes = z.array(choice(STEADY_STATE_PROBES), { error: expected(`a list of probes: ${STEADY_STATE_PROBES.join(', ')}`) });
+export const SLO_NAMES = [
+  'exactlyOnce',
+  'orderedPerKey',
+  'maxIndeterminate',
+  'maxRecoverySeconds',
+  'maxLag',
+  'lagRecoveredWithinSeconds',
+  'p50LatencyMs',
+  'p99LatencyMs',
+  'maxLatencyMs',
+  'minThroughputRatio',
+  'recovery',
+] as const;
+
+/** A non-negative number; an SLO of `-1 s` or `NaN` is nonsense. */
+function nonNegative(what: string) {
+  return z.number({ error: expected(what) }).superRefine((n, ctx) => {
+    if (!Number.isFinite(n) || n < 0) ctx.addIssue({ code: 'custom', message: `must be ${what} of 0 or more, got ${n}` });
+  });
+}
+function seconds(what: string) {
+  return nonNegative(what);
+}
+const milliseconds = nonNegative('a number of milliseconds');
+function ratio(what: string, aboveZero: boolean) {
+  return z.number({ error: expected(what) }).superRefine((n, ctx) => {
+    if (!Number.isFinite(n) || n > 1 || n < 0 || (aboveZero && n === 0)) ctx.addIssue({ code: 'custom', message: `must be ${what}, got ${n}` });
+  });
+}
 const flag = z.boolean({ error: expected('true or false') });
 const text = z.string({ error: expected('text') });
 
@@ -127,8 +157,27 @@ export const experimentFields = {
     after: ['cluster-healthy'],
   }),
   slos: mapping(
-    { exactlyOnce: flag.default(true), orderedPerKey: flag.default(false), maxIndeterminate: wholeNumber(0).optional() },
-    'a mapping of SLOs (exactlyOnce, orderedPerKey, maxIndeterminate)',
-  ).default({ exactlyOnce: true, orderedPerKey: false }),
+    {
+      exactlyOnce: flag.default(true),
+      orderedPerKey: flag.default(false),
+      maxIndeterminate: wholeNumber(0).optional(),
+      maxRecoverySeconds: seconds('a number of seconds').optional(),
+      maxLag: wholeNumber(0).optional(),
+      lagRecoveredWithinSeconds: seconds('a number of seconds').optional(),
+      p50LatencyMs: milliseconds.optional(),
+      p99LatencyMs: milliseconds.optional(),
+      maxLatencyMs: milliseconds.optional(),
+      minThroughputRatio: ratio('a share of the offered load, from 0 to 1', false).optional(),
+      recovery: mapping(
+        {
+          throughputRatio: ratio('a share of the pre-fault throughput, above 0 and at most 1', true).default(DEFAULT_RECOVERY.throughputRatio),
+          holdSeconds: seconds('a number of seconds').default(DEFAULT_RECOVERY.holdSeconds),
+          lagBelow: wholeNumber(0).default(DEFAULT_RECOVERY.lagBelow),
+        },
+        'a mapping saying when the service counts as recovered (throughputRatio, holdSeconds, lagBelow)',
+      ).default(DEFAULT_RECOVERY),
+    },
+    `a mapping of SLOs (${SLO_NAMES.join(', ')})`,
+  ).default({ exactlyOnce: true, orderedPerKey: false, recovery: DEFAULT_RECOVERY }),
   runbook: text.optional(),
 };

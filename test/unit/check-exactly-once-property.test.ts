@@ -1,3 +1,4 @@
+import { testPlan } from '../helpers/plan.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkExactlyOnce, type ExactlyOnceResult } from '../../src/check/exactly-once.js';
@@ -75,7 +76,7 @@ function cleanOutput(s: Scenario, sent: Sent[]): Out[][] {
 
 function render(s: Scenario, output: Out[][]): HistoryEntry[] {
   const input = s.pipeline ? 'in' : 'out';
-  const history: HistoryEntry[] = [{ type: 'run', time: 0, name: 'prop', seed: 1, plan: {}, command: 'test', version: '0' }];
+  const history: HistoryEntry[] = [{ type: 'run', time: 0, name: 'prop', seed: 1, plan: testPlan(), command: 'test', version: '0' }];
   const rounds = Math.max(...s.producers.map((b) => b.length));
   const seqs = s.producers.map(() => 0);
   for (let round = 0; round < rounds; round++) {

@@ -40,7 +40,7 @@ describe('defaults', () => {
       workload: { producers: [{ name: 'producer-1', topic: 'orders', rate: 100, ...PRODUCER_DEFAULTS }], drainMs: 60_000 },
       timeline: [],
       steadyState: { before: ['cluster-healthy'], after: ['cluster-healthy'] },
-      slos: { exactlyOnce: true, orderedPerKey: false },
+      slos: { exactlyOnce: true, orderedPerKey: false, recovery: { throughputRatio: 0.8, holdSeconds: 3, lagBelow: 200 } },
     } satisfies Omit<ExperimentSpec, 'environment'>);
     expect(environment.name).toBe('local-3');
     expect(environment.topics.map((t) => t.name)).toEqual(['orders', 'orders-processed']);
@@ -117,7 +117,7 @@ describe('good files', () => {
         { name: 'pause a processor', atMs: 40_000, healAtMs: 50_000, kind: 'processor-pause', target: { type: 'processor', instance: 3 } },
       ],
       steadyState: { before: ['cluster-healthy', 'all-brokers-up'], after: ['min-isr-met'] },
-      slos: { exactlyOnce: false, orderedPerKey: true, maxIndeterminate: 100 },
+      slos: { exactlyOnce: false, orderedPerKey: true, maxIndeterminate: 100, recovery: { throughputRatio: 0.8, holdSeconds: 3, lagBelow: 200 } },
       runbook: "Look at the processor's lag first.\n",
     } satisfies ExperimentSpec);
   });

@@ -1,0 +1,277 @@
+import type { EventEntry, HistoryEntry, LagEntry, RunEntry, SampleEntry, SeenEntry, SendComplete, SendInvoke } from '../history/types.js';
+import { DEFAULT_RECOVERY, type RecoveryDefinition } from '../history/slos.js';
+import { faultEffects } from './fault-effects.js';
+import type { FaultRecovery, LatencySummary, Measurements, Percentiles } from './measurements.js';
+import { AckSeries, WINDOW_MS } from './ack-series.js';
+
+/** Throughput before this long after load start is left out of the baseline (clients connect, batches warm up). */
+const WARMUP_MS = 2000;
+
+/**
+ * Everything the run measured, from its History alone: throughput and errors per second,
+ * end-to-end latency, lag, the cluster's state, and how each fault was recovered from.
+ * Pure: the same history always gives the same measurements.
+ */
+export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDefinition): Measurements {
+  const run = history.find((e): e is RunEntry => e.type === 'run');
+  const def: RecoveryDefinition = recovery ?? run?.slos?.recovery ?? run?.plan?.slos?.recovery ?? DEFAULT_RECOVERY;
+  const events = history.filter((e): e is EventEntry => e.type === 'event').sort((a, b) => a.time - b.time);
+  const sends = collect(history);
+  const loadStart = events.find((e) => e.kind === 'load' && e.name === 'start')?.time ?? sends.firstInvoke;
+  const loadStop = events.find((e) => e.kind === 'load' && e.name === 'stop')?.time ?? sends.lastComplete;
+  const offeredPerSecond = run?.plan?.producers?.reduce((sum, p) => sum + p.rate, 0);
+  const acks = new AckSeries(sends.acks, sends.errors);
+
+  const faultStarts = events.filter((e) => e.kind === 'fault-start');
+  const firstFault = faultStarts[0]?.time;
+  const baseline = baselineOf(acks, loadStart, loadStop, firstFault, offeredPerSecond);
+
+  const lag = history.filter((e): e is LagEntry => e.type === 'lag').sort((a, b) => a.time - b.time);
+  const effects = new Map(faultEffects(history).map((e) => [e.index, e]));
+  const heals = new Map(events.filter((e) => e.kind === 'fault-heal').map((e) => [Number(e.detail?.index), e.time]));
+  const faults: FaultRecovery[] = faultStarts.map((start) => {
+    const index = Number(start.detail?.index);
+    const completedAt = typeof start.detail?.completedAt === 'number' ? start.detail.completedAt : undefined;
+    const healedAt = heals.get(index);
+    const fault: FaultRecovery = {
+      index,
+      name: start.name,
+      ...(typeof start.detail?.kind === 'string' ? { kind: start.detail.kind } : {}),
+      ...(start.target === undefined ? {} : { target: start.target }),
+      injectedAt: start.time,
+      ...(healedAt === undefined ? {} : { healedAt }),
+      impacted: false,
+    };
+    const effect = effects.get(index);
+    if (effect?.isrRestoredAfterHealSeconds !== undefined) fault.isrFullAfterHealSeconds = effect.isrRestoredAfterHealSeconds;
+    if (baseline !== undefined && loadStop !== undefined) {
+      Object.assign(fault, recoveryOf(acks, start.time, healedAt ?? completedAt ?? start.time, loadStop, baseline.recordsPerSecond, def));
+    }
+    Object.assign(fault, lagRecoveryOf(lag, start.time, healedAt ?? completedAt ?? start.time, fault.recoveredAt, def.lagBelow));
+    return fault;
+  });
+
+  const duration = loadStart !== undefined && loadStop !== undefined ? (loadStop - loadStart) / 1000 : undefined;
+  return {
+    ...(loadStart === undefined ? {} : { loadStart }),
+    ...(loadStop === undefined ? {} : { loadStop }),
+    ...(offeredPerSecond === undefined ? {} : { offeredPerSecond }),
+    ...(baseline === undefined ? {} : { baseline }),
+    ...(offeredPerSecond !== undefined && duration !== undefined && duration > 0 ? { throughputRatio: sends.totalAcked / (offeredPerSecond * duration) } : {}),
+    throughput: perSecond(sends, loadStart, loadStop),
+    ...latencyOf(history, sends, run, faults, loadStart),
+    lag: lag.map((l) => ({ time: l.time, group: l.group, total: l.total })),
+    ...(lag.length === 0 ? {} : { maxLag: Math.max(...lag.map((l) => l.total)) }),
+    cluster: history.filter((e): e is SampleEntry => e.type === 'sample').map(clusterPoint),
+    faults,
+    events: events.map((e) => ({ time: e.time, kind: e.kind, name: e.name, ...(e.target === undefined ? {} : { target: e.target }) })),
+  };
+}
+
+interface Sends {
+  /** Acknowledged batches: completion time and record count, in time order. */
+  acks: { time: number; count: number }[];
+  /** Batches that failed or whose outcome is unknown. */
+  errors: { time: number; count: number }[];
+  /** Send (invoke) time of every record id, by id. */
+  sentAt: Map<string, number>;
+  acked: Set<string>;
+  totalAcked: number;
+  totalErrors: number;
+  firstInvoke?: number;
+  lastComplete?: number;
+}
+
+function collect(history: readonly HistoryEntry[]): Sends {
+  const invokes = new Map<string, SendInvoke>();
+  const result: Sends = { acks: [], errors: [], sentAt: new Map(), acked: new Set(), totalAcked: 0, totalErrors: 0 };
+  for (const e of history) {
+    if (e.type !== 'send') continue;
+    if (e.phase === 'invoke') {
+      invokes.set(`${e.process}\u0000${e.batch}`, e);
+      for (const r of e.records) if (!result.sentAt.has(r.id)) result.sentAt.set(r.id, e.time);
+      result.firstInvoke = Math.min(result.firstInvoke ?? e.time, e.time);
+      continue;
+    }
+    const c: SendComplete = e;
+    const invoke = invokes.get(`${c.process}\u0000${c.batch}`);
+    const count = invoke?.records.length ?? 0;
+    result.lastComplete = Math.max(result.lastComplete ?? c.time, c.time);
+    if (c.phase === 'ok') {
+      result.acks.push({ time: c.time, count });
+      result.totalAcked += count;
+      for (const r of invoke?.records ?? []) result.acked.add(r.id);
+    } else {
+      result.errors.push({ time: c.time, count });
+      result.totalErrors += count;
+    }
+  }
+  result.acks.sort((a, b) => a.time - b.time);
+  result.errors.sort((a, b) => a.time - b.time);
+  return result;
+}
+
+/** Mean throughput from WARMUP_MS after load start to the first fault (or load stop); the offered rate when that window is too short. */
+function baselineOf(
+  acks: AckSeries,
+  loadStart: number | undefined,
+  loadStop: number | undefined,
+  firstFault: number | undefined,
+  offered: number | undefined,
+): Measurements['baseline'] {
+  if (loadStart === undefined) return undefined;
+  const to = firstFault ?? loadStop;
+  if (to === undefined) return undefined;
+  let from = loadStart + WARMUP_MS;
+  if (to - from < WINDOW_MS) from = loadStart;
+  if (to - from < WINDOW_MS) return offered === undefined ? undefined : { recordsPerSecond: offered, from, to };
+  return { recordsPerSecond: acks.acked(from, to) / ((to - from) / 1000), from, to };
+}
+
+/**
+ * How a fault was recovered from (see Measurements / the report's definitions). `end` is the
+ * heal, or for a fault without one the moment it was over (its injection for a kill).
+ */
+function recoveryOf(acks: AckSeries, injectedAt: number, end: number, loadStop: number, baseline: number, def: RecoveryDefinition): Partial<FaultRecovery> {
+  const threshold = def.throughputRatio * baseline;
+  const holdMs = def.holdSeconds * 1000;
+  const stable = acks.firstStable(injectedAt, Math.max(end, injectedAt), holdMs, threshold, loadStop);
+  const afterHeal = acks.firstStable(end, end, holdMs, threshold, loadStop);
+  const firstBad = acks.firstBad(injectedAt, end + holdMs, threshold, loadStop);
+  const impacted = firstBad !== undefined;
+  const out: Partial<FaultRecovery> = { impacted };
+  const failover = stable !== undefined && stable < end ? stable : undefined;
+  if (end > injectedAt && failover !== undefined) out.failoverSeconds = impacted ? (acks.resumedAt(failover) - injectedAt) / 1000 : 0;
+  if (afterHeal !== undefined) out.recoveredAfterHealSeconds = afterHeal === end ? 0 : (acks.resumedAt(afterHeal) - end) / 1000;
+  let recoveredAt: number | undefined;
+  if (failover !== undefined && afterHeal === end) recoveredAt = impacted ? acks.resumedAt(failover) : injectedAt;
+  else if (afterHeal !== undefined) recoveredAt = afterHeal === end && !impacted ? injectedAt : acks.resumedAt(afterHeal);
+  if (recoveredAt !== undefined) {
+    out.recoveredAt = recoveredAt;
+    out.outageSeconds = impacted ? (recoveredAt - injectedAt) / 1000 : 0;
+    out.recoverySeconds = Math.max(out.failoverSeconds ?? 0, out.recoveredAfterHealSeconds ?? 0);
+  }
+  const worst = acks.minRate(injectedAt, recoveredAt ?? loadStop, loadStop);
+  if (worst !== undefined && baseline > 0) out.minThroughputRatio = worst / baseline;
+  return out;
+}
+
+/**
+ * Most lag from the injection to the recovery, and how long after the heal every group's lag
+ * was first back under `below` (0 when it was under at the heal).
+ */
+function lagRecoveryOf(lag: readonly LagEntry[], injectedAt: number, end: number, recoveredAt: number | undefined, below: number): Partial<FaultRecovery> {
+  if (lag.length === 0) return {};
+  let worst = 0;
+  for (const group of new Set(lag.map((l) => l.group))) {
+    const back = lag.find((l) => l.group === group && l.time >= end && l.total < below);
+    if (back === undefined) return { maxLag: maxLagBetween(lag, injectedAt, Number.POSITIVE_INFINITY) };
+    worst = Math.max(worst, (back.time - end) / 1000);
+  }
+  return { lagRecoveredAfterHealSeconds: worst, maxLag: maxLagBetween(lag, injectedAt, Math.max(end + worst * 1000, recoveredAt ?? 0)) };
+}
+
+function maxLagBetween(lag: readonly LagEntry[], from: number, to: number): number {
+  return lag.filter((l) => l.time >= from && l.time <= to).reduce((max, l) => Math.max(max, l.total), 0);
+}
+
+function perSecond(sends: Sends, loadStart: number | undefined, loadStop: number | undefined): Measurements['throughput'] {
+  if (loadStart === undefined || loadStop === undefined) return [];
+  const seconds = Math.max(1, Math.ceil((loadStop - loadStart) / 1000));
+  const points = Array.from({ length: seconds }, (_, i) => ({ time: loadStart + i * 1000, acked: 0, errors: 0 }));
+  for (const a of sends.acks) {
+    const p = points[Math.floor((a.time - loadStart) / 1000)];
+    if (p !== undefined) p.acked += a.count;
+  }
+  for (const e of sends.errors) {
+    const p = points[Math.floor((e.time - loadStart) / 1000)];
+    if (p !== undefined) p.errors += e.count;
+  }
+  return points;
+}
+
+/** The output topic the watcher reads: the processor's output, or the first producer's topic. */
+function outputTopic(run: RunEntry | undefined): string | undefined {
+  return run?.plan?.processor?.output ?? run?.plan?.producers?.[0]?.topic;
+}
+
+function latencyOf(
+  history: readonly HistoryEntry[],
+  sends: Sends,
+  run: RunEntry | undefined,
+  faults: readonly FaultRecovery[],
+  loadStart: number | undefined,
+): { latency: Measurements['latency']; latencySummary: LatencySummary } {
+  const topic = outputTopic(run);
+  const seen = new Set<string>();
+  const samples: { sentAt: number; ms: number }[] = [];
+  for (const e of history) {
+    if (e.type !== 'seen' || (topic !== undefined && e.topic !== topic)) continue;
+    const s: SeenEntry = e;
+    for (const id of s.ids) {
+      if (id === null || seen.has(id)) continue;
+      seen.add(id);
+      const sentAt = sends.sentAt.get(id);
+      if (sentAt !== undefined) samples.push({ sentAt, ms: Math.max(0, s.time - sentAt) });
+    }
+  }
+  let unseen = 0;
+  for (const id of sends.acked) if (!seen.has(id)) unseen++;
+  const phase = (t: number): 'steady' | 'fault' | 'recovery' => {
+    let p: 'steady' | 'fault' | 'recovery' = 'steady';
+    for (const f of faults) {
+      const end = f.healedAt ?? f.injectedAt;
+      if (t >= f.injectedAt && t <= end) return 'fault';
+      if (t > end && f.recoveredAt !== undefined && t <= f.recoveredAt) p = 'recovery';
+      if (t > end && f.recoveredAt === undefined) p = 'recovery';
+    }
+    return p;
+  };
+  const byPhase = { steady: [] as number[], fault: [] as number[], recovery: [] as number[] };
+  for (const s of samples) byPhase[phase(s.sentAt)].push(s.ms);
+  const series: Measurements['latency'] = [];
+  if (loadStart !== undefined && samples.length > 0) {
+    const buckets = new Map<number, number[]>();
+    for (const s of samples) {
+      const second = Math.floor((s.sentAt - loadStart) / 1000);
+      const list = buckets.get(second) ?? buckets.set(second, []).get(second)!;
+      list.push(s.ms);
+    }
+    for (const [second, list] of [...buckets.entries()].sort((a, b) => a[0] - b[0])) {
+      const p = percentiles(list);
+      if (p !== undefined) series.push({ time: loadStart + second * 1000, ...p });
+    }
+  }
+  const summary: LatencySummary = { unseen };
+  const all = percentiles(samples.map((s) => s.ms));
+  if (all !== undefined) summary.overall = all;
+  for (const name of ['steady', 'fault', 'recovery'] as const) {
+    const p = percentiles(byPhase[name]);
+    if (p !== undefined) summary[name] = p;
+  }
+  return { latency: series, latencySummary: summary };
+}
+
+/** Nearest-rank percentiles; undefined for no values. */
+export function percentiles(values: readonly number[]): Percentiles | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1]! };
+}
+
+function clusterPoint(s: SampleEntry): Measurements['cluster'][number] {
+  const votes = new Map<number, number>();
+  for (const q of s.quorum ?? []) votes.set(q.leader, (votes.get(q.leader) ?? 0) + 1);
+  const controller = [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const minIsr = s.partitions.length === 0 ? undefined : Math.min(...s.partitions.map((p) => p.isr.length));
+  return {
+    time: s.time,
+    liveBrokers: s.liveBrokers.length,
+    underReplicated: s.partitions.filter((p) => p.isr.length < p.replicas.length).length,
+    offline: s.partitions.filter((p) => p.leader < 0).length,
+    ...(minIsr === undefined ? {} : { minIsr }),
+    ...(controller === undefined ? {} : { controller }),
+    ...(s.processorsAlive === undefined ? {} : { processorsAlive: s.processorsAlive }),
+  };
+}
