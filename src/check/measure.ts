@@ -135,12 +135,13 @@ function baselineOf(
 function recoveryOf(acks: AckSeries, injectedAt: number, end: number, loadStop: number, baseline: number, def: RecoveryDefinition): Partial<FaultRecovery> {
   const threshold = def.throughputRatio * baseline;
   const holdMs = def.holdSeconds * 1000;
-  const stable = acks.firstStable(injectedAt, Math.max(end, injectedAt), holdMs, threshold, loadStop);
+  // recovered while the fault was still active: from a window that ended before the heal, good until the heal and for the hold
+  const stable = acks.firstStable(injectedAt, end - WINDOW_MS, holdMs, threshold, loadStop);
   const afterHeal = acks.firstStable(end, end, holdMs, threshold, loadStop);
   const firstBad = acks.firstBad(injectedAt, end + holdMs, threshold, loadStop);
   const impacted = firstBad !== undefined;
   const out: Partial<FaultRecovery> = { impacted };
-  const failover = stable !== undefined && stable < end ? stable : undefined;
+  const failover = stable !== undefined && stable + WINDOW_MS <= end ? stable : undefined;
   if (end > injectedAt && failover !== undefined) out.failoverSeconds = impacted ? (acks.resumedAt(failover) - injectedAt) / 1000 : 0;
   if (afterHeal !== undefined) out.recoveredAfterHealSeconds = afterHeal === end ? 0 : (acks.resumedAt(afterHeal) - end) / 1000;
   let recoveredAt: number | undefined;
