@@ -3,14 +3,19 @@ import type { ExactlyOnceResult } from './exactly-once.js';
 import type { FaultEffect } from './fault-effects.js';
 import type { FaultRecovery, LatencySummary } from './measurements.js';
 
+/** Kinds of check, for `--fail-on`: a gate may block on some and only report the others. */
+export const CHECK_CATEGORIES = ['exactly-once', 'order', 'indeterminate', 'recovery', 'lag', 'latency', 'throughput', 'steady-state', 'invariants', 'faults'] as const;
+export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
+
 /** One check of the verdict: what was measured against what was promised. */
 export interface Check {
   name: string;
+  category?: CheckCategory;
   pass: boolean;
   message: string;
   observed?: number | string;
   threshold?: number | string;
-  /** Whether a failure fails the run (see `--fail-on`); checks that do not block are reported as warnings. */
+  /** False when a failure does not fail the run (`--fail-on` left its category out): reported as a warning. */
   blocking?: boolean;
 }
 

@@ -1,6 +1,6 @@
 import type { Slos } from '../history/slos.js';
 import type { FaultRecovery, Measurements } from './measurements.js';
-import type { Check } from './result.js';
+import type { Check, CheckCategory } from './result.js';
 
 /**
  * The recovery, lag, latency and throughput SLOs of an experiment as checks against what the
@@ -68,7 +68,15 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
           },
     );
   }
-  return checks;
+  return checks.map((c) => ({ ...c, category: categoryOf(c.name) }));
+}
+
+/** The SLO checks' names start with what they measure. */
+function categoryOf(name: string): CheckCategory {
+  if (name.startsWith('recovery')) return 'recovery';
+  if (name.includes('lag')) return 'lag';
+  if (name.includes('latency')) return 'latency';
+  return 'throughput';
 }
 
 function recoveryCheck(f: FaultRecovery, threshold: number): Check {

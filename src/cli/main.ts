@@ -1,3 +1,4 @@
+import { CHECK_CATEGORIES } from '../check/result.js';
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { DEFAULT_KAFKA_VERSION } from '../provision/kafka.js';
@@ -57,9 +58,25 @@ export async function main(argv: readonly string[]): Promise<void> {
           .option('seed', { type: 'number', describe: "override the experiment's seed" })
           .option('out', { type: 'string', describe: 'output folder (default reports/<time>-<name>/)' })
           .option('json', { type: 'boolean', default: false, describe: 'print result.json on stdout' })
+          .option('fail-on', {
+            type: 'string',
+            default: 'all',
+            describe: `which kinds of check fail the run (exit 1); the others are reported as warnings. 'all', or a comma list of: ${CHECK_CATEGORIES.join(', ')}`,
+          })
           .example('$0 run experiments/leader-kill.yaml', 'kill the leader of orders-0 under load, verify exactly-once')
-          .example('$0 run experiments/leader-kill.yaml --seed 7 --out /tmp/run', 'another seed, a chosen folder'),
-      (a) => run(async () => (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json }))(),
+          .example('$0 run experiments/leader-kill.yaml --seed 7 --out /tmp/run', 'another seed, a chosen folder')
+          .example('$0 run experiments/leader-kill.yaml --fail-on exactly-once,order', 'a CI gate that blocks on correctness only'),
+      (a) => run(async () => (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn }))(),
+    )
+    .command(
+      'report <run-dir>',
+      "Render a run's report again (report.html, junit.xml) from its history.jsonl; also for a run that was interrupted",
+      (y) =>
+        y
+          .positional('run-dir', { type: 'string', demandOption: true, describe: 'the folder of a run, e.g. reports/20261124-101500-leader-kill' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
+          .example('$0 report reports/20261124-101500-leader-kill', 'write report.html and junit.xml again'),
+      (a) => run(async () => (await import('./commands/report.js')).report({ dir: a.runDir, json: a.json }))(),
     )
     .command(
       'plan <file>',

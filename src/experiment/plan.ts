@@ -45,6 +45,7 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed): 
             ...(spec.workload.processor.command === undefined ? {} : { command: spec.workload.processor.command }),
           },
         }),
+    ...(spec.workload.consumers === undefined ? {} : { consumers: spec.workload.consumers.map((c) => ({ ...c })) }),
     timeline: spec.timeline.map((f, index) => ({
       index,
       name: f.name,
@@ -86,6 +87,7 @@ export function formatPlan(plan: Plan): string {
     const pr = plan.processor;
     lines.push(`processor ${pr.input} → ${pr.output}: ${pr.instances} instances, ${pr.mode}${pr.command === undefined ? '' : `, command ${pr.command.join(' ')}`}`);
   }
+  for (const c of plan.consumers ?? []) lines.push(`consumer ${c.name} ← ${c.topic}: group ${c.group}${c.instances > 1 ? `, ${c.instances} instances` : ''}`);
   lines.push('timeline:');
   if (plan.timeline.length === 0) lines.push('  (no faults)');
   for (const f of plan.timeline) {

@@ -1,34 +1,16 @@
 import type { ExactlyOnceResult } from '../check/exactly-once.js';
 import type { FaultEffect } from '../check/fault-effects.js';
 import type { InvariantResult } from '../check/invariants.js';
+import type { Measurements } from '../check/measurements.js';
+import type { Check, CheckCategory, RunResult } from '../check/result.js';
+import { sloChecks } from '../check/slo-checks.js';
 import type { ExperimentSpec } from '../spec/experiment.js';
 import type { LoadProducer } from '../workload/producer.js';
 import type { Plan } from './plan.js';
 import type { ProbeResult } from './steady-state.js';
 import type { FaultOutcome } from './timeline.js';
 
-/** One check of the verdict: what was measured against what was promised. */
-export interface Check {
-  name: string;
-  pass: boolean;
-  message: string;
-  observed?: number | string;
-  threshold?: number | string;
-}
-
-/** result.json */
-export interface RunResult {
-  name: string;
-  verdict: 'pass' | 'fail';
-  seed: number;
-  startedAt: string;
-  command: string;
-  checks: Check[];
-  exactlyOnce: ExactlyOnceResult;
-  faults: (FaultOutcome & { effect?: FaultEffect })[];
-  producers: { name: string; sent: number; acked: number; failed: number; indeterminate: number }[];
-  plan: Plan;
-}
+export type { Check, RunResult } from '../check/result.js';
 
 export interface ResultInput {
   spec: ExperimentSpec;
@@ -43,17 +25,22 @@ export interface ResultInput {
   producers: readonly LoadProducer[];
   startedAt: number;
   command: string;
+  measurements: Measurements;
+  /** Categories whose failure fails the run; every category when undefined. */
+  failOn?: readonly CheckCategory[];
 }
 
+/** The verdict: every check, pass or fail; the run fails when a blocking check failed. */
 export function buildResult(input: ResultInput): RunResult {
-  const { spec, exactlyOnce: eo } = input;
+  const { spec, exactlyOnce: eo, measurements: m } = input;
   const checks: Check[] = [];
   for (const [when, probes] of [['before', input.before], ['after', input.after]] as const) {
-    for (const p of probes) checks.push({ name: `steady state ${when}: ${p.probe}`, pass: p.pass, message: p.message });
+    for (const p of probes) checks.push({ name: `steady state ${when}: ${p.probe}`, category: 'steady-state', pass: p.pass, message: p.message });
   }
   const failedFaults = input.faults.filter((f) => f.error !== undefined);
   checks.push({
     name: 'faults injected and healed',
+    category: 'faults',
     pass: failedFaults.length === 0,
     message: failedFaults.length === 0 ? `${input.faults.length} of ${input.faults.length}` : failedFaults.map((f) => `${f.name}: ${f.error}`).join('; '),
     observed: input.faults.length - failedFaults.length,
@@ -62,6 +49,7 @@ export function buildResult(input: ResultInput): RunResult {
   if (spec.slos.exactlyOnce) {
     checks.push({
       name: 'exactly-once',
+      category: 'exactly-once',
       pass: eo.pass,
       message:
         (eo.unknown === undefined ? '' : `cannot rule out loss: ${eo.unknown}; `) +
@@ -71,23 +59,35 @@ export function buildResult(input: ResultInput): RunResult {
     });
   }
   if (spec.slos.orderedPerKey) {
-    checks.push({ name: 'order per key', pass: eo.unknown === undefined && eo.reordered === 0, message: `${eo.reordered} records out of send order`, observed: eo.reordered, threshold: 0 });
+    checks.push({ name: 'order per key', category: 'order', pass: eo.unknown === undefined && eo.reordered === 0, message: `${eo.reordered} records out of send order`, observed: eo.reordered, threshold: 0 });
   }
   for (const monitor of input.invariants) {
-    checks.push({ name: monitor.name, pass: monitor.pass, message: monitor.samples.length > 0 && !monitor.pass ? `${monitor.message}: ${monitor.samples.join('; ')}` : monitor.message, observed: monitor.observed, ...(Number.isFinite(monitor.threshold) ? { threshold: monitor.threshold } : {}) });
+    checks.push({
+      name: monitor.name,
+      category: 'invariants',
+      pass: monitor.pass,
+      message: monitor.samples.length > 0 && !monitor.pass ? `${monitor.message}: ${monitor.samples.join('; ')}` : monitor.message,
+      observed: monitor.observed,
+      ...(Number.isFinite(monitor.threshold) ? { threshold: monitor.threshold } : {}),
+    });
   }
   if (spec.slos.maxIndeterminate !== undefined) {
     checks.push({
       name: 'indeterminate sends',
+      category: 'indeterminate',
       pass: eo.indeterminate <= spec.slos.maxIndeterminate,
       message: `${eo.indeterminate} sends with unknown outcome`,
       observed: eo.indeterminate,
       threshold: spec.slos.maxIndeterminate,
     });
   }
+  checks.push(...sloChecks(spec.slos, m));
+  const failOn = input.failOn;
+  for (const c of checks) if (failOn !== undefined && c.category !== undefined && !failOn.includes(c.category)) c.blocking = false;
+  const recoveries = new Map(m.faults.map((f) => [f.index, f]));
   return {
     name: spec.name,
-    verdict: checks.every((c) => c.pass) ? 'pass' : 'fail',
+    verdict: checks.every((c) => c.pass || c.blocking === false) ? 'pass' : 'fail',
     seed: input.seed,
     startedAt: new Date(input.startedAt).toISOString(),
     command: input.command,
@@ -95,9 +95,17 @@ export function buildResult(input: ResultInput): RunResult {
     exactlyOnce: eo,
     faults: input.faults.map((f) => {
       const effect = input.effects.find((e) => e.index === f.index);
-      return effect === undefined ? { ...f } : { ...f, effect };
+      const recovery = recoveries.get(f.index);
+      return { ...f, ...(effect === undefined ? {} : { effect }), ...(recovery === undefined ? {} : { recovery }) };
     }),
     producers: input.producers.map((p) => ({ name: p.process, ...p.stats })),
+    latency: m.latencySummary,
+    throughput: {
+      ...(m.offeredPerSecond === undefined ? {} : { offeredPerSecond: m.offeredPerSecond }),
+      ...(m.baseline === undefined ? {} : { baselinePerSecond: m.baseline.recordsPerSecond }),
+      ...(m.throughputRatio === undefined ? {} : { ratio: m.throughputRatio }),
+    },
+    ...(m.maxLag === undefined ? {} : { maxLag: m.maxLag }),
     plan: input.plan,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkExactlyOnce } from '../check/exactly-once.js';
 import { faultEffects } from '../check/fault-effects.js';
@@ -8,16 +8,26 @@ import { HistoryRecorder } from '../history/recorder.js';
 import type { Progress } from '../provision/progress.js';
 import type { Tools } from '../provision/setup.js';
 import { Cleanup, onExit } from '../runtime/cleanup.js';
+import type { Measurements } from '../check/measurements.js';
 import type { Runtime, StartedEnvironment } from '../runtime/runtime.js';
 import { formatDuration, type ExperimentSpec } from '../spec/experiment.js';
-import { sleep } from '../util/time.js';
+import { sleep, waitFor } from '../util/time.js';
 import { ProcessorGroup } from '../workload/processor-group.js';
 import { LoadProducer } from '../workload/producer.js';
 import { Random } from '../workload/random.js';
 import { verifyTopic } from '../workload/verifier.js';
 import { findUncleanElections } from './log-scan.js';
 import { planExperiment } from './plan.js';
-import { buildResult, type RunResult } from './result.js';
+import { measure } from '../check/measure.js';
+import type { CheckCategory, RunResult } from '../check/result.js';
+import { LagReader } from '../cluster/lag.js';
+import type { HistoryEntry } from '../history/types.js';
+import { renderHtml } from '../report/html.js';
+import { renderJunit } from '../report/junit.js';
+import { ConsumerGroupLoad } from '../workload/consumer.js';
+import { processorGroupId } from '../workload/processor-group.js';
+import { Watcher } from '../workload/watcher.js';
+import { buildResult } from './result.js';
 import { Sampler } from './sampler.js';
 import { runProbe, type ProbeResult } from './steady-state.js';
 import { Timeline } from './timeline.js';
@@ -32,6 +42,8 @@ export interface RunOptions {
   command: string;
   version: string;
   log: (line: string) => void;
+  /** Which kinds of check fail the run (`--fail-on`); all when undefined. */
+  failOn?: readonly CheckCategory[];
 }
 
 const SETTLE_MS = 90_000;
@@ -56,7 +68,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     history.record({ type: 'event', kind: 'phase', time: Date.now(), name });
     options.progress.step(name);
   };
-  history.record({ type: 'run', time: Date.now(), name: spec.name, seed: options.seed, plan, command: options.command, version: options.version });
+  history.record({ type: 'run', time: Date.now(), name: spec.name, seed: options.seed, plan, command: options.command, version: options.version, slos: spec.slos, files: await specFiles(spec) });
   try {
     phase(`starting environment ${spec.environment.name}`);
     const env: StartedEnvironment = await options.runtime.up(spec.environment, {
@@ -76,7 +88,21 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
 
     const topics = spec.environment.topics.map((t) => t.name);
     const minIsr = Object.fromEntries(spec.environment.topics.map((t) => [t.name, Number(t.config['min.insync.replicas'] ?? spec.environment.brokers.config['min.insync.replicas'] ?? 1)]));
-    const sampler = new Sampler(env.observer, env.topology.brokers, history, topics, minIsr);
+    let processors: ProcessorGroup | undefined;
+    const groups = [
+      ...(spec.workload.processor === undefined ? [] : [{ group: processorGroupId(spec.workload.processor.input), topic: spec.workload.processor.input }]),
+      ...(spec.workload.consumers ?? []).map((c) => ({ group: c.group, topic: c.topic })),
+    ];
+    const sampler = new Sampler({
+      observer: env.observer,
+      brokers: env.topology.brokers,
+      observerBootstrap: env.topology.observer,
+      history,
+      topics,
+      minIsr,
+      groups,
+      ...(spec.workload.processor === undefined ? {} : { processorsAlive: () => processors?.alive().length ?? 0 }),
+    });
     sampler.start();
     cleanup.defer('sampler', () => sampler.stop());
 
@@ -88,7 +114,6 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
         return new LoadProducer(name, p, partitions, env.topology.bootstrap, history, random.fork(name), options.log);
       }),
     );
-    let processors: ProcessorGroup | undefined;
     if (spec.workload.processor !== undefined) {
       phase(`starting ${spec.workload.processor.instances} processor instances (${spec.workload.processor.mode})`);
       processors = new ProcessorGroup({
@@ -98,6 +123,13 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       cleanup.defer('processors', () => processors?.stop());
       await processors.start();
     }
+    const consumers = (spec.workload.consumers ?? []).map((c) => new ConsumerGroupLoad(c, env.topology.bootstrap, options.log));
+    cleanup.defer('consumers', () => Promise.all(consumers.map((c) => c.stop())));
+    await Promise.all(consumers.map((c) => c.start()));
+    const output = spec.workload.processor?.output ?? spec.workload.producers[0]?.topic ?? '';
+    const watcher = new Watcher(output, env.topology.observer, history, options.log, spec.workload.processor?.idHeader);
+    cleanup.defer('watcher', () => watcher.stop());
+    await watcher.start();
     const timeline = new Timeline({
       faults: spec.timeline,
       seed: options.seed,
@@ -121,9 +153,13 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     phase(`load for ${formatDuration(spec.durationMs)} with ${spec.timeline.length} fault${spec.timeline.length === 1 ? '' : 's'}`);
     await Promise.all(producers.map((p) => p.start()));
     const t0 = Date.now();
+    history.record({ type: 'event', kind: 'load', time: t0, name: 'start' });
     timeline.start(t0);
+    const ticker = liveProgress(history, spec, t0, options.progress);
     await sleep(spec.durationMs);
+    clearInterval(ticker);
 
+    history.record({ type: 'event', kind: 'load', time: Date.now(), name: 'stop' });
     phase('load stopped; healing every fault');
     await Promise.all(producers.map((p) => p.stop()));
     await timeline.healAll();
@@ -136,12 +172,17 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       history.record({ type: 'event', kind: 'note', time: Date.now(), name: lag === 0 ? 'drained' : `not drained: lag ${lag}`, detail: { lag } });
       await processors.stop();
     }
+    if (consumers.length > 0) {
+      phase(`draining: ${consumers.length === 1 ? 'the consumer group catches' : 'the consumer groups catch'} up (at most ${formatDuration(spec.workload.drainMs)})`);
+      await drainGroups(consumers.map((c) => c.spec), env.topology.observer, spec.workload.drainMs, history);
+      await Promise.all(consumers.map((c) => c.stop()));
+    }
+    await watcher.stop();
 
     phase('checking the steady state after');
     const after = await probes(spec, env, spec.steadyState.after, SETTLE_MS, 'after', history);
     await sampler.stop();
 
-    const output = spec.workload.processor?.output ?? spec.workload.producers[0]?.topic ?? '';
     const input = spec.workload.producers.find((p) => p.topic === (spec.workload.processor?.input ?? output))?.topic ?? output;
     phase(`verifying ${output} (read_committed, through the observer)`);
     const verified = await verifyTopic(output, env.topology.observer, history, VERIFY_MS, options.log, spec.workload.processor?.idHeader);
@@ -153,8 +194,24 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     }
     const entries = history.entries();
     const invariants = [checkNoUncleanElection(entries), checkSingleController(entries), checkAckedBelowMinIsr(entries), measureOffline(entries)];
-    const result = buildResult({ spec, plan, seed: options.seed, before, after, exactlyOnce, invariants, effects: faultEffects(entries), faults: timeline.results(), producers, startedAt: t0, command: options.command });
-    await writeFile(join(options.outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+    const measurements = measure(entries, spec.slos.recovery);
+    const result = buildResult({
+      spec,
+      plan,
+      seed: options.seed,
+      before,
+      after,
+      exactlyOnce,
+      invariants,
+      effects: faultEffects(entries),
+      faults: timeline.results(),
+      producers,
+      startedAt: t0,
+      command: options.command,
+      measurements,
+      ...(options.failOn === undefined ? {} : { failOn: options.failOn }),
+    });
+    await writeReports(options.outDir, result, measurements, entries);
     return result;
   } finally {
     const errors = await cleanup.run();
@@ -178,4 +235,76 @@ async function probes(
     results.push(r);
   }
   return results;
+}
+
+/** The experiment file and the environment file it names, as they are now (for the report). */
+async function specFiles(spec: ExperimentSpec): Promise<{ name: string; text: string }[]> {
+  const files: { name: string; text: string }[] = [];
+  for (const file of [spec.file, spec.environmentFile]) {
+    if (file === undefined) continue;
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined) files.push({ name: file, text });
+  }
+  return files;
+}
+
+/** Waits (bounded) until every consumer group has committed to the end of its topic; notes the lag left. */
+async function drainGroups(groups: readonly { group: string; topic: string }[], observer: string, timeoutMs: number, history: HistoryRecorder): Promise<void> {
+  const reader = new LagReader(observer, 5000, 'streamchaos-drain');
+  try {
+    for (const g of groups) {
+      let lag = Number.NaN;
+      await waitFor(
+        async () => {
+          lag = (await reader.read(g.group, g.topic)).total;
+          return lag === 0;
+        },
+        { what: `consumer group ${g.group} to catch up with ${g.topic}`, timeoutMs, intervalMs: 500 },
+      ).catch(() => undefined);
+      history.record({ type: 'event', kind: 'note', time: Date.now(), name: lag === 0 ? `${g.group} drained` : `${g.group} not drained: lag ${lag}`, detail: { lag } });
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Writes result.json, report.html and junit.xml into the run's folder. */
+export async function writeReports(outDir: string, result: RunResult, measurements: Measurements, entries: readonly HistoryEntry[]): Promise<void> {
+  const run = entries.find((e) => e.type === 'run');
+  await writeFile(join(outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+  await writeFile(join(outDir, 'junit.xml'), renderJunit(result));
+  await writeFile(join(outDir, 'report.html'), renderHtml({ result, measurements, files: run?.files ?? [], renderedAt: new Date().toISOString() }));
+}
+
+/**
+ * Every second while load runs: elapsed of total, acknowledged records per second, lag, and
+ * the faults active now, on the progress line (a terminal shows it; a CI log does not).
+ */
+function liveProgress(history: HistoryRecorder, spec: ExperimentSpec, t0: number, progress: Progress): NodeJS.Timeout {
+  let seen = 0;
+  let acked = 0;
+  const batches = new Map<string, number>();
+  const active = new Map<string, string>();
+  let lag: number | undefined;
+  return setInterval(() => {
+    const entries = history.entries();
+    let ackedNow = 0;
+    for (; seen < entries.length; seen++) {
+      const e = entries[seen]!;
+      if (e.type === 'send' && e.phase === 'invoke') batches.set(`${e.process}:${e.batch}`, e.records.length);
+      else if (e.type === 'send' && e.phase === 'ok') ackedNow += batches.get(`${e.process}:${e.batch}`) ?? 0;
+      else if (e.type === 'lag') lag = e.total;
+      else if (e.type === 'event' && e.kind === 'fault-start') active.set(String(e.detail?.index), e.name);
+      else if (e.type === 'event' && e.kind === 'fault-heal') active.delete(String(e.detail?.index));
+    }
+    acked += ackedNow;
+    const elapsed = (Date.now() - t0) / 1000;
+    const parts = [
+      `${elapsed.toFixed(0)}/${(spec.durationMs / 1000).toFixed(0)} s`,
+      `${ackedNow} acked/s (${acked} total)`,
+      lag === undefined ? undefined : `lag ${lag}`,
+      active.size === 0 ? 'no fault active' : `active: ${[...active.values()].join(', ')}`,
+    ];
+    progress.detail(parts.filter((p) => p !== undefined).join(' · '));
+  }, 1000).unref();
 }

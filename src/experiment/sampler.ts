@@ -1,59 +1,89 @@
 import type { Observer } from '../cluster/observer.js';
+import { LagReader } from '../cluster/lag.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { quorumLeader } from '../cluster/roles.js';
 import { sleep } from '../util/time.js';
 
+export interface SamplerOptions {
+  observer: Observer;
+  /** Observer listeners of the brokers, for the quorum reading. */
+  brokers: readonly { id: number; observer: string }[];
+  observerBootstrap: string;
+  history: HistoryRecorder;
+  topics: readonly string[];
+  minIsr: Record<string, number>;
+  /** Consumer groups whose lag on a topic is read with every sample. */
+  groups: readonly { group: string; topic: string }[];
+  /** How many processor instances run now (when the workload has a processor). */
+  processorsAlive?: () => number;
+  intervalMs?: number;
+}
+
 /**
- * Reads the cluster through the observer every `intervalMs` and records each reading in the
- * History (live brokers; leader, epoch, replicas and ISR of every partition). A reading that
- * fails (no broker answers) is skipped, not fatal.
+ * Reads the cluster through the observer every `intervalMs` (250 ms by default, so recovery is
+ * timed well under a second) and records each reading in the History: live brokers; leader,
+ * epoch, replicas and ISR of every partition; who leads the KRaft quorum; processors alive;
+ * and the lag of every consumer group of the workload. A reading that fails (no broker
+ * answers) is skipped, not fatal; every reading is bounded in time.
  */
 export class Sampler {
   private running = false;
-  private loop: Promise<void> | undefined;
+  private loops: Promise<void>[] = [];
+  private readonly lag: LagReader;
 
-  constructor(
-    private readonly observer: Observer,
-    private readonly brokers: readonly { id: number; observer: string }[],
-    private readonly history: HistoryRecorder,
-    private readonly topics: readonly string[],
-    private readonly minIsr: Record<string, number>,
-    private readonly intervalMs = 500,
-  ) {}
+  constructor(private readonly o: SamplerOptions) {
+    this.lag = new LagReader(o.observerBootstrap, 2000, 'streamchaos-sampler');
+  }
 
   start(): void {
     this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        const started = Date.now();
-        try {
-          const [view, quorum] = await Promise.all([this.observer.view(this.topics), this.quorum()]);
-          this.history.record({
-            type: 'sample',
-            time: Date.now(),
-            liveBrokers: view.brokers.map((b) => b.id).sort((a, b) => a - b),
-            partitions: view.topics.flatMap((t) =>
-              t.partitions.map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, replicas: p.replicas, isr: p.isr })),
-            ),
-            minIsr: this.minIsr,
-            quorum,
-          });
-        } catch {
-          // nobody answered this time; the gap shows in the samples
-        }
-        await sleep(Math.max(0, this.intervalMs - (Date.now() - started)));
+    const interval = this.o.intervalMs ?? 250;
+    this.loops = [this.every(interval, () => this.sampleCluster()), ...this.o.groups.map((g) => this.every(interval, () => this.sampleLag(g.group, g.topic)))];
+  }
+
+  private async every(intervalMs: number, read: () => Promise<void>): Promise<void> {
+    while (this.running) {
+      const started = Date.now();
+      try {
+        await read();
+      } catch {
+        // nobody answered this time; the gap shows in the samples
       }
-    })();
+      await sleep(Math.max(0, intervalMs - (Date.now() - started)));
+    }
+  }
+
+  private async sampleCluster(): Promise<void> {
+    const [view, quorum] = await Promise.all([this.o.observer.view(this.o.topics), this.quorum()]);
+    const alive = this.o.processorsAlive?.();
+    this.o.history.record({
+      type: 'sample',
+      time: Date.now(),
+      liveBrokers: view.brokers.map((b) => b.id).sort((a, b) => a - b),
+      partitions: view.topics.flatMap((t) =>
+        t.partitions.map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, replicas: p.replicas, isr: p.isr })),
+      ),
+      minIsr: this.o.minIsr,
+      quorum,
+      ...(alive === undefined ? {} : { processorsAlive: alive }),
+    });
+  }
+
+  private async sampleLag(group: string, topic: string): Promise<void> {
+    const lag = await this.lag.read(group, topic);
+    this.o.history.record({ type: 'lag', time: Date.now(), group, topic, ...lag });
   }
 
   /** Who each broker says leads the KRaft quorum, and in which epoch (brokers that do not answer are left out). */
   private async quorum(): Promise<{ broker: number; leader: number; epoch: number }[]> {
-    const answers = await Promise.allSettled(this.brokers.map(async (b) => ({ broker: b.id, ...(await quorumLeader(b.observer, 1000)) })));
+    const answers = await Promise.allSettled(this.o.brokers.map(async (b) => ({ broker: b.id, ...(await quorumLeader(b.observer, 1000)) })));
     return answers.flatMap((a) => (a.status === 'fulfilled' && a.value.leader >= 0 ? [a.value] : []));
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    await Promise.all(this.loops);
+    this.loops = [];
+    await this.lag.close();
   }
 }

@@ -1,22 +1,25 @@
 import { selectLinks } from '../network/topology.js';
 import type { Fault } from './fault.js';
 import { brokerLinks, linkNames } from './links.js';
-import { resolveBroker } from './targets.js';
+import { resolveBrokers } from './targets.js';
 
 /**
- * Network partition around one broker: from everyone (clients and peers), from its peers only
- * (clients still reach it: a split-brain attempt), or from clients only (replication goes on).
- * Links are cut: connections reset, new ones refused. The heal restores them.
+ * Network partition around one broker (or all of them): from everyone (clients and peers),
+ * from its peers only (clients still reach it: a split-brain attempt), or from clients only
+ * (replication goes on; for all brokers, the clients lose the whole cluster). Links are cut:
+ * connections reset, new ones refused. The heal restores them.
  */
 export const isolate: Fault<'isolate'> = {
   kind: 'isolate',
   async inject(spec, ctx) {
-    const id = await resolveBroker(spec.target, ctx);
-    const links =
-      spec.from === 'clients'
-        ? selectLinks(ctx.topology, { from: 'client', to: id })
-        : brokerLinks(ctx, id, spec.from === 'peers' ? 'peers' : 'all');
+    const ids = await resolveBrokers(spec.target, ctx);
+    const links = [
+      ...new Set(
+        ids.flatMap((id) => (spec.from === 'clients' ? selectLinks(ctx.topology, { from: 'client', to: id }) : brokerLinks(ctx, id, spec.from === 'peers' ? 'peers' : 'all'))),
+      ),
+    ];
     const heal = await ctx.network.cut(links);
-    return { target: `broker-${id} from ${spec.from} (${linkNames(links)})`, heal };
+    const who = ids.length === 1 ? `broker-${ids[0]}` : `brokers ${ids.join(', ')}`;
+    return { target: `${who} from ${spec.from} (${linkNames(links)})`, heal };
   },
 };

@@ -83,6 +83,14 @@ export interface ProcessorSpec {
   idHeader: string;
 }
 
+/** A consumer group reading a topic through the client links, like a downstream application; its lag is measured. */
+export interface ConsumerSpec {
+  name: string;
+  topic: string;
+  group: string;
+  instances: number;
+}
+
 export type SteadyStateProbe = 'cluster-healthy' | 'all-brokers-up' | 'min-isr-met';
 
 export interface ExperimentSpec {
@@ -97,7 +105,7 @@ export interface ExperimentSpec {
   seed: number;
   /** How long load runs; every fault window lies inside it. */
   durationMs: number;
-  workload: { producers: ProducerSpec[]; processor?: ProcessorSpec; drainMs: number };
+  workload: { producers: ProducerSpec[]; processor?: ProcessorSpec; consumers?: ConsumerSpec[]; drainMs: number };
   /** Sorted by atMs; faults that start together keep the file's order. */
   timeline: FaultSpec[];
   steadyState: { before: SteadyStateProbe[]; after: SteadyStateProbe[] };

@@ -124,7 +124,8 @@ export const KIND_PARSERS: Record<FaultKind, KindParser> = {
   isolate: define(
     'isolate',
     false,
-    (ctx) => ({ target: broker('isolate', ctx), from: choice(['everyone', 'peers', 'clients']).default('everyone') }),
+    // `all brokers from clients`: the clients lose the whole cluster (an outage between the application tier and Kafka)
+    (ctx) => ({ target: targetField('brokers', 'isolate', ctx), from: choice(['everyone', 'peers', 'clients']).default('everyone') }),
     (v) => ({ kind: 'isolate', target: v.target, from: v.from }),
   ),
   split: define(

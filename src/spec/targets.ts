@@ -144,7 +144,7 @@ function targetProblem(rule: Target, category: TargetCategory, kind: string, { e
       : !isProcessor && (rule.type !== 'all-brokers' || category === 'brokers') && (rule.type !== 'clients' || category === 'broker-or-clients');
   if (!fits) {
     const wanted = category === 'processor' ? 'a processor' : 'a broker';
-    const only = rule.type === 'all-brokers' ? ' (all brokers is only for rolling-restart)' : '';
+    const only = rule.type === 'all-brokers' ? ' (all brokers is only for rolling-restart and isolate)' : '';
     return `${kind} targets ${wanted}, not ${describeTarget(rule)}${only}: write ${FORMS[category].join(', ')}`;
   }
   if (rule.type === 'processor' && typeof processors === 'number' && (rule.instance < 1 || rule.instance > processors)) {

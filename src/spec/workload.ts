@@ -1,12 +1,12 @@
 /**
  * The `workload` section of an experiment: producers that offer load, an optional processor
- * between two topics, and how long the processor may take to catch up once load stops.
+ * between two topics, optional consumer groups reading a topic, and how long the processor may take to catch up once load stops.
  */
 import { z } from 'zod';
 import type { Collector } from './collector.js';
 import { duration } from './duration.js';
 import type { EnvironmentSpec } from './environment.js';
-import type { ExperimentSpec, ProcessorSpec, ProducerSpec } from './experiment.js';
+import type { ConsumerSpec, ExperimentSpec, ProcessorSpec, ProducerSpec } from './experiment.js';
 import { choice, describeValue, expected, mapping, wholeNumber } from './fields.js';
 import type { PathSegment } from './locate.js';
 import { unknownTopicMessage } from './targets.js';
@@ -47,7 +47,14 @@ export const processorFields = {
   idHeader: nonEmpty('a record header name').default('sc-id'),
 };
 
-export const workloadFields = { producers: z.unknown(), processor: z.unknown(), drain: duration('positive').default(60_000) };
+export const consumerFields = {
+  name: nonEmpty('a consumer name').optional(),
+  topic,
+  group: nonEmpty('a consumer group id').optional(),
+  instances: wholeNumber(1, 8).default(1),
+};
+
+export const workloadFields = { producers: z.unknown(), processor: z.unknown(), consumers: z.unknown(), drain: duration('positive').default(60_000) };
 
 export interface ParsedWorkload {
   workload: ExperimentSpec['workload'] | undefined;
@@ -62,6 +69,8 @@ export function parseWorkload(c: Collector, raw: unknown, env: EnvironmentSpec |
   if (parsed === undefined) return { workload: undefined, processors: undefined };
   const rawProducers = field(raw, 'producers');
   const rawProcessor = field(raw, 'processor');
+  const rawConsumers = field(raw, 'consumers');
+  const consumers = rawConsumers === undefined ? [] : parseConsumers(c, rawConsumers, [...path, 'consumers'], env);
   const producers = parseProducers(c, rawProducers, [...path, 'producers'], env);
   const processor = rawProcessor === undefined ? undefined : parseProcessor(c, rawProcessor, [...path, 'processor'], env);
   if (processor?.spec !== undefined && producers !== undefined && producers.every((p) => p !== undefined)) {
@@ -73,10 +82,11 @@ export function parseWorkload(c: Collector, raw: unknown, env: EnvironmentSpec |
   const processors = rawProcessor === undefined ? 'none' : processor?.instances;
   const valid = producers?.filter((p): p is ProducerSpec => p !== undefined);
   const drainMs = parsed.values.drain;
-  if (valid === undefined || valid.length !== producers?.length || drainMs === undefined) return { workload: undefined, processors };
-  if (rawProcessor === undefined) return { workload: { producers: valid, drainMs }, processors };
+  if (valid === undefined || valid.length !== producers?.length || drainMs === undefined || consumers === undefined) return { workload: undefined, processors };
+  const withConsumers = consumers.length === 0 ? {} : { consumers };
+  if (rawProcessor === undefined) return { workload: { producers: valid, ...withConsumers, drainMs }, processors };
   if (processor?.spec === undefined) return { workload: undefined, processors };
-  return { workload: { producers: valid, processor: processor.spec, drainMs }, processors };
+  return { workload: { producers: valid, processor: processor.spec, ...withConsumers, drainMs }, processors };
 }
 
 function parseProducers(c: Collector, raw: unknown, path: PathSegment[], env: EnvironmentSpec | undefined): Array<ProducerSpec | undefined> | undefined {
@@ -118,6 +128,38 @@ function parseProducer(c: Collector, raw: unknown, path: PathSegment[], index: n
   if (!valid || all === undefined) return undefined;
   const { transactions: tx, name: given, ...rest } = all;
   return { name: given ?? `producer-${index + 1}`, ...rest, ...(tx === undefined ? {} : { transactions: tx }) };
+}
+
+/** Consumer groups that read a topic through the client links (as a downstream application would); their lag is measured. */
+function parseConsumers(c: Collector, raw: unknown, path: PathSegment[], env: EnvironmentSpec | undefined): ConsumerSpec[] | undefined {
+  if (!Array.isArray(raw)) {
+    c.add(path, `expected a list of consumers, e.g. [{ topic: orders }], received ${describeValue(raw)}`);
+    return undefined;
+  }
+  const out: ConsumerSpec[] = [];
+  let valid = true;
+  raw.forEach((item: unknown, index) => {
+    const at = [...path, index];
+    const parsed = c.fields(consumerFields, item, at, 'a consumer: a mapping with at least topic');
+    const all = parsed?.all;
+    if (all === undefined) {
+      valid = false;
+      return;
+    }
+    if (env !== undefined && !env.topics.some((t) => t.name === all.topic)) {
+      c.add([...at, 'topic'], unknownTopicMessage(all.topic, env));
+      valid = false;
+      return;
+    }
+    const name = all.name ?? `consumer-${index + 1}`;
+    if (out.some((o) => o.name === name)) {
+      c.add([...at, 'name'], `consumer '${name}' is already defined; consumer names are unique`);
+      valid = false;
+      return;
+    }
+    out.push({ name, topic: all.topic, group: all.group ?? `streamchaos-consumer-${name}`, instances: all.instances });
+  });
+  return valid ? out : undefined;
 }
 
 function parseProcessor(c: Collector, raw: unknown, path: PathSegment[], env: EnvironmentSpec | undefined): { spec?: ProcessorSpec; instances?: number } {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import kafkajs from 'kafkajs';
+import { LagReader } from '../cluster/lag.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { Child } from '../runtime/child.js';
@@ -22,6 +22,11 @@ export interface ProcessorGroupOptions {
   history: HistoryRecorder;
 }
 
+/** The consumer group of the processor reading `input`. */
+export function processorGroupId(input: string): string {
+  return `streamchaos-processor-${input}`;
+}
+
 /**
  * The processor instances of a run, each its own OS process (ours, or the user's command) in
  * one consumer group, tied to the harness's life. Node operations mirror the brokers':
@@ -35,7 +40,7 @@ export class ProcessorGroup {
   private stopping = false;
 
   constructor(private readonly options: ProcessorGroupOptions) {
-    this.group = `streamchaos-processor-${options.spec.input}`;
+    this.group = processorGroupId(options.spec.input);
   }
 
   names(): string[] {
@@ -132,23 +137,18 @@ export class ProcessorGroup {
    * for at most `timeoutMs`. Resolves with the lag left (0 when drained).
    */
   async drain(timeoutMs: number): Promise<number> {
-    const { Kafka, logLevel } = kafkajs;
-    const admin = new Kafka({ clientId: 'streamchaos-drain', brokers: this.options.observer.split(','), logLevel: logLevel.NOTHING }).admin();
-    await withTimeout(admin.connect(), 30_000, 'the drain admin to connect');
+    const reader = new LagReader(this.options.observer, 5000, 'streamchaos-drain');
     let lag = Number.POSITIVE_INFINITY;
     try {
       await waitFor(
         async () => {
-          const ends = await admin.fetchTopicOffsets(this.options.spec.input);
-          const [committed] = await admin.fetchOffsets({ groupId: this.group, topics: [this.options.spec.input] });
-          const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
-          lag = ends.reduce((sum, p) => sum + Math.max(0, Number(p.high) - (at.get(p.partition) ?? 0)), 0);
+          lag = (await reader.read(this.group, this.options.spec.input)).total;
           return lag === 0;
         },
         { what: `the processor group to catch up with ${this.options.spec.input}`, timeoutMs, intervalMs: 500 },
       ).catch(() => undefined);
     } finally {
-      await admin.disconnect().catch(() => undefined);
+      await reader.close();
     }
     return lag;
   }

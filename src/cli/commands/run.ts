@@ -1,12 +1,14 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { describeEffect } from '../../check/fault-effects.js';
+import { join } from 'node:path';
+import { CHECK_CATEGORIES, type CheckCategory } from '../../check/result.js';
+import { UsageError } from '../../errors.js';
+import { didYouMean } from '../../spec/suggest.js';
 import { runExperiment } from '../../experiment/runner.js';
-import type { RunResult } from '../../experiment/result.js';
 import { ensureTools } from '../../provision/setup.js';
 import { ProcessRuntime } from '../../runtime/process.js';
 import { loadExperiment } from '../../spec/load-experiment.js';
-import { c, terminalProgress } from '../output.js';
+import { terminalProgress } from '../output.js';
+import { printSummary } from '../summary.js';
 import { checkSeed } from '../seed.js';
 
 export interface RunArgs {
@@ -14,6 +16,8 @@ export interface RunArgs {
   seed?: number;
   out?: string;
   json: boolean;
+  /** `--fail-on`: 'all' or a comma list of check categories. */
+  failOn?: string;
 }
 
 function version(): string {
@@ -28,6 +32,7 @@ function timestamp(d = new Date()): string {
 /** `streamchaos run`: one experiment end to end. Exit 0 when every check held, 1 when one failed. */
 export async function run(args: RunArgs): Promise<number> {
   checkSeed(args.seed);
+  const failOn = parseFailOn(args.failOn);
   const spec = await loadExperiment(args.file);
   const seed = args.seed ?? spec.seed;
   const outDir = args.out ?? join('reports', `${timestamp()}-${spec.name}`);
@@ -41,28 +46,23 @@ export async function run(args: RunArgs): Promise<number> {
     runtime: new ProcessRuntime(),
     tools,
     progress,
-    command: `streamchaos run ${args.file} --seed ${seed}`,
+    command: `streamchaos run ${args.file} --seed ${seed}${failOn === undefined ? '' : ` --fail-on ${failOn.join(',')}`}`,
     version: version(),
     log: (line) => appendFileSync(harnessLog, `${new Date().toISOString()} ${line}\n`),
+    ...(failOn === undefined ? {} : { failOn }),
   });
   if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else printSummary(result, outDir);
   return result.verdict === 'pass' ? 0 : 1;
 }
 
-function printSummary(r: RunResult, outDir: string): void {
-  const out: string[] = [];
-  out.push('');
-  out.push(`${r.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL')} ${r.name} (seed ${r.seed})`);
-  for (const check of r.checks) out.push(`  ${check.pass ? c.green('✓') : c.red('✗')} ${check.name}: ${check.message}`);
-  for (const f of r.faults) {
-    const when = f.injectedAt === undefined ? 'not injected' : `${f.healedAt === undefined ? 'injected' : 'injected and healed'}`;
-    out.push(c.dim(`  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.error ? ` (${f.error})` : ''}${f.effect === undefined ? '' : `; ${describeEffect(f.effect)}`}`));
+/** `--fail-on all` (or nothing) blocks on every check; otherwise a comma list of categories. */
+export function parseFailOn(value: string | undefined): CheckCategory[] | undefined {
+  if (value === undefined || value.trim() === '' || value.trim() === 'all') return undefined;
+  const names = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const known: readonly string[] = CHECK_CATEGORIES;
+  for (const n of names) {
+    if (!known.includes(n)) throw new UsageError(`--fail-on: '${n}' is not a kind of check${didYouMean(n, CHECK_CATEGORIES)}`, { hint: `use 'all' or a comma list of: ${CHECK_CATEGORIES.join(', ')}` });
   }
-  const eo = r.exactlyOnce;
-  const samples = Object.entries(eo.samples).filter(([, ids]) => ids.length > 0);
-  for (const [anomaly, ids] of samples) out.push(c.red(`  ${anomaly}: ${ids.slice(0, 5).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}${ids.length > 5 ? ', …' : ''}`));
-  out.push(`results: ${relative(process.cwd(), join(outDir, 'result.json')) || join(outDir, 'result.json')}`);
-  out.push(`reproduce: ${r.command}`);
-  process.stdout.write(out.join('\n') + '\n');
+  return names as CheckCategory[];
 }

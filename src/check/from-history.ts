@@ -1,0 +1,81 @@
+import type { EventEntry, HistoryEntry, RunEntry, SendComplete, SendInvoke } from '../history/types.js';
+import { checkExactlyOnce } from './exactly-once.js';
+import { faultEffects } from './fault-effects.js';
+import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, measureOffline } from './invariants.js';
+import type { Measurements } from './measurements.js';
+import type { Check, RunResult } from './result.js';
+import { sloChecks } from './slo-checks.js';
+
+/**
+ * The verdict of a run rebuilt from its History alone, for `streamchaos report` on a run that
+ * has no result.json (it was interrupted or crashed). Every check the History supports is
+ * made; what was never recorded (e.g. the verifier's read) makes its check fail, never pass.
+ */
+export function resultFromHistory(history: readonly HistoryEntry[], m: Measurements): RunResult {
+  const run = history.find((e): e is RunEntry => e.type === 'run');
+  if (run === undefined) throw new Error('the history has no run entry (its first line)');
+  const plan = run.plan;
+  const slos = run.slos ?? plan.slos;
+  const events = history.filter((e): e is EventEntry => e.type === 'event');
+  const checks: Check[] = events
+    .filter((e) => e.kind === 'probe')
+    .map((e) => ({ name: e.name.replace(/^steady-state /, 'steady state '), category: 'steady-state', pass: e.detail?.pass === true, message: String(e.detail?.message ?? '') }));
+  const errors = events.filter((e) => e.kind === 'fault-error');
+  checks.push({ name: 'faults injected and healed', category: 'faults', pass: errors.length === 0, message: errors.length === 0 ? `${m.faults.length} injected` : errors.map((e) => `${e.name}: ${String(e.detail?.error)}`).join('; ') });
+  const output = plan.processor?.output ?? plan.producers[0]?.topic ?? '';
+  const input = plan.processor?.input ?? output;
+  const eo = checkExactlyOnce(history, { inputTopic: input, outputTopic: output, orderedPerKey: slos.orderedPerKey });
+  if (slos.exactlyOnce) {
+    checks.push({
+      name: 'exactly-once',
+      category: 'exactly-once',
+      pass: eo.pass,
+      message: `${eo.unknown === undefined ? '' : `cannot rule out loss: ${eo.unknown}; `}${eo.acked} acked: ${eo.lost} lost, ${eo.duplicated} duplicated, ${eo.corrupted} corrupted`,
+      observed: eo.lost + eo.duplicated + eo.corrupted + eo.failedButPresent + eo.unexpected,
+      threshold: 0,
+    });
+  }
+  if (slos.orderedPerKey) checks.push({ name: 'order per key', category: 'order', pass: eo.unknown === undefined && eo.reordered === 0, message: `${eo.reordered} records out of send order`, observed: eo.reordered, threshold: 0 });
+  for (const monitor of [checkNoUncleanElection(history), checkSingleController(history), checkAckedBelowMinIsr(history), measureOffline(history)]) {
+    checks.push({ name: monitor.name, category: 'invariants', pass: monitor.pass, message: monitor.message, observed: monitor.observed, ...(Number.isFinite(monitor.threshold) ? { threshold: monitor.threshold } : {}) });
+  }
+  checks.push(...sloChecks(slos, m));
+  const effects = new Map(faultEffects(history).map((e) => [e.index, e]));
+  const producers = new Map<string, { name: string; sent: number; acked: number; failed: number; indeterminate: number }>();
+  const sizes = new Map<string, number>();
+  for (const e of history) {
+    if (e.type !== 'send') continue;
+    const p = producers.get(e.process) ?? producers.set(e.process, { name: e.process, sent: 0, acked: 0, failed: 0, indeterminate: 0 }).get(e.process)!;
+    if (e.phase === 'invoke') {
+      const invoke: SendInvoke = e;
+      sizes.set(`${e.process}:${e.batch}`, invoke.records.length);
+      p.sent += invoke.records.length;
+    } else {
+      const c: SendComplete = e;
+      const n = sizes.get(`${c.process}:${c.batch}`) ?? 0;
+      p[c.phase === 'ok' ? 'acked' : c.phase === 'fail' ? 'failed' : 'indeterminate'] += n;
+    }
+  }
+  return {
+    name: run.name,
+    verdict: checks.every((c) => c.pass) ? 'pass' : 'fail',
+    seed: run.seed,
+    startedAt: new Date(m.loadStart ?? run.time).toISOString(),
+    command: run.command,
+    checks,
+    exactlyOnce: eo,
+    faults: m.faults.map((f) => {
+      const effect = effects.get(f.index);
+      return { index: f.index, name: f.name, kind: f.kind ?? '', ...(f.target === undefined ? {} : { target: f.target }), injectedAt: f.injectedAt, ...(f.healedAt === undefined ? {} : { healedAt: f.healedAt }), ...(effect === undefined ? {} : { effect }), recovery: f };
+    }),
+    producers: [...producers.values()],
+    latency: m.latencySummary,
+    throughput: {
+      ...(m.offeredPerSecond === undefined ? {} : { offeredPerSecond: m.offeredPerSecond }),
+      ...(m.baseline === undefined ? {} : { baselinePerSecond: m.baseline.recordsPerSecond }),
+      ...(m.throughputRatio === undefined ? {} : { ratio: m.throughputRatio }),
+    },
+    ...(m.maxLag === undefined ? {} : { maxLag: m.maxLag }),
+    plan,
+  };
+}

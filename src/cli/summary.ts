@@ -1,0 +1,42 @@
+import { join, relative } from 'node:path';
+import { describeEffect } from '../check/fault-effects.js';
+import type { RunResult } from '../check/result.js';
+import { c } from './output.js';
+
+/**
+ * The verdict as a CI log shows it well: one line per check (✓ held, ✗ failed, ! failed but
+ * not blocking), the faults with what they did and how fast the service recovered, samples of
+ * any violating ids, and where the report is. Plain text when not on a terminal or NO_COLOR.
+ */
+export function printSummary(r: RunResult, outDir: string): void {
+  const out: string[] = [''];
+  const held = r.checks.filter((x) => x.pass).length;
+  out.push(`${r.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL')} ${r.name} (seed ${r.seed}): ${held} of ${r.checks.length} checks held`);
+  for (const check of r.checks) {
+    const mark = check.pass ? c.green('✓') : check.blocking === false ? c.yellow('!') : c.red('✗');
+    const vs = check.pass || check.observed === undefined ? '' : ` [observed ${check.observed}${check.threshold === undefined ? '' : `, threshold ${check.threshold}`}]`;
+    out.push(`  ${mark} ${check.name}: ${check.message}${vs}${!check.pass && check.blocking === false ? c.yellow(' (warning: not blocking)') : ''}`);
+  }
+  for (const f of r.faults) {
+    const when = f.injectedAt === undefined ? 'not injected' : `${f.healedAt === undefined ? 'injected' : 'injected and healed'}`;
+    const rec = f.recovery;
+    const recovery =
+      rec === undefined || f.injectedAt === undefined
+        ? ''
+        : rec.recoverySeconds === undefined
+          ? '; throughput did not recover before load stopped'
+          : !rec.impacted
+            ? '; throughput held'
+            : `; recovered in ${rec.recoverySeconds.toFixed(2)} s (outage ${rec.outageSeconds?.toFixed(2) ?? '?'} s)`;
+    out.push(c.dim(`  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.error ? ` (${f.error})` : ''}${f.effect === undefined ? '' : `; ${describeEffect(f.effect)}`}${recovery}`));
+  }
+  const l = r.latency.overall;
+  if (l !== undefined) out.push(c.dim(`  · end-to-end latency p50 ${Math.round(l.p50)} ms, p99 ${Math.round(l.p99)} ms, max ${Math.round(l.max)} ms over ${l.count} records`));
+  const samples = Object.entries(r.exactlyOnce.samples).filter(([, ids]) => ids.length > 0);
+  for (const [anomaly, ids] of samples) out.push(c.red(`  ${anomaly}: ${ids.slice(0, 5).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}${ids.length > 5 ? ', …' : ''}`));
+  const where = (file: string): string => relative(process.cwd(), join(outDir, file)) || join(outDir, file);
+  out.push(`report: ${where('report.html')}`);
+  out.push(`junit: ${where('junit.xml')}  results: ${where('result.json')}`);
+  out.push(`reproduce: ${r.command}`);
+  process.stdout.write(out.join('\n') + '\n');
+}

@@ -1,0 +1,61 @@
+import kafkajs, { type Admin } from 'kafkajs';
+import { withTimeout } from '../util/time.js';
+
+export interface GroupLag {
+  /** End offset minus committed offset, per partition (a partition with no commit counts from its start). */
+  partitions: Record<string, number>;
+  total: number;
+}
+
+/**
+ * Reads consumer group lag through the observer listeners: the end offset of every partition
+ * of a topic (ListOffsets) minus the group's committed offset (OffsetFetch). Every read is
+ * bounded, so a dead or paused broker costs at most `timeoutMs` and never hangs a sampler.
+ */
+export class LagReader {
+  private readonly admin: Admin;
+  private connected: Promise<void> | undefined;
+
+  constructor(
+    observerBootstrap: string,
+    private readonly timeoutMs = 2000,
+    clientId = 'streamchaos-lag',
+  ) {
+    const { Kafka, logLevel } = kafkajs;
+    this.admin = new Kafka({
+      clientId,
+      brokers: observerBootstrap.split(','),
+      connectionTimeout: 1000,
+      requestTimeout: timeoutMs,
+      retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 200 },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+  }
+
+  async read(group: string, topic: string): Promise<GroupLag> {
+    this.connected ??= withTimeout(this.admin.connect(), 30_000, 'the lag reader to connect').catch((e: unknown) => {
+      this.connected = undefined;
+      throw e;
+    });
+    await this.connected;
+    const [ends, committed] = await withTimeout(
+      Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: group, topics: [topic] })]),
+      this.timeoutMs * 2,
+      `the lag of ${group} on ${topic}`,
+    );
+    const at = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const partitions: Record<string, number> = {};
+    let total = 0;
+    for (const p of ends) {
+      const done = at.get(p.partition);
+      const lag = Math.max(0, Number(p.high) - (done === undefined || done < 0 ? Number(p.low) : done));
+      partitions[String(p.partition)] = lag;
+      total += lag;
+    }
+    return { partitions, total };
+  }
+
+  async close(): Promise<void> {
+    await withTimeout(this.admin.disconnect(), 5000, 'the lag reader to disconnect').catch(() => undefined);
+  }
+}

@@ -1,0 +1,53 @@
+import kafkajs, { type Consumer } from 'kafkajs';
+import type { ConsumerSpec } from '../spec/experiment.js';
+import { withTimeout } from '../util/time.js';
+import { registerCodecs } from './codecs.js';
+
+/**
+ * A consumer group of the workload: `spec.instances` read_committed kafkajs consumers reading
+ * `spec.topic` through the client links (so faults reach them, as they would a downstream
+ * application), committing their offsets every second. Their lag is what the lag SLOs hold.
+ * A consumer that crashes on a fault restarts itself (kafkajs restartOnFailure).
+ */
+export class ConsumerGroupLoad {
+  private readonly consumers: Consumer[] = [];
+
+  constructor(
+    readonly spec: ConsumerSpec,
+    private readonly bootstrap: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    registerCodecs();
+    const { Kafka, logLevel } = kafkajs;
+    for (let i = 1; i <= this.spec.instances; i++) {
+      const name = this.spec.instances === 1 ? this.spec.name : `${this.spec.name}-${i}`;
+      const kafka = new Kafka({
+        clientId: name,
+        brokers: this.bootstrap.split(','),
+        connectionTimeout: 3000,
+        requestTimeout: 10_000,
+        logLevel: logLevel.ERROR,
+        logCreator: () => (entry) => this.log(`[${name} kafkajs] ${entry.log.message}`),
+      });
+      const consumer = kafka.consumer({
+        groupId: this.spec.group,
+        readUncommitted: false,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1000,
+        maxWaitTimeInMs: 500,
+        retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2000, restartOnFailure: async () => true },
+      });
+      this.consumers.push(consumer);
+      await withTimeout(consumer.connect(), 30_000, `${name} to connect`);
+      await consumer.subscribe({ topic: this.spec.topic, fromBeginning: true });
+      await consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachMessage: async () => undefined });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => withTimeout(c.disconnect(), 10_000, `${this.spec.name} to disconnect`).catch(() => undefined)));
+    this.consumers.length = 0;
+  }
+}

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { measure } from '../../src/check/measure.js';
+import { Timeline } from '../../src/experiment/timeline.js';
+import { HistoryRecorder } from '../../src/history/recorder.js';
+import type { StartedEnvironment } from '../../src/runtime/runtime.js';
+import type { FaultSpec, ProducerSpec } from '../../src/spec/experiment.js';
+import { sleep } from '../../src/util/time.js';
+import { LoadProducer } from '../../src/workload/producer.js';
+import { Random } from '../../src/workload/random.js';
+import { restoreCluster, sharedCluster } from '../helpers/shared-cluster.js';
+import { testPlan } from '../helpers/plan.js';
+
+let env: StartedEnvironment;
+beforeAll(async () => {
+  env = await sharedCluster();
+});
+afterAll(async () => restoreCluster(env));
+
+const producer: ProducerSpec = { name: 'timing', topic: 'orders', rate: 400, keys: 50, payloadBytes: 100, acks: 'all', idempotent: true, instances: 1 };
+
+/**
+ * The known truth: every client link is cut (the brokers keep running and keep their leaders,
+ * so no failover is involved) for exactly N seconds. The recovery checker, reading only the
+ * History of a real producer, must measure an outage of N seconds, within ±0.25 s.
+ */
+describe('recovery timing against a known outage', () => {
+  for (const n of [2, 5]) {
+    it(`every client link cut for ${n} s is measured as an outage of ${n} s ± 0.25 s`, async () => {
+      const history = new HistoryRecorder(join(inject('testRoot'), `recovery-timing-${n}.jsonl`));
+      history.record({ type: 'run', time: Date.now(), name: 'timing', seed: 1, plan: testPlan({ producers: [{ ...producer, transactional: false }] }), command: 'test', version: '0' });
+      const cut: FaultSpec = { name: `cut every client link for ${n} s`, kind: 'isolate', target: { type: 'all-brokers' }, from: 'clients', atMs: 8000, healAtMs: 8000 + n * 1000 };
+      const load = new LoadProducer('timing', producer, 6, env.topology.bootstrap, history, new Random(n), () => undefined);
+      const timeline = new Timeline({
+        faults: [cut],
+        seed: 1,
+        history,
+        context: (random) => ({ env, network: env.network, topology: env.topology, observer: env.observer, history, random, log: () => undefined }),
+      });
+      try {
+        await load.start();
+        const t0 = Date.now();
+        history.record({ type: 'event', kind: 'load', name: 'start', time: t0 });
+        timeline.start(t0);
+        await sleep(8000 + n * 1000 + 8000);
+        history.record({ type: 'event', kind: 'load', name: 'stop', time: Date.now() });
+        await load.stop();
+      } finally {
+        await timeline.healAll();
+        await timeline.settled();
+        await history.close();
+      }
+      const outcome = timeline.results()[0]!;
+      expect(outcome.error).toBeUndefined();
+      const cutFor = (outcome.healedAt! - outcome.injectedAt!) / 1000;
+      expect(Math.abs(cutFor - n)).toBeLessThan(0.05); // the fault itself held for N s
+
+      const m = measure(history.entries());
+      const f = m.faults[0]!;
+      expect(m.baseline?.recordsPerSecond).toBeGreaterThan(300);
+      process.stderr.write(`[recovery-timing] cut ${cutFor.toFixed(3)} s, measured outage ${f.outageSeconds?.toFixed(3)} s\n`);
+      expect(f.impacted).toBe(true);
+      expect(f.failoverSeconds).toBeUndefined(); // nothing to fail over to: every client link was cut
+      expect(f.outageSeconds, `measured outage ${f.outageSeconds} s, recovered ${f.recoveredAfterHealSeconds} s after the heal`).toBeGreaterThan(n - 0.25);
+      expect(f.outageSeconds).toBeLessThan(n + 0.25);
+    });
+  }
+});
