@@ -1,3 +1,5 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
-main(process.argv.slice(2));
+// A command is over when main resolves: exit then, even if a client library left a timer or
+// a reconnect loop behind (stdout and stderr are synchronous for files and pipes on Linux).
+main(process.argv.slice(2)).then(() => process.exit());

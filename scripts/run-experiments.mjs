@@ -35,13 +35,20 @@ for (const file of files) {
     lost: eo.lost,
     duplicated: eo.duplicated,
     reordered: eo.reordered,
+    recovery: Math.max(0, ...r.faults.map((f) => f.recovery?.recoverySeconds ?? Number.NaN)),
+    outage: Math.max(0, ...r.faults.map((f) => f.recovery?.outageSeconds ?? 0)),
+    lagBack: Math.max(0, ...r.faults.map((f) => f.recovery?.lagRecoveredAfterHealSeconds ?? Number.NaN)),
+    maxLag: r.maxLag,
+    p99: r.latency?.overall?.p99,
+    failed: r.checks.filter((c) => !c.pass).map((c) => c.name).join('; '),
     faults: r.faults.map((f) => `${f.kind}→${f.target ?? '?'}`).join('; '),
   });
 }
-console.log('\nexperiment                      verdict  wall s   acked  indet  lost  dup  reord  faults');
+const num = (v, digits = 1) => (v === undefined || Number.isNaN(v) ? '-' : typeof v === 'number' ? v.toFixed(digits) : String(v));
+console.log('\nexperiment                      verdict  wall s   acked  indet  lost  dup  reord  recov s  outage s  lag back s  max lag  p99 ms  faults');
 for (const x of rows) {
   console.log(
-    `${x.name.padEnd(31)} ${String(x.verdict).padEnd(8)} ${x.seconds.toFixed(0).padStart(6)} ${String(x.acked ?? '-').padStart(7)} ${String(x.indeterminate ?? '-').padStart(6)} ${String(x.lost ?? '-').padStart(5)} ${String(x.duplicated ?? '-').padStart(4)} ${String(x.reordered ?? '-').padStart(6)}  ${x.faults ?? ''}`,
+    `${x.name.padEnd(31)} ${String(x.verdict).padEnd(8)} ${x.seconds.toFixed(0).padStart(6)} ${String(x.acked ?? '-').padStart(7)} ${String(x.indeterminate ?? '-').padStart(6)} ${String(x.lost ?? '-').padStart(5)} ${String(x.duplicated ?? '-').padStart(4)} ${String(x.reordered ?? '-').padStart(6)} ${num(x.recovery, 2).padStart(8)} ${num(x.outage, 2).padStart(9)} ${num(x.lagBack, 1).padStart(11)} ${num(x.maxLag, 0).padStart(8)} ${num(x.p99, 0).padStart(7)}  ${x.faults ?? ''}${x.failed ? `  FAILED: ${x.failed}` : ''}`,
   );
 }
 console.log(`results under ${root}`);

@@ -95,7 +95,20 @@ export function formatPlan(plan: Plan): string {
     lines.push(`  ${window.padEnd(16)} ${f.kind.padEnd(17)} ${f.target}${f.name !== '' && !f.name.startsWith(f.kind) ? `  — ${f.name}` : ''}`);
   }
   lines.push(`steady state before: ${plan.steadyState.before.join(', ') || '(none)'}; after: ${plan.steadyState.after.join(', ') || '(none)'}`);
-  const slos = [plan.slos.exactlyOnce ? 'exactly-once' : undefined, plan.slos.orderedPerKey ? 'order per key' : undefined, plan.slos.maxIndeterminate === undefined ? undefined : `at most ${plan.slos.maxIndeterminate} indeterminate`].filter(Boolean);
+  const o = plan.slos;
+  const slos = [
+    o.exactlyOnce ? 'exactly-once' : undefined,
+    o.orderedPerKey ? 'order per key' : undefined,
+    o.maxIndeterminate === undefined ? undefined : `at most ${o.maxIndeterminate} indeterminate`,
+    o.maxRecoverySeconds === undefined ? undefined : `recovery within ${o.maxRecoverySeconds} s`,
+    o.maxLag === undefined ? undefined : `lag at most ${o.maxLag}`,
+    o.lagRecoveredWithinSeconds === undefined ? undefined : `lag under ${o.recovery.lagBelow} within ${o.lagRecoveredWithinSeconds} s of each heal`,
+    o.p50LatencyMs === undefined ? undefined : `p50 latency ≤ ${o.p50LatencyMs} ms`,
+    o.p99LatencyMs === undefined ? undefined : `p99 latency ≤ ${o.p99LatencyMs} ms`,
+    o.maxLatencyMs === undefined ? undefined : `max latency ≤ ${o.maxLatencyMs} ms`,
+    o.minThroughputRatio === undefined ? undefined : `throughput ≥ ${o.minThroughputRatio} of offered`,
+  ].filter(Boolean);
   lines.push(`SLOs: ${slos.join(', ') || '(none)'}`);
+  lines.push(`recovered when: throughput ≥ ${o.recovery.throughputRatio} × the pre-fault baseline for ${o.recovery.holdSeconds} s with no failed send; lag under ${o.recovery.lagBelow}`);
   return lines.join('\n') + '\n';
 }

@@ -177,7 +177,6 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       await drainGroups(consumers.map((c) => c.spec), env.topology.observer, spec.workload.drainMs, history);
       await Promise.all(consumers.map((c) => c.stop()));
     }
-    await watcher.stop();
 
     phase('checking the steady state after');
     const after = await probes(spec, env, spec.steadyState.after, SETTLE_MS, 'after', history);
@@ -187,6 +186,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     phase(`verifying ${output} (read_committed, through the observer)`);
     const verified = await verifyTopic(output, env.topology.observer, history, VERIFY_MS, options.log, spec.workload.processor?.idHeader);
     options.progress.done(`read ${verified.records} records${verified.complete ? ', to the end of every partition' : `; incomplete: ${verified.error}`}`);
+    await watcher.stop(); // it tailed the output all along; by now it has seen what the verifier read
 
     const exactlyOnce = checkExactlyOnce(history.entries(), { inputTopic: input, outputTopic: output, orderedPerKey: spec.slos.orderedPerKey });
     for (const finding of await findUncleanElections(env.nodes().filter((n) => n.kind === 'broker'))) {
@@ -214,7 +214,8 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     await writeReports(options.outDir, result, measurements, entries);
     return result;
   } finally {
-    const errors = await cleanup.run();
+    const errors = await cleanup.run(options.log);
+    options.log('cleanup: done');
     forget();
     for (const e of errors) options.log(e.message);
   }

@@ -14,10 +14,12 @@ export class Cleanup {
     return this.stack.length;
   }
 
-  async run(): Promise<Error[]> {
+  /** Undoes everything; `log` hears each step as it starts (for the run's log). */
+  async run(log?: (line: string) => void): Promise<Error[]> {
     const errors: Error[] = [];
     for (let entry = this.stack.pop(); entry !== undefined; entry = this.stack.pop()) {
       try {
+        log?.(`cleanup: ${entry.label}`);
         await entry.undo();
       } catch (e) {
         errors.push(new Error(`cleanup of ${entry.label} failed: ${e instanceof Error ? e.message : String(e)}`));

@@ -133,7 +133,7 @@ export const SLO_NAMES = [
 /** A non-negative number; an SLO of `-1 s` or `NaN` is nonsense. */
 function nonNegative(what: string) {
   return z.number({ error: expected(what) }).superRefine((n, ctx) => {
-    if (!Number.isFinite(n) || n < 0) ctx.addIssue({ code: 'custom', message: `must be ${what} of 0 or more, got ${n}` });
+    if (!Number.isFinite(n) || n < 0) ctx.addIssue({ code: 'custom', message: `must be 0 or more (${what}), got ${n}` });
   });
 }
 function seconds(what: string) {

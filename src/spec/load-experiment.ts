@@ -42,6 +42,14 @@ export async function parseExperiment(text: string, file: string): Promise<Exper
   const environment = await resolveEnvironment(c, field(data, 'environment'), file, name);
   const { workload, processors } = parseWorkload(c, field(data, 'workload'), environment.spec);
   const timeline = parseTimeline(c, field(data, 'timeline'), { env: environment.spec, processors, durationMs: top.values.duration });
+  const slos = top.values.slos;
+  if (slos !== undefined && workload !== undefined && workload.processor === undefined && (workload.consumers ?? []).length === 0) {
+    for (const name of ['maxLag', 'lagRecoveredWithinSeconds'] as const) {
+      if (slos[name] !== undefined) {
+        c.add(['slos', name], `${name} holds the lag of a consumer group, and this workload has none: add a processor or workload.consumers, e.g. [{ topic: ${workload.producers[0]?.topic ?? 'orders'} }]`);
+      }
+    }
+  }
   const issues: InputIssue[] = [...sortIssues(c.issues), ...sortIssues(environment.issues)];
   const all = top.all;
   if (issues.length > 0 || all === undefined || environment.spec === undefined || workload === undefined || timeline === undefined) {

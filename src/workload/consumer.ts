@@ -2,6 +2,7 @@ import kafkajs, { type Consumer } from 'kafkajs';
 import type { ConsumerSpec } from '../spec/experiment.js';
 import { withTimeout } from '../util/time.js';
 import { registerCodecs } from './codecs.js';
+import { joinedGroup } from './watcher.js';
 
 /**
  * A consumer group of the workload: `spec.instances` read_committed kafkajs consumers reading
@@ -11,6 +12,7 @@ import { registerCodecs } from './codecs.js';
  */
 export class ConsumerGroupLoad {
   private readonly consumers: Consumer[] = [];
+  private stopped = false;
 
   constructor(
     readonly spec: ConsumerSpec,
@@ -37,16 +39,19 @@ export class ConsumerGroupLoad {
         sessionTimeout: 10_000,
         heartbeatInterval: 1000,
         maxWaitTimeInMs: 500,
-        retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2000, restartOnFailure: async () => true },
+        retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2000, restartOnFailure: async () => !this.stopped },
       });
       this.consumers.push(consumer);
       await withTimeout(consumer.connect(), 30_000, `${name} to connect`);
       await consumer.subscribe({ topic: this.spec.topic, fromBeginning: true });
+      const joined = joinedGroup(consumer);
       await consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachMessage: async () => undefined });
+      await withTimeout(joined, 30_000, `${name} to join group ${this.spec.group}`);
     }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.consumers.map((c) => withTimeout(c.disconnect(), 10_000, `${this.spec.name} to disconnect`).catch(() => undefined)));
     this.consumers.length = 0;
   }

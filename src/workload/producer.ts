@@ -22,20 +22,46 @@ export interface ProducerStats {
   indeterminate: number;
 }
 
+/** Records waiting in a lane while its partition is stalled, at most this many seconds of the lane's rate… */
+const LANE_BACKLOG_SECONDS = 2;
+/** …and at least this many. Beyond that, records for a stalled partition are not offered (the offered load drops, as it would in an application blocked on its producer). */
+const LANE_BACKLOG_MIN = 10;
+
+interface Pending {
+  id: string;
+  key: string;
+  value: Buffer;
+  crc: number;
+}
+
+/** One partition's lane: its own client and its own queue, one send in flight at a time. */
+interface Lane {
+  partition: number;
+  producer: Producer | undefined;
+  queue: Pending[];
+}
+
 /**
  * One load generator instance: offers `spec.rate / spec.instances` records per second through
- * a token bucket, one send (or one transaction) in flight at a time, and records every batch in
- * the History when invoked and when completed (ok / fail / info).
+ * a token bucket, and records every batch in the History when invoked and when completed
+ * (ok / fail / info).
+ *
+ * Each partition has its own lane: a kafkajs client of its own with one send in flight, as a
+ * real producer batches per partition. A partition whose leader died stalls only its own lane
+ * (kafkajs keeps retrying the dead broker until the controller moves leadership), not the
+ * whole load; an indeterminate send replaces only that lane's client (a fresh producer id, so
+ * kafkajs cannot reuse the sequence numbers of a batch that may have been written).
+ * A transactional producer writes across partitions, so it has a single lane.
  */
 export class LoadProducer {
   readonly stats: ProducerStats = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
   private running = false;
-  private loop: Promise<void> | undefined;
-  private producer: Producer | undefined;
+  private loops: Promise<void>[] = [];
   private seq = 0;
   private batch = 0;
   private readonly partitioner = kafkajs.Partitioners.DefaultPartitioner();
   private readonly partitionMetadata: PartitionMetadata[];
+  private readonly lanes: Lane[];
 
   constructor(
     readonly process: string,
@@ -48,82 +74,99 @@ export class LoadProducer {
     private readonly log: (line: string) => void,
   ) {
     this.partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
+    const lanes = spec.transactions === undefined ? partitions : 1;
+    this.lanes = Array.from({ length: lanes }, (_, partition) => ({ partition, producer: undefined, queue: [] }));
   }
 
   async start(): Promise<void> {
-    this.producer = await this.connect();
+    await Promise.all(this.lanes.map(async (lane) => (lane.producer = await this.connect(lane))));
     this.running = true;
-    this.loop = this.run();
+    this.loops = [this.offer(), ...this.lanes.map((lane) => this.drive(lane))];
   }
 
-  /** Stops offering load, waits for the send in flight (bounded), disconnects. */
+  /** Stops offering load, waits for the sends in flight (bounded), disconnects. Records still queued were never sent. */
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
-    await this.disconnect();
+    await Promise.all(this.loops);
+    await Promise.all(this.lanes.map((lane) => this.disconnect(lane)));
   }
 
-  private async run(): Promise<void> {
+  /** Makes records at the offered rate and queues each on its partition's lane. */
+  private async offer(): Promise<void> {
     const rate = this.spec.rate / this.spec.instances;
     const bucket = new TokenBucket(rate, Math.max(rate * 2, 10), Date.now);
+    const backlog = Math.max(LANE_BACKLOG_MIN, Math.ceil((rate / this.lanes.length) * LANE_BACKLOG_SECONDS));
+    while (this.running) {
+      const n = bucket.take(MAX_BATCH);
+      for (let i = 0; i < n; i++) {
+        const key = `k${this.random.int(this.spec.keys)}`;
+        const lane = this.lanes[this.spec.transactions === undefined ? this.partitionOf(key) : 0]!;
+        if (lane.queue.length >= backlog) continue; // this partition is stalled: not offered
+        const value = randomBytes(this.spec.payloadBytes);
+        lane.queue.push({ id: `${this.process}:${this.seq++}`, key, value, crc: crc32(value) });
+      }
+      await sleep(TICK_MS);
+    }
+  }
+
+  /** Sends whatever the lane has queued, one send (or one transaction) at a time. */
+  private async drive(lane: Lane): Promise<void> {
     const maxBatch = this.spec.transactions?.recordsPerTransaction ?? MAX_BATCH;
     while (this.running) {
-      const n = bucket.take(maxBatch);
-      if (n > 0) await this.sendBatch(n);
-      else await sleep(TICK_MS);
+      if (lane.queue.length === 0) {
+        await sleep(TICK_MS);
+        continue;
+      }
+      await this.sendBatch(lane, lane.queue.splice(0, maxBatch));
     }
   }
 
   /**
-   * Makes `n` records and sends them, one partition per request. kafkajs sends a multi-broker
+   * Sends records, one partition per request. kafkajs sends a multi-broker
    * batch with Promise.all and, when one broker's request fails while another's is still in
    * flight, retries the unfinished one with fresh sequence numbers: the broker then accepts
    * the same records twice (we caught this duplicating inside committed transactions on
    * Kafka 4.3). A request that goes to one partition, hence one broker, cannot race that way.
    */
-  private async sendBatch(n: number): Promise<void> {
+  private async sendBatch(lane: Lane, pending: Pending[]): Promise<void> {
     const now = Date.now();
     const groups = new Map<number, { records: SentRecord[]; messages: Message[] }>();
-    for (let i = 0; i < n; i++) {
-      const id = `${this.process}:${this.seq++}`;
-      const key = `k${this.random.int(this.spec.keys)}`;
-      const value = randomBytes(this.spec.payloadBytes);
-      const crc = crc32(value);
-      const partition = this.partitionOf(key);
+    for (const r of pending) {
+      const partition = this.partitionOf(r.key);
       const group = groups.get(partition) ?? groups.set(partition, { records: [], messages: [] }).get(partition)!;
-      group.records.push({ id, key, crc });
-      group.messages.push({ key, value, partition, headers: { [HEADER_ID]: id, [HEADER_SENT]: String(now), [HEADER_CRC]: String(crc) } });
+      group.records.push({ id: r.id, key: r.key, crc: r.crc });
+      group.messages.push({ key: r.key, value: r.value, partition, headers: { [HEADER_ID]: r.id, [HEADER_SENT]: String(now), [HEADER_CRC]: String(r.crc) } });
     }
-    const producer = this.producer;
+    const producer = lane.producer;
     if (this.spec.transactions !== undefined) {
       const records = [...groups.values()].flatMap((g) => g.records);
       const complete = this.invoke(records, now);
       if (producer === undefined) return complete('fail', 'no producer connected');
       try {
-        await this.sendTransaction(producer, [...groups.values()].map((g) => g.messages), complete);
+        await this.sendTransaction(lane, producer, [...groups.values()].map((g) => g.messages), complete);
       } catch (e) {
         complete('info', e);
-        await this.replaceProducer();
+        await this.replaceProducer(lane);
       }
       return;
     }
     for (const [partition, group] of groups) {
       const complete = this.invoke(group.records, now, partition);
-      if (this.producer === undefined) {
+      if (lane.producer === undefined) {
         complete('fail', 'no producer connected');
         continue;
       }
       try {
-        await withTimeout(this.producer.send({ topic: this.spec.topic, acks: ACKS[this.spec.acks], messages: group.messages }), SEND_DEADLINE_MS, `${this.process} send`);
+        await withTimeout(lane.producer.send({ topic: this.spec.topic, acks: ACKS[this.spec.acks], messages: group.messages }), SEND_DEADLINE_MS, `${this.process} send`);
         complete(this.spec.acks === 'none' ? 'info' : 'ok', this.spec.acks === 'none' ? 'acks=none: the broker never confirms' : undefined);
       } catch (e) {
         complete('info', e);
-        await this.replaceProducer();
+        await this.replaceProducer(lane);
       }
     }
   }
 
-  /** Records the invocation of a batch; returns how to record its completion (once). */
+/** Records the invocation of a batch; returns how to record its completion (once). */
   private invoke(records: SentRecord[], time: number, partition?: number): (phase: 'ok' | 'fail' | 'info', error?: unknown) => void {
     const batch = ++this.batch;
     this.stats.sent += records.length;
@@ -140,6 +183,7 @@ export class LoadProducer {
   }
 
   private async sendTransaction(
+    lane: Lane,
     producer: Producer,
     perPartition: Message[][],
     complete: (phase: 'ok' | 'fail' | 'info', error?: unknown) => void,
@@ -154,18 +198,18 @@ export class LoadProducer {
       // not committed: abort, and only a confirmed abort makes the records definitely absent
       const aborted = tx === undefined ? false : await withTimeout(tx.abort(), 10_000, 'abort').then(() => true, () => false);
       complete(aborted ? 'fail' : 'info', e);
-      if (!aborted) await this.replaceProducer();
+      if (!aborted) await this.replaceProducer(lane);
       return;
     }
     await withTimeout(tx.commit(), SEND_DEADLINE_MS, `${this.process} commit`); // throws → info, handled by the caller
     complete('ok');
   }
 
-  private async connect(): Promise<Producer> {
+  private async connect(lane: Lane): Promise<Producer> {
     registerCodecs();
     const { Kafka, logLevel } = kafkajs;
     const kafka = new Kafka({
-      clientId: this.process,
+      clientId: this.lanes.length === 1 ? this.process : `${this.process}-p${lane.partition}`,
       brokers: this.bootstrap.split(','),
       connectionTimeout: 3000,
       requestTimeout: 10_000,
@@ -186,12 +230,12 @@ export class LoadProducer {
     return producer;
   }
 
-  /** After an unknown outcome the client may be wedged (fenced, stuck connection): start a fresh one. */
-  private async replaceProducer(): Promise<void> {
-    await this.disconnect();
+  /** After an unknown outcome the client may be wedged (fenced, stuck connection, sequence numbers in doubt): start a fresh one. */
+  private async replaceProducer(lane: Lane): Promise<void> {
+    await this.disconnect(lane);
     while (this.running) {
       try {
-        this.producer = await this.connect();
+        lane.producer = await this.connect(lane);
         return;
       } catch (e) {
         this.log(`${this.process}: reconnect failed: ${describe(e)}`);
@@ -200,9 +244,9 @@ export class LoadProducer {
     }
   }
 
-  private async disconnect(): Promise<void> {
-    const p = this.producer;
-    this.producer = undefined;
+  private async disconnect(lane: Lane): Promise<void> {
+    const p = lane.producer;
+    lane.producer = undefined;
     if (p !== undefined) await withTimeout(p.disconnect(), 10_000, `${this.process} to disconnect`).catch(() => undefined);
   }
 }

@@ -17,6 +17,7 @@ import { HEADER_ID } from './headers.js';
  */
 export class Watcher {
   private consumer: Consumer | undefined;
+  private stopped = false;
 
   constructor(
     private readonly topic: string,
@@ -44,11 +45,12 @@ export class Watcher {
       maxWaitTimeInMs: 100,
       sessionTimeout: 30_000,
       heartbeatInterval: 3000,
-      retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 500, restartOnFailure: async () => true },
+      retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 500, restartOnFailure: async () => !this.stopped },
     });
     this.consumer = consumer;
     await withTimeout(consumer.connect(), 30_000, 'the watcher to connect');
     await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    const joined = joinedGroup(consumer);
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
@@ -62,11 +64,24 @@ export class Watcher {
         });
       },
     });
+    // records sent before it has its partitions would be seen late: latency would lie
+    await withTimeout(joined, 30_000, 'the watcher to join its group');
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const c = this.consumer;
     this.consumer = undefined;
     if (c !== undefined) await withTimeout(c.disconnect(), 10_000, 'the watcher to disconnect').catch(() => undefined);
   }
+}
+
+/** Resolves when the consumer has joined its group and holds its partitions. */
+export function joinedGroup(consumer: Consumer): Promise<void> {
+  return new Promise((resolve) => {
+    const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+      off();
+      resolve();
+    });
+  });
 }

@@ -1,13 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { readHistory } from '../../src/history/recorder.js';
 import type { EventEntry, SampleEntry } from '../../src/history/types.js';
 import type { RunResult } from '../../src/experiment/result.js';
-import { cli } from '../helpers/cli.js';
+import { CHROMIUM, hasChromium, openInChromium } from '../helpers/browser.js';
+import { cli, ROOT } from '../helpers/cli.js';
 import { processesUnder } from '../integration/global-setup.js';
 
 const state = { STREAMCHAOS_STATE: join(inject('testRoot'), 'run-state') };
+const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+/** The folder of the leader-kill run, which later tests render again. */
+let leaderKillOut = '';
 
 async function runExperiment(file: string, name: string): Promise<{ code: number | null; stdout: string; stderr: string; out: string; result: RunResult }> {
   const out = join(inject('testRoot'), `run-${name}`);
@@ -40,6 +44,78 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
     expect(orders0(samples[0]!)?.leader).toBe(killed);
     expect(during.some((s) => orders0(s)!.leader !== killed && !orders0(s)!.isr.includes(killed))).toBe(true); // new leader, ISR shrunk
     expect(after.some((s) => orders0(s)!.isr.length === 3)).toBe(true); // ISR restored
+    leaderKillOut = out;
+
+    // recovery, lag and latency SLOs were measured and held
+    for (const name of ['recovery: crash the leader of orders-0', 'max lag', 'lag recovered: crash the leader of orders-0', 'p99 latency']) {
+      expect(result.checks.find((c) => c.name === name), name).toMatchObject({ pass: true });
+    }
+    const recovery = result.faults[0]!.recovery!;
+    expect(recovery.impacted).toBe(true); // a hard kill stalls acks=all writes until the controller fences the broker
+    expect(recovery.recoverySeconds).toBeGreaterThan(0);
+    expect(result.latency.overall?.count).toBeGreaterThan(5000);
+
+    // a CI log gets a plain summary: no colour codes, the report's path
+    expect(stdout).not.toMatch(/\x1b\[/);
+    expect(stdout).toContain(`report: `);
+
+    // the report, as a person opens it
+    expect(hasChromium(), `the report tests need Chromium at ${CHROMIUM} (scripts/install.sh installs it)`).toBe(true);
+    const view = await openInChromium(join(out, 'report.html'), join(SCREENSHOTS, 'leader-kill.png'));
+    expect(view.verdict).toBe('pass');
+    expect(view.verdictText).toContain('PASS');
+    expect(view.checkRows).toBe(result.checks.length);
+    expect(view.charts).toBe(4);
+    expect(view.requests).toEqual([]);
+    expect(view.errors).toEqual([]);
+  });
+
+  it('an SLO no cluster can meet (recovery within 10 ms of a leader kill) fails the run: exit 1, and junit.xml has the failure', async () => {
+    const { code, stdout, out, result } = await runExperiment('test/fixtures/experiments-real/leader-kill-impossible-slo.yaml', 'impossible-slo');
+    expect(code).toBe(1);
+    expect(result.verdict).toBe('fail');
+    const failed = result.checks.filter((c) => !c.pass);
+    expect(failed.map((c) => c.name)).toEqual(['recovery: crash the leader of orders-0']);
+    expect(result.exactlyOnce).toMatchObject({ lost: 0, duplicated: 0 }); // only the SLO failed
+    expect(stdout).toMatch(/✗ recovery: crash the leader of orders-0: .*\[observed [\d.]+, threshold 0\.01\]/);
+
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite [^>]*tests="\d+"[^>]*failures="1"/);
+    const testcase = /<testcase [^>]*name="recovery: crash the leader of orders-0"[^>]*>([\s\S]*?)<\/testcase>/.exec(junit);
+    expect(testcase?.[1]).toMatch(/<failure message="observed [\d.]+, threshold 0\.01"/);
+    expect((junit.match(/<testcase /g) ?? []).length).toBe(result.checks.length);
+
+    const view = await openInChromium(join(out, 'report.html'), join(SCREENSHOTS, 'leader-kill-impossible-slo.png'));
+    expect(view.verdict).toBe('fail');
+    expect(view.verdictText).toContain('FAIL');
+  });
+
+  it('report re-renders a run from its history; a run cut short is judged on what it recorded, and what it never recorded fails', async () => {
+    expect(leaderKillOut).not.toBe('');
+    rmSync(join(leaderKillOut, 'report.html'));
+    const again = await cli(['report', leaderKillOut], state);
+    expect(again.code).toBe(0);
+    expect(existsSync(join(leaderKillOut, 'report.html'))).toBe(true);
+    expect(again.stdout).toContain('PASS leader-kill');
+
+    // the same run as if interrupted right after load stopped: no verification, no result.json
+    const cut = join(inject('testRoot'), 'run-interrupted');
+    mkdirSync(cut, { recursive: true });
+    const lines = readFileSync(join(leaderKillOut, 'history.jsonl'), 'utf8').split('\n');
+    const stop = lines.findIndex((l) => l.includes('"kind":"load"') && l.includes('"name":"stop"'));
+    writeFileSync(join(cut, 'history.jsonl'), lines.slice(0, stop + 1).join('\n') + '\n');
+    const partial = await cli(['report', cut], state);
+    expect(partial.code).toBe(1);
+    expect(partial.stdout).toContain('the run did not finish');
+    expect(partial.stdout).toMatch(/✗ exactly-once: cannot rule out loss/);
+    expect(existsSync(join(cut, 'report.html'))).toBe(true);
+    const view = await openInChromium(join(cut, 'report.html'), join(SCREENSHOTS, 'interrupted-run.png'));
+    expect(view.verdict).toBe('fail');
+    expect(view.charts).toBe(4);
+
+    const missing = await cli(['report', join(inject('testRoot'), 'no-such-run')], state);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/history\.jsonl does not exist/);
   });
 
   it('the at-least-once processor killed mid-stream is caught duplicating (exit 1)', async () => {
@@ -72,6 +148,9 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
   it('refuses a bad experiment with file:line and field, exit 2', async () => {
     const r = await cli(['run', 'test/fixtures/experiments-real/at-least-once-control.yaml', '--seed', 'x'], state);
     expect(r.code).toBe(2);
+    const failOn = await cli(['run', 'experiments/leader-kill.yaml', '--fail-on', 'exactly-once,latncy'], state);
+    expect(failOn.code).toBe(2);
+    expect(failOn.stderr).toMatch(/--fail-on: 'latncy' is not a kind of check.*latency/);
     const bad = await cli(['plan', 'test/fixtures/experiments/window-overshoots.yaml'], state);
     expect(bad.stderr).toMatch(/window-overshoots\.yaml:\d+:\d+: timeline\[0\]/);
     expect(bad.code).toBe(2);

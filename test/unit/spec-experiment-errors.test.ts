@@ -35,6 +35,21 @@ const cases: Array<[fixture: string, expected: string[]]> = [
   ['bad-name.yaml', [
     "experiments/bad-name.yaml:1:7: name: 'leader kill!' is not a valid experiment name: use up to 63 letters, digits, '.', '_' and '-', starting with a letter or digit",
   ]],
+  ['slo-problems.yaml', [
+    'experiments/slo-problems.yaml:9:23: slos.maxRecoverySeconds: must be 0 or more (a number of seconds), got -1',
+    "experiments/slo-problems.yaml:10:3: slos: unknown field 'p99Latency'; did you mean 'p99LatencyMs'?",
+    'experiments/slo-problems.yaml:11:23: slos.minThroughputRatio: must be a share of the offered load, from 0 to 1, got 1.5',
+    'experiments/slo-problems.yaml:13:22: slos.recovery.throughputRatio: must be a share of the pre-fault throughput, above 0 and at most 1, got 0',
+    "experiments/slo-problems.yaml:14:18: slos.recovery.holdSeconds: expected a number of seconds, received string 'three'",
+  ]],
+  ['lag-slo-without-consumers.yaml', [
+    'experiments/lag-slo-without-consumers.yaml:9:11: slos.maxLag: maxLag holds the lag of a consumer group, and this workload has none: add a processor or workload.consumers, e.g. [{ topic: orders }]',
+  ]],
+  ['consumer-problems.yaml', [
+    "experiments/consumer-problems.yaml:11:13: workload.consumers[1].name: consumer 'reader' is already defined; consumer names are unique",
+    "experiments/consumer-problems.yaml:14:14: workload.consumers[2].topic: topic 'order' is not in environment local-3; did you mean 'orders'?",
+    'experiments/consumer-problems.yaml:16:18: workload.consumers[3].instances: must be between 1 and 8, got 0',
+  ]],
   ['steady-state-probe-typo.yaml', [
     "experiments/steady-state-probe-typo.yaml:8:29: steadyState.before[1]: 'min-isr' is not valid; expected 'cluster-healthy' or 'all-brokers-up' or 'min-isr-met'",
   ]],
@@ -140,7 +155,7 @@ const cases: Array<[fixture: string, expected: string[]]> = [
     "experiments/target-unknown-topic.yaml:10:13: timeline[0].target: topic 'order' is not in environment local-3; did you mean 'orders'?",
   ]],
   ['target-all-brokers.yaml', [
-    `experiments/target-all-brokers.yaml:10:13: timeline[0].target: broker-kill targets a broker, not all brokers (all brokers is only for rolling-restart): write ${BROKER_FORMS}`,
+    `experiments/target-all-brokers.yaml:10:13: timeline[0].target: broker-kill targets a broker, not all brokers (all brokers is only for rolling-restart and isolate): write ${BROKER_FORMS}`,
   ]],
   ['target-processor-for-broker.yaml', [
     `experiments/target-processor-for-broker.yaml:13:13: timeline[0].target: broker-kill targets a broker, not processor-1: write ${BROKER_FORMS}`,

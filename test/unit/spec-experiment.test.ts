@@ -64,7 +64,7 @@ describe('defaults', () => {
     );
     expect(spec.workload.processor).toEqual({ input: 'in', output: 'out', instances: 2, mode: 'exactly-once', idHeader: 'sc-id' });
     expect(spec.steadyState).toEqual({ before: ['cluster-healthy'], after: ['min-isr-met'] });
-    expect(spec.slos).toEqual({ exactlyOnce: true, orderedPerKey: true });
+    expect(spec.slos).toEqual({ exactlyOnce: true, orderedPerKey: true, recovery: { throughputRatio: 0.8, holdSeconds: 3, lagBelow: 200 } });
     expect(spec.timeline).toEqual([
       { name: 'latency broker-1', atMs: 1000, healAtMs: 60_000, kind: 'latency', target: { type: 'broker', id: 1 }, links: 'all', latencyMs: 5, jitterMs: 0 },
       { name: 'rolling-restart all brokers', atMs: 2000, kind: 'rolling-restart', target: { type: 'all-brokers' }, intervalMs: 10_000 },
