@@ -12,6 +12,7 @@ command -v go >/dev/null 2>&1 || command -v toxiproxy-server >/dev/null 2>&1 || 
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)         # the tests' independent Kafka client
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)        # the tests inspect brokers' connections
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium) # the tests open the HTML report in it (headless)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
