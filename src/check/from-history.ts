@@ -4,7 +4,7 @@ import { faultEffects } from './fault-effects.js';
 import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, measureOffline } from './invariants.js';
 import type { Measurements } from './measurements.js';
 import type { Check, RunResult } from './result.js';
-import { sloChecks } from './slo-checks.js';
+import { measuredFigures, verdictChecks, verdictOf } from './verdict.js';
 
 /**
  * The verdict of a run rebuilt from its History alone, for `streamchaos report` on a run that
@@ -25,21 +25,7 @@ export function resultFromHistory(history: readonly HistoryEntry[], m: Measureme
   const output = plan.processor?.output ?? plan.producers[0]?.topic ?? '';
   const input = plan.processor?.input ?? output;
   const eo = checkExactlyOnce(history, { inputTopic: input, outputTopic: output, orderedPerKey: slos.orderedPerKey });
-  if (slos.exactlyOnce) {
-    checks.push({
-      name: 'exactly-once',
-      category: 'exactly-once',
-      pass: eo.pass,
-      message: `${eo.unknown === undefined ? '' : `cannot rule out loss: ${eo.unknown}; `}${eo.acked} acked: ${eo.lost} lost, ${eo.duplicated} duplicated, ${eo.corrupted} corrupted`,
-      observed: eo.lost + eo.duplicated + eo.corrupted + eo.failedButPresent + eo.unexpected,
-      threshold: 0,
-    });
-  }
-  if (slos.orderedPerKey) checks.push({ name: 'order per key', category: 'order', pass: eo.unknown === undefined && eo.reordered === 0, message: `${eo.reordered} records out of send order`, observed: eo.reordered, threshold: 0 });
-  for (const monitor of [checkNoUncleanElection(history), checkSingleController(history), checkAckedBelowMinIsr(history), measureOffline(history)]) {
-    checks.push({ name: monitor.name, category: 'invariants', pass: monitor.pass, message: monitor.message, observed: monitor.observed, ...(Number.isFinite(monitor.threshold) ? { threshold: monitor.threshold } : {}) });
-  }
-  checks.push(...sloChecks(slos, m));
+  checks.push(...verdictChecks(slos, eo, [checkNoUncleanElection(history), checkSingleController(history), checkAckedBelowMinIsr(history), measureOffline(history)], m));
   const effects = new Map(faultEffects(history).map((e) => [e.index, e]));
   const producers = new Map<string, { name: string; sent: number; acked: number; failed: number; indeterminate: number }>();
   const sizes = new Map<string, number>();
@@ -58,7 +44,7 @@ export function resultFromHistory(history: readonly HistoryEntry[], m: Measureme
   }
   return {
     name: run.name,
-    verdict: checks.every((c) => c.pass) ? 'pass' : 'fail',
+    verdict: verdictOf(checks),
     seed: run.seed,
     startedAt: new Date(m.loadStart ?? run.time).toISOString(),
     command: run.command,
@@ -69,13 +55,7 @@ export function resultFromHistory(history: readonly HistoryEntry[], m: Measureme
       return { index: f.index, name: f.name, kind: f.kind ?? '', ...(f.target === undefined ? {} : { target: f.target }), injectedAt: f.injectedAt, ...(f.healedAt === undefined ? {} : { healedAt: f.healedAt }), ...(effect === undefined ? {} : { effect }), recovery: f };
     }),
     producers: [...producers.values()],
-    latency: m.latencySummary,
-    throughput: {
-      ...(m.offeredPerSecond === undefined ? {} : { offeredPerSecond: m.offeredPerSecond }),
-      ...(m.baseline === undefined ? {} : { baselinePerSecond: m.baseline.recordsPerSecond }),
-      ...(m.throughputRatio === undefined ? {} : { ratio: m.throughputRatio }),
-    },
-    ...(m.maxLag === undefined ? {} : { maxLag: m.maxLag }),
+    ...measuredFigures(m),
     plan,
   };
 }

@@ -3,7 +3,7 @@ import type { FaultEffect } from '../check/fault-effects.js';
 import type { InvariantResult } from '../check/invariants.js';
 import type { Measurements } from '../check/measurements.js';
 import type { Check, CheckCategory, RunResult } from '../check/result.js';
-import { sloChecks } from '../check/slo-checks.js';
+import { measuredFigures, verdictChecks, verdictOf } from '../check/verdict.js';
 import type { ExperimentSpec } from '../spec/experiment.js';
 import type { LoadProducer } from '../workload/producer.js';
 import type { Plan } from './plan.js';
@@ -46,48 +46,11 @@ export function buildResult(input: ResultInput): RunResult {
     observed: input.faults.length - failedFaults.length,
     threshold: input.faults.length,
   });
-  if (spec.slos.exactlyOnce) {
-    checks.push({
-      name: 'exactly-once',
-      category: 'exactly-once',
-      pass: eo.pass,
-      message:
-        (eo.unknown === undefined ? '' : `cannot rule out loss: ${eo.unknown}; `) +
-        `${eo.acked} acked: ${eo.lost} lost, ${eo.duplicated} duplicated, ${eo.corrupted} corrupted, ${eo.failedButPresent} failed-but-present, ${eo.unexpected} unexpected; ${eo.indeterminate} indeterminate (${eo.indeterminatePresent} present once)`,
-      observed: eo.lost + eo.duplicated + eo.corrupted + eo.failedButPresent + eo.unexpected,
-      threshold: 0,
-    });
-  }
-  if (spec.slos.orderedPerKey) {
-    checks.push({ name: 'order per key', category: 'order', pass: eo.unknown === undefined && eo.reordered === 0, message: `${eo.reordered} records out of send order`, observed: eo.reordered, threshold: 0 });
-  }
-  for (const monitor of input.invariants) {
-    checks.push({
-      name: monitor.name,
-      category: 'invariants',
-      pass: monitor.pass,
-      message: monitor.samples.length > 0 && !monitor.pass ? `${monitor.message}: ${monitor.samples.join('; ')}` : monitor.message,
-      observed: monitor.observed,
-      ...(Number.isFinite(monitor.threshold) ? { threshold: monitor.threshold } : {}),
-    });
-  }
-  if (spec.slos.maxIndeterminate !== undefined) {
-    checks.push({
-      name: 'indeterminate sends',
-      category: 'indeterminate',
-      pass: eo.indeterminate <= spec.slos.maxIndeterminate,
-      message: `${eo.indeterminate} sends with unknown outcome`,
-      observed: eo.indeterminate,
-      threshold: spec.slos.maxIndeterminate,
-    });
-  }
-  checks.push(...sloChecks(spec.slos, m));
-  const failOn = input.failOn;
-  for (const c of checks) if (failOn !== undefined && c.category !== undefined && !failOn.includes(c.category)) c.blocking = false;
+  checks.push(...verdictChecks(spec.slos, eo, input.invariants, m));
   const recoveries = new Map(m.faults.map((f) => [f.index, f]));
   return {
     name: spec.name,
-    verdict: checks.every((c) => c.pass || c.blocking === false) ? 'pass' : 'fail',
+    verdict: verdictOf(checks, input.failOn),
     seed: input.seed,
     startedAt: new Date(input.startedAt).toISOString(),
     command: input.command,
@@ -99,13 +62,7 @@ export function buildResult(input: ResultInput): RunResult {
       return { ...f, ...(effect === undefined ? {} : { effect }), ...(recovery === undefined ? {} : { recovery }) };
     }),
     producers: input.producers.map((p) => ({ name: p.process, ...p.stats })),
-    latency: m.latencySummary,
-    throughput: {
-      ...(m.offeredPerSecond === undefined ? {} : { offeredPerSecond: m.offeredPerSecond }),
-      ...(m.baseline === undefined ? {} : { baselinePerSecond: m.baseline.recordsPerSecond }),
-      ...(m.throughputRatio === undefined ? {} : { ratio: m.throughputRatio }),
-    },
-    ...(m.maxLag === undefined ? {} : { maxLag: m.maxLag }),
+    ...measuredFigures(m),
     plan: input.plan,
   };
 }

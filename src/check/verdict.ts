@@ -1,0 +1,72 @@
+import type { Slos } from '../history/slos.js';
+import type { ExactlyOnceResult } from './exactly-once.js';
+import type { InvariantResult } from './invariants.js';
+import type { Measurements } from './measurements.js';
+import type { Check, CheckCategory, RunResult } from './result.js';
+import { sloChecks } from './slo-checks.js';
+
+/**
+ * The checks of a verdict after the steady-state and fault checks, in report order:
+ * exactly-once and order, the Kafka invariant monitors, indeterminate sends, and the
+ * recovery, lag, latency and throughput SLOs. Shared by a finished run and by a run rebuilt
+ * from its History, so both judge alike.
+ */
+export function verdictChecks(slos: Slos, eo: ExactlyOnceResult, invariants: readonly InvariantResult[], m: Measurements): Check[] {
+  const checks: Check[] = [];
+  if (slos.exactlyOnce) {
+    checks.push({
+      name: 'exactly-once',
+      category: 'exactly-once',
+      pass: eo.pass,
+      message:
+        (eo.unknown === undefined ? '' : `cannot rule out loss: ${eo.unknown}; `) +
+        `${eo.acked} acked: ${eo.lost} lost, ${eo.duplicated} duplicated, ${eo.corrupted} corrupted, ${eo.failedButPresent} failed-but-present, ${eo.unexpected} unexpected; ${eo.indeterminate} indeterminate (${eo.indeterminatePresent} present once)`,
+      observed: eo.lost + eo.duplicated + eo.corrupted + eo.failedButPresent + eo.unexpected,
+      threshold: 0,
+    });
+  }
+  if (slos.orderedPerKey) {
+    checks.push({ name: 'order per key', category: 'order', pass: eo.unknown === undefined && eo.reordered === 0, message: `${eo.reordered} records out of send order`, observed: eo.reordered, threshold: 0 });
+  }
+  for (const monitor of invariants) {
+    checks.push({
+      name: monitor.name,
+      category: 'invariants',
+      pass: monitor.pass,
+      message: monitor.samples.length > 0 && !monitor.pass ? `${monitor.message}: ${monitor.samples.join('; ')}` : monitor.message,
+      observed: monitor.observed,
+      ...(Number.isFinite(monitor.threshold) ? { threshold: monitor.threshold } : {}),
+    });
+  }
+  if (slos.maxIndeterminate !== undefined) {
+    checks.push({
+      name: 'indeterminate sends',
+      category: 'indeterminate',
+      pass: eo.indeterminate <= slos.maxIndeterminate,
+      message: `${eo.indeterminate} sends with unknown outcome`,
+      observed: eo.indeterminate,
+      threshold: slos.maxIndeterminate,
+    });
+  }
+  checks.push(...sloChecks(slos, m));
+  return checks;
+}
+
+/** Marks the checks whose category `failOn` leaves out as not blocking, and gives the verdict. */
+export function verdictOf(checks: Check[], failOn?: readonly CheckCategory[]): RunResult['verdict'] {
+  for (const c of checks) if (failOn !== undefined && c.category !== undefined && !failOn.includes(c.category)) c.blocking = false;
+  return checks.every((c) => c.pass || c.blocking === false) ? 'pass' : 'fail';
+}
+
+/** The measured figures a result carries besides its checks. */
+export function measuredFigures(m: Measurements): Pick<RunResult, 'latency' | 'throughput' | 'maxLag'> {
+  return {
+    latency: m.latencySummary,
+    throughput: {
+      ...(m.offeredPerSecond === undefined ? {} : { offeredPerSecond: m.offeredPerSecond }),
+      ...(m.baseline === undefined ? {} : { baselinePerSecond: m.baseline.recordsPerSecond }),
+      ...(m.throughputRatio === undefined ? {} : { ratio: m.throughputRatio }),
+    },
+    ...(m.maxLag === undefined ? {} : { maxLag: m.maxLag }),
+  };
+}
