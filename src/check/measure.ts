@@ -135,15 +135,18 @@ function baselineOf(
 function recoveryOf(acks: AckSeries, injectedAt: number, end: number, loadStop: number, baseline: number, def: RecoveryDefinition): Partial<FaultRecovery> {
   const threshold = def.throughputRatio * baseline;
   const holdMs = def.holdSeconds * 1000;
-  // recovered while the fault was still active: from a window that ended before the heal, good until the heal and for the hold
+  // recovered while the fault was still active (a failover): good until the heal, and already
+  // for a whole hold before it; a good patch just before the heal is the heal arriving, not a failover
   const stable = acks.firstStable(injectedAt, end - WINDOW_MS, holdMs, threshold, loadStop);
   const afterHeal = acks.firstStable(end, end, holdMs, threshold, loadStop);
   const firstBad = acks.firstBad(injectedAt, end + holdMs, threshold, loadStop);
   const impacted = firstBad !== undefined;
   const out: Partial<FaultRecovery> = { impacted };
-  const failover = stable !== undefined && stable + WINDOW_MS <= end ? stable : undefined;
+  const failover = stable !== undefined && stable + Math.max(holdMs, WINDOW_MS) <= end ? stable : undefined;
   if (end > injectedAt && failover !== undefined) out.failoverSeconds = impacted ? (acks.resumedAt(failover) - injectedAt) / 1000 : 0;
-  if (afterHeal !== undefined) out.recoveredAfterHealSeconds = afterHeal === end ? 0 : (acks.resumedAt(afterHeal) - end) / 1000;
+  // when the service was still down at the heal, it recovered with the first acknowledgement after it
+  const downAtHeal = impacted && failover === undefined;
+  if (afterHeal !== undefined) out.recoveredAfterHealSeconds = afterHeal === end && !downAtHeal ? 0 : (acks.resumedAt(afterHeal) - end) / 1000;
   let recoveredAt: number | undefined;
   if (failover !== undefined && afterHeal === end) recoveredAt = impacted ? acks.resumedAt(failover) : injectedAt;
   else if (afterHeal !== undefined) recoveredAt = afterHeal === end && !impacted ? injectedAt : acks.resumedAt(afterHeal);

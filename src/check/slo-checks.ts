@@ -87,7 +87,7 @@ function recoveryCheck(f: FaultRecovery, threshold: number): Check {
   const parts = [
     !f.impacted ? 'throughput never fell under the recovery threshold' : undefined,
     f.impacted && f.failoverSeconds !== undefined ? `failover in ${seconds(f.failoverSeconds)}` : undefined,
-    f.impacted && f.failoverSeconds === undefined && f.healedAt !== undefined ? 'down until the heal' : undefined,
+    f.impacted && f.failoverSeconds === undefined && f.healedAt !== undefined ? 'below the recovery threshold until the heal' : undefined,
     f.healedAt !== undefined && f.recoveredAfterHealSeconds !== undefined ? `recovered ${seconds(f.recoveredAfterHealSeconds)} after the heal` : undefined,
     f.impacted && f.outageSeconds !== undefined ? `outage ${seconds(f.outageSeconds)}` : undefined,
   ].filter((p): p is string => p !== undefined);
