@@ -26,6 +26,11 @@ export class Writer {
     b.writeInt32BE(v);
     return this.push(b);
   }
+  int64(v: number): this {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64BE(BigInt(v));
+    return this.push(b);
+  }
   string(v: string | null): this {
     if (v === null) return this.int16(-1);
     const s = Buffer.from(v, 'utf8');
@@ -93,6 +98,11 @@ export class Reader {
   }
   int64(): number {
     return Number(this.take(8).readBigInt64BE());
+  }
+  /** int32-length bytes; null when the length is -1. */
+  bytes(): Buffer | null {
+    const n = this.int32();
+    return n < 0 ? null : this.take(n);
   }
   uvarint(): number {
     let value = 0;

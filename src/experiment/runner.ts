@@ -127,7 +127,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     cleanup.defer('consumers', () => Promise.all(consumers.map((c) => c.stop())));
     await Promise.all(consumers.map((c) => c.start()));
     const output = spec.workload.processor?.output ?? spec.workload.producers[0]?.topic ?? '';
-    const watcher = new Watcher(output, env.topology.observer, history, options.log, spec.workload.processor?.idHeader);
+    const watcher = new Watcher(output, env.observer, env.topology.brokers, history, options.log, spec.workload.processor?.idHeader);
     cleanup.defer('watcher', () => watcher.stop());
     await watcher.start();
     const timeline = new Timeline({

@@ -2,7 +2,6 @@ import kafkajs, { type Consumer } from 'kafkajs';
 import type { ConsumerSpec } from '../spec/experiment.js';
 import { withTimeout } from '../util/time.js';
 import { registerCodecs } from './codecs.js';
-import { joinedGroup } from './watcher.js';
 
 /**
  * A consumer group of the workload: `spec.instances` read_committed kafkajs consumers reading
@@ -55,4 +54,14 @@ export class ConsumerGroupLoad {
     await Promise.all(this.consumers.map((c) => withTimeout(c.disconnect(), 10_000, `${this.spec.name} to disconnect`).catch(() => undefined)));
     this.consumers.length = 0;
   }
+}
+
+/** Resolves when the consumer has joined its group and holds its partitions. */
+function joinedGroup(consumer: Consumer): Promise<void> {
+  return new Promise((resolve) => {
+    const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+      off();
+      resolve();
+    });
+  });
 }

@@ -1,87 +1,88 @@
-import { randomUUID } from 'node:crypto';
-import kafkajs, { type Consumer } from 'kafkajs';
+import type { Observer } from '../cluster/observer.js';
+import { fetchCommitted } from '../cluster/fetch.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import { withTimeout } from '../util/time.js';
-import { registerCodecs } from './codecs.js';
+import { sleep } from '../util/time.js';
 import { HEADER_ID } from './headers.js';
 
+const MAX_WAIT_MS = 100;
+const FETCH_TIMEOUT_MS = 1500;
+const METADATA_EVERY_MS = 500;
+
 /**
- * Tails the output topic while the run goes, as a read_committed reader through the observer
- * listeners (no fault touches them), and records the ids it sees and when (`seen` entries):
- * the end-to-end latency of a record is that time minus its send. It is observation only: the
- * verdict on loss and duplicates comes from the verifier's complete read after the run.
+ * Tails the output topic while the run goes and records the ids it sees and when (`seen`
+ * entries): the end-to-end latency of a record is that time minus its send. It reads like a
+ * read_committed consumer, but with its own Fetch requests (src/cluster/fetch.ts) to each
+ * partition's leader on the observer listeners, one loop per broker, leaders taken from the
+ * observer's majority view. So no fault blinds it: a dead or paused broker stalls only the
+ * partitions it leads, until the observer sees their new leader (a consumer group would stall
+ * everything while it rejoins: kafkajs's did, for 30 s after a broker kill).
  *
- * Fetches wait at most 100 ms for data, so a record is seen within about that of becoming
- * readable; after a broker dies, the partitions it led are seen again once the consumer's
- * metadata moves on (bounded by its 3 s request timeout).
+ * Observation only: the verdict on loss and duplicates comes from the verifier's complete read.
  */
 export class Watcher {
-  private consumer: Consumer | undefined;
-  private stopped = false;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly offsets = new Map<number, number>();
+  private leaders = new Map<number, number>();
 
   constructor(
     private readonly topic: string,
-    private readonly observerBootstrap: string,
+    private readonly observer: Observer,
+    private readonly brokers: readonly { id: number; observer: string }[],
     private readonly history: HistoryRecorder,
     private readonly log: (line: string) => void,
     private readonly idHeader: string = HEADER_ID,
   ) {}
 
+  /** Resolves once it knows every partition's leader and reads from the start of each. */
   async start(): Promise<void> {
-    registerCodecs();
-    const { Kafka, logLevel } = kafkajs;
-    const kafka = new Kafka({
-      clientId: 'streamchaos-watcher',
-      brokers: this.observerBootstrap.split(','),
-      connectionTimeout: 1000,
-      requestTimeout: 3000,
-      retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 500 },
-      logLevel: logLevel.ERROR,
-      logCreator: () => (entry) => this.log(`[watcher kafkajs] ${entry.log.message}`),
-    });
-    const consumer = kafka.consumer({
-      groupId: `streamchaos-watcher-${randomUUID()}`,
-      readUncommitted: false,
-      maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
-      retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 500, restartOnFailure: async () => !this.stopped },
-    });
-    this.consumer = consumer;
-    await withTimeout(consumer.connect(), 30_000, 'the watcher to connect');
-    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    const joined = joinedGroup(consumer);
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        if (batch.messages.length === 0) return;
-        this.history.record({
-          type: 'seen',
-          time: Date.now(),
-          topic: this.topic,
-          partition: batch.partition,
-          ids: batch.messages.map((m) => m.headers?.[this.idHeader]?.toString() ?? null),
-        });
-      },
-    });
-    // records sent before it has its partitions would be seen late: latency would lie
-    await withTimeout(joined, 30_000, 'the watcher to join its group');
+    await this.refresh();
+    for (const p of this.leaders.keys()) this.offsets.set(p, 0);
+    this.running = true;
+    this.loops = [this.refreshLoop(), ...this.brokers.map((b) => this.fetchLoop(b))];
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    const c = this.consumer;
-    this.consumer = undefined;
-    if (c !== undefined) await withTimeout(c.disconnect(), 10_000, 'the watcher to disconnect').catch(() => undefined);
+    this.running = false;
+    await Promise.all(this.loops);
+    this.loops = [];
   }
-}
 
-/** Resolves when the consumer has joined its group and holds its partitions. */
-export function joinedGroup(consumer: Consumer): Promise<void> {
-  return new Promise((resolve) => {
-    const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-      off();
-      resolve();
-    });
-  });
+  private async refresh(): Promise<void> {
+    const view = await this.observer.view([this.topic]);
+    const partitions = view.topics.find((t) => t.name === this.topic)?.partitions ?? [];
+    this.leaders = new Map(partitions.map((p) => [p.partition, p.leader]));
+  }
+
+  private async refreshLoop(): Promise<void> {
+    while (this.running) {
+      await sleep(METADATA_EVERY_MS);
+      await this.refresh().catch(() => undefined);
+    }
+  }
+
+  private async fetchLoop(broker: { id: number; observer: string }): Promise<void> {
+    while (this.running) {
+      const mine = [...this.leaders.entries()].filter(([, leader]) => leader === broker.id).map(([partition]) => ({ partition, offset: this.offsets.get(partition) ?? 0 }));
+      if (mine.length === 0) {
+        await sleep(MAX_WAIT_MS);
+        continue;
+      }
+      try {
+        const results = await fetchCommitted(broker.observer, this.topic, mine, MAX_WAIT_MS, FETCH_TIMEOUT_MS);
+        const time = Date.now();
+        for (const r of results) {
+          if (r.errorCode !== 0) continue; // not the leader any more, or not yet: the next metadata says who is
+          if (r.records.length > 0) {
+            this.history.record({ type: 'seen', time, topic: this.topic, partition: r.partition, ids: r.records.map((x) => x.headers[this.idHeader] ?? null) });
+          }
+          this.offsets.set(r.partition, Math.max(this.offsets.get(r.partition) ?? 0, r.nextOffset));
+        }
+        if (results.every((r) => r.records.length === 0)) await sleep(10);
+      } catch (e) {
+        this.log(`watcher: fetch from broker-${broker.id} failed: ${e instanceof Error ? e.message : String(e)}`);
+        await sleep(MAX_WAIT_MS);
+      }
+    }
+  }
 }
