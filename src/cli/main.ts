@@ -12,7 +12,22 @@ const DEFAULT_ENV = 'environments/local-3.yaml';
  * callable without yargs. Every command resolves to an exit code; errors map to exit codes
  * through errors.ts, and only a bug shows a stack trace.
  */
+/**
+ * kafkajs unrefs a socket that is still connecting each time it gives up on it, and Node warns
+ * about the listeners that piles up (MaxListenersExceededWarning, "connect listeners added to
+ * [Socket]") while a fault refuses connections. It is harmless and not the user's business;
+ * every other warning is printed as Node would.
+ */
+function quietKnownWarnings(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.name === 'MaxListenersExceededWarning' && w.message.includes('connect listeners added to [Socket]')) return;
+    process.stderr.write(`${w.name}: ${w.message}\n`);
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
+  quietKnownWarnings();
   let exitCode = 0;
   const run = (action: () => Promise<number>) => async (): Promise<void> => {
     exitCode = await action();

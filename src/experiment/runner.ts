@@ -302,9 +302,10 @@ function liveProgress(history: HistoryRecorder, spec: ExperimentSpec, t0: number
     const elapsed = (Date.now() - t0) / 1000;
     const parts = [
       `${elapsed.toFixed(0)}/${(spec.durationMs / 1000).toFixed(0)} s`,
-      `${ackedNow} acked/s (${acked} total)`,
+      `${ackedNow} acked/s`,
       lag === undefined ? undefined : `lag ${lag}`,
-      active.size === 0 ? 'no fault active' : `active: ${[...active.values()].join(', ')}`,
+      active.size === 0 ? 'no fault' : `fault: ${[...active.values()].join(', ')}`,
+      `${acked} acked in all`,
     ];
     progress.detail(parts.filter((p) => p !== undefined).join(' · '));
   }, 1000).unref();
