@@ -13,6 +13,7 @@ command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)         # the tests' independent Kafka client
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)        # the tests inspect brokers' connections
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium) # the tests open the HTML report in it (headless)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose) # the tests validate docker-compose.yml with it
 
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
