@@ -135,25 +135,32 @@ function baselineOf(
 function recoveryOf(acks: AckSeries, injectedAt: number, end: number, loadStop: number, baseline: number, def: RecoveryDefinition): Partial<FaultRecovery> {
   const threshold = def.throughputRatio * baseline;
   const holdMs = def.holdSeconds * 1000;
-  // recovered while the fault was still active (a failover): good until the heal, and already
-  // for a whole hold before it; a good patch just before the heal is the heal arriving, not a failover
+  // the first moment from the injection from which throughput stayed good (through the heal, and for the hold)
   const stable = acks.firstStable(injectedAt, end - WINDOW_MS, holdMs, threshold, loadStop);
   const afterHeal = acks.firstStable(end, end, holdMs, threshold, loadStop);
   const firstBad = acks.firstBad(injectedAt, end + holdMs, threshold, loadStop);
   const impacted = firstBad !== undefined;
   const out: Partial<FaultRecovery> = { impacted };
+  // shown as a failover only when it held for a whole hold before the heal (a good patch just
+  // before the heal may be the heal arriving); the recovery time does not depend on this call
   const failover = stable !== undefined && stable + Math.max(holdMs, WINDOW_MS) <= end ? stable : undefined;
   if (end > injectedAt && failover !== undefined) out.failoverSeconds = impacted ? (acks.resumedAt(failover) - injectedAt) / 1000 : 0;
-  // when the service was still down at the heal, it recovered with the first acknowledgement after it
-  const downAtHeal = impacted && failover === undefined;
+  // still down at the heal: it recovered with the first acknowledgement after it
+  const downAtHeal = impacted && (stable === undefined || stable >= end);
+  const disturbedByHeal = afterHeal !== undefined && afterHeal > end;
   if (afterHeal !== undefined) out.recoveredAfterHealSeconds = afterHeal === end && !downAtHeal ? 0 : (acks.resumedAt(afterHeal) - end) / 1000;
   let recoveredAt: number | undefined;
-  if (failover !== undefined && afterHeal === end) recoveredAt = impacted ? acks.resumedAt(failover) : injectedAt;
-  else if (afterHeal !== undefined) recoveredAt = afterHeal === end && !impacted ? injectedAt : acks.resumedAt(afterHeal);
+  if (afterHeal === undefined) recoveredAt = undefined; // never held after the heal before load stopped
+  else if (disturbedByHeal) recoveredAt = acks.resumedAt(afterHeal); // the heal itself set it back
+  else if (!impacted) recoveredAt = injectedAt;
+  else recoveredAt = acks.resumedAt(stable ?? afterHeal);
   if (recoveredAt !== undefined) {
     out.recoveredAt = recoveredAt;
     out.outageSeconds = impacted ? (recoveredAt - injectedAt) / 1000 : 0;
-    out.recoverySeconds = Math.max(out.failoverSeconds ?? 0, out.recoveredAfterHealSeconds ?? 0);
+    // what maxRecoverySeconds holds: injection to recovery for good, whether that came while the
+    // fault was active (a failover) or after its heal; continuous in both cases, so no flip-flop
+    // when a failover lands just before the heal
+    out.recoverySeconds = out.outageSeconds;
   }
   const worst = acks.minRate(injectedAt, recoveredAt ?? loadStop, loadStop);
   if (worst !== undefined && baseline > 0) out.minThroughputRatio = worst / baseline;

@@ -43,7 +43,7 @@ export interface FaultRecovery {
   recoveredAt?: number;
   /** Seconds from the injection until `recoveredAt`, when it was impacted: the outage as clients saw it. */
   outageSeconds?: number;
-  /** The longer of failover and recovery after heal: what `maxRecoverySeconds` holds. Undefined: never recovered. */
+  /** What `maxRecoverySeconds` holds: the outage (0 when not impacted). Undefined: never recovered. */
   recoverySeconds?: number;
   /** Lowest throughput between injection and recovery, as a share of the baseline. */
   minThroughputRatio?: number;

@@ -89,7 +89,7 @@ function recoveryCheck(f: FaultRecovery, threshold: number): Check {
     f.impacted && f.failoverSeconds !== undefined ? `failover in ${seconds(f.failoverSeconds)}` : undefined,
     f.impacted && f.failoverSeconds === undefined && f.healedAt !== undefined ? 'below the recovery threshold until the heal' : undefined,
     f.healedAt !== undefined && f.recoveredAfterHealSeconds !== undefined ? `recovered ${seconds(f.recoveredAfterHealSeconds)} after the heal` : undefined,
-    f.impacted && f.outageSeconds !== undefined ? `outage ${seconds(f.outageSeconds)}` : undefined,
+    f.impacted && f.outageSeconds !== undefined ? `recovered ${seconds(f.outageSeconds)} after the injection` : undefined,
   ].filter((p): p is string => p !== undefined);
   return { name, pass: f.recoverySeconds <= threshold, message: parts.join(', '), observed: round(f.recoverySeconds), threshold };
 }

@@ -27,7 +27,7 @@ export function printSummary(r: RunResult, outDir: string): void {
           ? '; throughput did not recover before load stopped'
           : !rec.impacted
             ? '; throughput held'
-            : `; recovered in ${rec.recoverySeconds.toFixed(2)} s (outage ${rec.outageSeconds?.toFixed(2) ?? '?'} s)`;
+            : `; recovered ${rec.recoverySeconds.toFixed(2)} s after the injection${rec.recoveredAfterHealSeconds === undefined || rec.healedAt === undefined ? '' : `, ${rec.recoveredAfterHealSeconds.toFixed(2)} s after the heal`}`;
     out.push(c.dim(`  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.error ? ` (${f.error})` : ''}${f.effect === undefined ? '' : `; ${describeEffect(f.effect)}`}${recovery}`));
   }
   const l = r.latency.overall;
