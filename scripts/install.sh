@@ -14,6 +14,7 @@ command -v kcat >/dev/null 2>&1 || missing+=(kcat)         # the tests' independ
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)        # the tests inspect brokers' connections
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium) # the tests open the HTML report in it (headless)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose) # the tests validate docker-compose.yml with it
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)            # the Docker engine (scripts/dockerd.sh starts it)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

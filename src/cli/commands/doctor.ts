@@ -93,7 +93,7 @@ async function checkDocker(): Promise<Finding> {
       what: 'Docker',
       status: 'warn',
       detail: 'no Docker engine answers (needed only for --runtime docker)',
-      fix: 'start one, e.g. `dockerd --bridge=none --iptables=false &` (Debian: apt-get install docker.io)',
+      fix: 'start one with `scripts/dockerd.sh start` (no bridge, no iptables, loopback only) and export the DOCKER_HOST it prints (Debian: apt-get install docker.io)',
     };
   }
 }
