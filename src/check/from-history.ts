@@ -15,7 +15,7 @@ export function resultFromHistory(history: readonly HistoryEntry[], m: Measureme
   const run = history.find((e): e is RunEntry => e.type === 'run');
   if (run === undefined) throw new Error('the history has no run entry (its first line)');
   const plan = run.plan;
-  const slos = run.slos ?? plan.slos;
+  const slos = plan.slos;
   const events = history.filter((e): e is EventEntry => e.type === 'event');
   const checks: Check[] = events
     .filter((e) => e.kind === 'probe')

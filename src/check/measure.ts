@@ -14,12 +14,12 @@ const WARMUP_MS = 2000;
  */
 export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDefinition): Measurements {
   const run = history.find((e): e is RunEntry => e.type === 'run');
-  const def: RecoveryDefinition = recovery ?? run?.slos?.recovery ?? run?.plan?.slos?.recovery ?? DEFAULT_RECOVERY;
+  const def: RecoveryDefinition = recovery ?? run?.plan.slos.recovery ?? DEFAULT_RECOVERY;
   const events = history.filter((e): e is EventEntry => e.type === 'event').sort((a, b) => a.time - b.time);
   const sends = collect(history);
   const loadStart = events.find((e) => e.kind === 'load' && e.name === 'start')?.time ?? sends.firstInvoke;
   const loadStop = events.find((e) => e.kind === 'load' && e.name === 'stop')?.time ?? sends.lastComplete;
-  const offeredPerSecond = run?.plan?.producers?.reduce((sum, p) => sum + p.rate, 0);
+  const offeredPerSecond = run?.plan.producers.reduce((sum, p) => sum + p.rate, 0);
   const acks = new AckSeries(sends.acks, sends.errors);
 
   const faultStarts = events.filter((e) => e.kind === 'fault-start');
@@ -203,7 +203,7 @@ function perSecond(sends: Sends, loadStart: number | undefined, loadStop: number
 
 /** The output topic the watcher reads: the processor's output, or the first producer's topic. */
 function outputTopic(run: RunEntry | undefined): string | undefined {
-  return run?.plan?.processor?.output ?? run?.plan?.producers?.[0]?.topic;
+  return run?.plan.processor?.output ?? run?.plan.producers[0]?.topic;
 }
 
 function latencyOf(

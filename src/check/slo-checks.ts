@@ -10,16 +10,18 @@ import type { Check, CheckCategory } from './result.js';
  */
 export function sloChecks(slos: Slos, m: Measurements): Check[] {
   const checks: Check[] = [];
+  const add = (category: CheckCategory, check: Check): void => void checks.push({ ...check, category });
   const { maxRecoverySeconds, lagRecoveredWithinSeconds, maxLag, minThroughputRatio } = slos;
   if (maxRecoverySeconds !== undefined) {
     if (m.baseline === undefined && m.faults.length > 0) {
-      checks.push({ name: 'recovery', pass: false, message: 'no throughput baseline before the first fault: recovery cannot be measured', threshold: maxRecoverySeconds });
+      add('recovery', { name: 'recovery', pass: false, message: 'no throughput baseline before the first fault: recovery cannot be measured', threshold: maxRecoverySeconds });
     } else {
-      for (const f of m.faults) checks.push(recoveryCheck(f, maxRecoverySeconds));
+      for (const f of m.faults) add('recovery', recoveryCheck(f, maxRecoverySeconds));
     }
   }
   if (maxLag !== undefined) {
-    checks.push(
+    add(
+      'lag',
       m.maxLag === undefined
         ? { name: 'max lag', pass: false, message: 'no consumer group lag was measured (the workload has no processor or consumer)', threshold: maxLag }
         : { name: 'max lag', pass: m.maxLag <= maxLag, message: `at most ${m.maxLag} records behind`, observed: m.maxLag, threshold: maxLag },
@@ -29,7 +31,8 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
     for (const f of m.faults) {
       const s = f.lagRecoveredAfterHealSeconds;
       const name = `lag recovered: ${f.name}`;
-      checks.push(
+      add(
+        'lag',
         m.lag.length === 0
           ? { name, pass: false, message: 'no consumer group lag was measured', threshold: lagRecoveredWithinSeconds }
           : s === undefined
@@ -47,16 +50,17 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
     if (threshold === undefined) continue;
     const overall = m.latencySummary.overall;
     if (overall === undefined) {
-      checks.push({ name: label, pass: false, message: 'no end-to-end latency was measured (the watcher saw no record)', threshold });
+      add('latency', { name: label, pass: false, message: 'no end-to-end latency was measured (the watcher saw no record)', threshold });
       continue;
     }
     const observed = overall[field];
     const phases = (['steady', 'fault', 'recovery'] as const).flatMap((p) => (m.latencySummary[p] === undefined ? [] : [`${p} ${Math.round(m.latencySummary[p][field])} ms`]));
-    checks.push({ name: label, pass: observed <= threshold, message: `${Math.round(observed)} ms over ${overall.count} records (${phases.join(', ')})`, observed: Math.round(observed), threshold });
+    add('latency', { name: label, pass: observed <= threshold, message: `${Math.round(observed)} ms over ${overall.count} records (${phases.join(', ')})`, observed: Math.round(observed), threshold });
   }
   if (minThroughputRatio !== undefined) {
     const r = m.throughputRatio;
-    checks.push(
+    add(
+      'throughput',
       r === undefined
         ? { name: 'throughput', pass: false, message: 'the offered load or the load period is unknown', threshold: minThroughputRatio }
         : {
@@ -68,15 +72,7 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
           },
     );
   }
-  return checks.map((c) => ({ ...c, category: categoryOf(c.name) }));
-}
-
-/** The SLO checks' names start with what they measure. */
-function categoryOf(name: string): CheckCategory {
-  if (name.startsWith('recovery')) return 'recovery';
-  if (name.includes('lag')) return 'lag';
-  if (name.includes('latency')) return 'latency';
-  return 'throughput';
+  return checks;
 }
 
 function recoveryCheck(f: FaultRecovery, threshold: number): Check {

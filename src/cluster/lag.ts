@@ -1,5 +1,5 @@
 import kafkajs, { type Admin } from 'kafkajs';
-import { withTimeout } from '../util/time.js';
+import { waitFor, withTimeout } from '../util/time.js';
 
 export interface GroupLag {
   /** End offset minus committed offset, per partition (a partition with no commit counts from its start). */
@@ -58,4 +58,21 @@ export class LagReader {
   async close(): Promise<void> {
     await withTimeout(this.admin.disconnect(), 5000, 'the lag reader to disconnect').catch(() => undefined);
   }
+}
+
+/**
+ * Waits until `group` has committed offsets at the end of every partition of `topic` (lag 0),
+ * for at most `timeoutMs`. Resolves with the lag left (0 when caught up); never throws for the
+ * wait running out.
+ */
+export async function waitForCaughtUp(reader: LagReader, group: string, topic: string, timeoutMs: number): Promise<number> {
+  let lag = Number.POSITIVE_INFINITY;
+  await waitFor(
+    async () => {
+      lag = (await reader.read(group, topic)).total;
+      return lag === 0;
+    },
+    { what: `consumer group ${group} to catch up with ${topic}`, timeoutMs, intervalMs: 500 },
+  ).catch(() => undefined);
+  return lag;
 }

@@ -3,30 +3,29 @@ import { join } from 'node:path';
 import { checkExactlyOnce } from '../check/exactly-once.js';
 import { faultEffects } from '../check/fault-effects.js';
 import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, measureOffline, UNCLEAN_ELECTION_NOTE } from '../check/invariants.js';
+import { measure } from '../check/measure.js';
+import type { Measurements } from '../check/measurements.js';
+import type { CheckCategory, RunResult } from '../check/result.js';
+import { LagReader, waitForCaughtUp } from '../cluster/lag.js';
 import { EnvironmentError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
+import type { HistoryEntry } from '../history/types.js';
 import type { Progress } from '../provision/progress.js';
 import type { Tools } from '../provision/setup.js';
+import { renderHtml } from '../report/html.js';
+import { renderJunit } from '../report/junit.js';
 import { Cleanup, onExit } from '../runtime/cleanup.js';
-import type { Measurements } from '../check/measurements.js';
 import type { Runtime, StartedEnvironment } from '../runtime/runtime.js';
 import { formatDuration, type ExperimentSpec } from '../spec/experiment.js';
-import { sleep, waitFor } from '../util/time.js';
-import { ProcessorGroup } from '../workload/processor-group.js';
+import { sleep } from '../util/time.js';
+import { ConsumerGroupLoad } from '../workload/consumer.js';
+import { ProcessorGroup, processorGroupId } from '../workload/processor-group.js';
 import { LoadProducer } from '../workload/producer.js';
 import { Random } from '../workload/random.js';
 import { verifyTopic } from '../workload/verifier.js';
+import { Watcher } from '../workload/watcher.js';
 import { findUncleanElections } from './log-scan.js';
 import { planExperiment } from './plan.js';
-import { measure } from '../check/measure.js';
-import type { CheckCategory, RunResult } from '../check/result.js';
-import { LagReader } from '../cluster/lag.js';
-import type { HistoryEntry } from '../history/types.js';
-import { renderHtml } from '../report/html.js';
-import { renderJunit } from '../report/junit.js';
-import { ConsumerGroupLoad } from '../workload/consumer.js';
-import { processorGroupId } from '../workload/processor-group.js';
-import { Watcher } from '../workload/watcher.js';
 import { buildResult } from './result.js';
 import { Sampler } from './sampler.js';
 import { runProbe, type ProbeResult } from './steady-state.js';
@@ -68,7 +67,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     history.record({ type: 'event', kind: 'phase', time: Date.now(), name });
     options.progress.step(name);
   };
-  history.record({ type: 'run', time: Date.now(), name: spec.name, seed: options.seed, plan, command: options.command, version: options.version, slos: spec.slos, files: await specFiles(spec) });
+  history.record({ type: 'run', time: Date.now(), name: spec.name, seed: options.seed, plan, command: options.command, version: options.version, files: await specFiles(spec) });
   try {
     phase(`starting environment ${spec.environment.name}`);
     const env: StartedEnvironment = await options.runtime.up(spec.environment, {
@@ -254,14 +253,7 @@ async function drainGroups(groups: readonly { group: string; topic: string }[], 
   const reader = new LagReader(observer, 5000, 'streamchaos-drain');
   try {
     for (const g of groups) {
-      let lag = Number.NaN;
-      await waitFor(
-        async () => {
-          lag = (await reader.read(g.group, g.topic)).total;
-          return lag === 0;
-        },
-        { what: `consumer group ${g.group} to catch up with ${g.topic}`, timeoutMs, intervalMs: 500 },
-      ).catch(() => undefined);
+      const lag = await waitForCaughtUp(reader, g.group, g.topic, timeoutMs);
       history.record({ type: 'event', kind: 'note', time: Date.now(), name: lag === 0 ? `${g.group} drained` : `${g.group} not drained: lag ${lag}`, detail: { lag } });
     }
   } finally {

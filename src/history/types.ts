@@ -22,7 +22,6 @@ export interface SentRecord {
 }
 
 import type { Plan } from './plan.js';
-import type { Slos } from './slos.js';
 
 export type { Slos } from './slos.js';
 
@@ -36,8 +35,6 @@ export interface RunEntry {
   plan: Plan;
   command: string;
   version: string;
-  /** The SLOs the verdict holds the run to, and how recovery is measured (also in the plan; here typed for checkers). */
-  slos?: Slos;
   /** The experiment file and the environment file it names, as they were when the run started. */
   files?: { name: string; text: string }[];
 }

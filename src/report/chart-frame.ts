@@ -1,4 +1,4 @@
-import { html, join, type Markup } from './escape.js';
+import { html, type Markup } from './escape.js';
 import { axisTicks, coord, scaleFor, textWidth, type Axis, type Scale } from './chart-scale.js';
 import { faultLane, type FaultMark } from './chart-faults.js';
 

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LagReader } from '../cluster/lag.js';
+import { LagReader, waitForCaughtUp } from '../cluster/lag.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import { Child } from '../runtime/child.js';
 import type { ProcessorSpec } from '../spec/experiment.js';
-import { waitFor, withTimeout } from '../util/time.js';
+import { waitFor } from '../util/time.js';
 
 const MAIN = fileURLToPath(new URL('./processor-main.js', import.meta.url));
 
@@ -138,19 +138,11 @@ export class ProcessorGroup {
    */
   async drain(timeoutMs: number): Promise<number> {
     const reader = new LagReader(this.options.observer, 5000, 'streamchaos-drain');
-    let lag = Number.POSITIVE_INFINITY;
     try {
-      await waitFor(
-        async () => {
-          lag = (await reader.read(this.group, this.options.spec.input)).total;
-          return lag === 0;
-        },
-        { what: `the processor group to catch up with ${this.options.spec.input}`, timeoutMs, intervalMs: 500 },
-      ).catch(() => undefined);
+      return await waitForCaughtUp(reader, this.group, this.options.spec.input, timeoutMs);
     } finally {
       await reader.close();
     }
-    return lag;
   }
 
   async stop(): Promise<void> {
