@@ -50,13 +50,19 @@ export async function main(argv: readonly string[]): Promise<void> {
     .usage('$0 <command> [options]\n\nChaos engineering and resilience testing for Apache Kafka: real brokers, real Toxiproxy, a verdict you can trust.')
     .command(
       'setup',
-      'Install (or find) Kafka and Toxiproxy into the cache; fast once cached',
+      'Install (or find) Kafka and Toxiproxy into the cache, and with --docker build local images; fast once cached',
       (y) =>
         y
           .option('kafka-version', { type: 'string', default: DEFAULT_KAFKA_VERSION, describe: 'Kafka version to provision' })
+          .option('docker', {
+            type: 'boolean',
+            default: false,
+            describe: 'also build local Docker images equivalent to apache/kafka, shopify/toxiproxy and node:20-slim from files on this machine (no registry needed)',
+          })
           .example('$0 setup', `fetch Kafka ${DEFAULT_KAFKA_VERSION} from Maven Central and build toxiproxy-server`)
-          .example('KAFKA_HOME=/opt/kafka $0 setup', 'use an existing Kafka installation instead'),
-      (a) => run(async () => (await import('./commands/setup.js')).setup({ kafkaVersion: a.kafkaVersion }))(),
+          .example('KAFKA_HOME=/opt/kafka $0 setup', 'use an existing Kafka installation instead')
+          .example('$0 setup --docker', 'and build the images the Docker runtime uses (cached afterwards)'),
+      (a) => run(async () => (await import('./commands/setup.js')).setup({ kafkaVersion: a.kafkaVersion, docker: a.docker }))(),
     )
     .command(
       'doctor',
@@ -78,10 +84,16 @@ export async function main(argv: readonly string[]): Promise<void> {
             default: 'all',
             describe: `which kinds of check fail the run (exit 1); the others are reported as warnings. 'all', or a comma list of: ${CHECK_CATEGORIES.join(', ')}`,
           })
+          .option('runtime', {
+            type: 'string',
+            describe: "how to run the nodes, overriding the environment's runtime: process (local JVMs, the default) or docker (containers)",
+          })
           .example('$0 run experiments/leader-kill.yaml', 'kill the leader of orders-0 under load, verify exactly-once')
           .example('$0 run experiments/leader-kill.yaml --seed 7 --out /tmp/run', 'another seed, a chosen folder')
-          .example('$0 run experiments/leader-kill.yaml --fail-on exactly-once,order', 'a CI gate that blocks on correctness only'),
-      (a) => run(async () => (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn }))(),
+          .example('$0 run experiments/leader-kill.yaml --fail-on exactly-once,order', 'a CI gate that blocks on correctness only')
+          .example('$0 run experiments/leader-kill.yaml --runtime docker', 'the same experiment with every node in a container'),
+      (a) =>
+        run(async () => (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn, runtime: a.runtime }))(),
     )
     .command(
       'report <run-dir>',

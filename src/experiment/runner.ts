@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { checkExactlyOnce } from '../check/exactly-once.js';
 import { faultEffects } from '../check/fault-effects.js';
 import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, measureOffline, UNCLEAN_ELECTION_NOTE } from '../check/invariants.js';
@@ -11,7 +11,6 @@ import { EnvironmentError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { HistoryEntry } from '../history/types.js';
 import type { Progress } from '../provision/progress.js';
-import type { Tools } from '../provision/setup.js';
 import { renderHtml } from '../report/html.js';
 import { renderJunit } from '../report/junit.js';
 import { Cleanup, onExit } from '../runtime/cleanup.js';
@@ -35,7 +34,6 @@ export interface RunOptions {
   outDir: string;
   seed: number;
   runtime: Runtime;
-  tools: Tools;
   progress: Progress;
   /** The command line that reproduces this run, for the report. */
   command: string;
@@ -72,11 +70,12 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     phase(`starting environment ${spec.environment.name}`);
     const env: StartedEnvironment = await options.runtime.up(spec.environment, {
       dir: join(options.outDir, 'environment'),
-      tools: options.tools,
       progress: options.progress,
       log: options.log,
+      owner: basename(options.outDir),
     });
     cleanup.defer('environment', () => env.down());
+    history.record({ type: 'event', kind: 'note', time: Date.now(), name: `environment up on the ${env.runtime} runtime`, detail: { runtime: env.runtime, ...env.images } });
 
     phase('checking the steady state before');
     const before = await probes(spec, env, spec.steadyState.before, 30_000, 'before', history);
@@ -118,7 +117,12 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       processors = new ProcessorGroup({
         spec: spec.workload.processor,
         outputPartitions: spec.environment.topics.find((t) => t.name === spec.workload.processor?.output)?.partitions ?? 1,
-        bootstrap: env.topology.bootstrap, observer: env.topology.observer, dir: env.dir, history });
+        bootstrap: env.topology.bootstrap,
+        observer: env.topology.observer,
+        dir: env.dir,
+        history,
+        launch: env.startProcessor,
+      });
       cleanup.defer('processors', () => processors?.stop());
       await processors.start();
     }

@@ -34,7 +34,7 @@ export function newClusterId(random: (n: number) => Buffer = randomBytes): strin
  * Writes broker `id`'s server.properties, hosts file and logging config under `<root>/broker-<id>`.
  * Every environment starts from empty storage: data left by an earlier run there is deleted.
  */
-export async function writeBrokerFiles(root: string, env: EnvironmentSpec, topo: Topology, id: number, kafka: KafkaDistribution): Promise<BrokerFiles> {
+export async function writeBrokerFiles(root: string, env: EnvironmentSpec, topo: Topology, id: number, kafka: Pick<KafkaDistribution, 'version' | 'logging'>): Promise<BrokerFiles> {
   const dir = join(root, `broker-${id}`);
   await rm(join(dir, 'data'), { recursive: true, force: true });
   await rm(join(dir, 'broker.log'), { force: true });
@@ -55,26 +55,36 @@ export async function writeBrokerFiles(root: string, env: EnvironmentSpec, topo:
   return files;
 }
 
+/** JVM arguments of Kafka's own storage tool (kafka-storage format) for broker `files.id`. */
+export function formatJavaArgs(files: BrokerFiles, clusterId: string, classpath: string, options: { hostsFile: boolean } = { hostsFile: true }): string[] {
+  return ['-Xmx256m', '-XX:TieredStopAtLevel=1', files.logConfigFlag, ...(options.hostsFile ? [`-Djdk.net.hosts.file=${files.hosts}`] : []),
+    '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties];
+}
+
 /** Formats a broker's storage with Kafka's own tool (kafka-storage format). */
 export async function formatStorage(files: BrokerFiles, clusterId: string, kafka: KafkaDistribution): Promise<void> {
-  const result = await exec(
-    kafka.java.bin,
-    ['-Xmx256m', '-XX:TieredStopAtLevel=1', files.logConfigFlag, `-Djdk.net.hosts.file=${files.hosts}`, '-cp', kafka.classpath,
-      'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties],
-    { tailLines: 15 },
-  );
+  const result = await exec(kafka.java.bin, formatJavaArgs(files, clusterId, kafka.classpath), { tailLines: 15 });
   await writeFile(join(files.dir, 'format.log'), result.tail.join('\n') + '\n');
-  if (result.code !== 0) {
-    const reason = result.tail.filter((l) => /(Exception|Error)\b/.test(l) && !/^\s+at /.test(l)).map((l) => l.replace(/^.*?(\w+(Exception|Error):)/, '$1'));
+  checkFormatted(files, result.code, result.tail);
+}
+
+/** Throws the user-facing error for a failed `kafka-storage format` from its exit code and last lines. */
+export function checkFormatted(files: BrokerFiles, code: number | null, tail: readonly string[]): void {
+  if (code !== 0) {
+    const reason = tail.filter((l) => /(Exception|Error)\b/.test(l) && !/^\s+at /.test(l)).map((l) => l.replace(/^.*?(\w+(Exception|Error):)/, '$1'));
     throw new EnvironmentError(
-      `broker ${files.id} did not accept its configuration (kafka-storage format exited ${result.code}): ${reason.join('; ') || result.tail.slice(-5).join('\n')}`,
+      `broker ${files.id} did not accept its configuration (kafka-storage format exited ${code}): ${reason.join('; ') || tail.slice(-5).join('\n')}`,
       { hint: `check brokers.config in the environment file; the broker's settings are in ${files.properties}, the tool's output in ${join(files.dir, 'format.log')}` },
     );
   }
 }
 
-/** JVM arguments that start broker `files.id`: modest heap, few GC threads, the link-proxy hosts file. */
-export function brokerJavaArgs(env: EnvironmentSpec, files: BrokerFiles, kafka: KafkaDistribution): string[] {
+/**
+ * JVM arguments that start broker `files.id`: modest heap, few GC threads, Kafka's jars on
+ * `classpath`. A local JVM resolves its peers' names through the link-proxy hosts file; a
+ * container gets the same names as extra hosts instead (`hostsFile: false`).
+ */
+export function brokerJavaArgs(env: EnvironmentSpec, files: BrokerFiles, classpath: string, options: { hostsFile: boolean } = { hostsFile: true }): string[] {
   return [
     `-Xmx${env.brokers.heap}`,
     `-Xms${minHeap(env.brokers.heap)}`,
@@ -84,13 +94,13 @@ export function brokerJavaArgs(env: EnvironmentSpec, files: BrokerFiles, kafka: 
     '-XX:ConcGCThreads=1',
     '-XX:CICompilerCount=2',
     '-Djava.awt.headless=true',
-    `-Djdk.net.hosts.file=${files.hosts}`,
+    ...(options.hostsFile ? [`-Djdk.net.hosts.file=${files.hosts}`] : []),
     // the JVM caches lookups forever by default; our names never change, but be explicit
     '-Dsun.net.inetaddr.ttl=60',
     files.logConfigFlag,
     ...env.brokers.jvmOptions,
     '-cp',
-    kafka.classpath,
+    classpath,
     'kafka.Kafka',
     files.properties,
   ];

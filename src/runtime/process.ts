@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { describeHealth, readHealth } from '../cluster/health.js';
-import { Observer } from '../cluster/observer.js';
+import type { Observer } from '../cluster/observer.js';
 import { probeKafka } from '../cluster/probe.js';
 import { EnvironmentError, isStreamchaosError, UsageError } from '../errors.js';
 import { Network, once } from '../network/links.js';
@@ -13,7 +12,10 @@ import { brokerJavaArgs, formatStorage, newClusterId, writeBrokerFiles, type Bro
 import { Child } from './child.js';
 import { Cleanup, onExit } from './cleanup.js';
 import { assertPortsFree } from './ports.js';
-import type { NodeInfo, Runtime, StartedEnvironment, UpOptions } from './runtime.js';
+import type { Tools } from '../provision/setup.js';
+import { waitForToxiproxy, waitUntilHealthy } from './bring-up.js';
+import { ProcessorLaunches } from './processor-launches.js';
+import type { NodeInfo, ProcessorLaunch, Runtime, RunningNode, StartedEnvironment, UpOptions } from './runtime.js';
 
 const DEFAULT_UP_TIMEOUT_MS = 120_000;
 const NODE_OP_TIMEOUT_MS = 60_000;
@@ -21,6 +23,9 @@ const NODE_OP_TIMEOUT_MS = 60_000;
 /** The default runtime: every broker a local JVM, Toxiproxy a local process, all on loopback. */
 export class ProcessRuntime implements Runtime {
   readonly name = 'process';
+
+  /** `tools`: the Kafka distribution, Java and toxiproxy-server to run (see provision/setup.ts). */
+  constructor(private readonly tools: Tools) {}
 
   async up(spec: EnvironmentSpec, given: UpOptions): Promise<StartedEnvironment> {
     const options = { ...given, dir: resolve(given.dir) }; // nodes run in their own folders: every path they get is absolute
@@ -37,14 +42,14 @@ export class ProcessRuntime implements Runtime {
       await mkdir(options.dir, { recursive: true });
 
       options.progress.step(`starting Toxiproxy on ${topo.toxiproxyApi}`);
-      const toxiproxy = await startToxiproxy(options, topo, cleanup, remaining());
+      const toxiproxy = await startToxiproxy(this.tools.toxiproxy.bin, options, topo, cleanup, remaining());
       const network = await Network.create(topo);
       options.progress.done(`Toxiproxy up with ${count(topo.links.length, 'link proxy', 'link proxies')}`);
 
-      options.progress.step(`formatting storage of ${count(spec.brokers.count, 'broker')} (Kafka ${options.tools.kafka.version})`);
+      options.progress.step(`formatting storage of ${count(spec.brokers.count, 'broker')} (Kafka ${this.tools.kafka.version})`);
       const clusterId = newClusterId();
-      const files = await Promise.all(topo.brokers.map((b) => writeBrokerFiles(options.dir, spec, topo, b.id, options.tools.kafka)));
-      await Promise.all(files.map((f) => formatStorage(f, clusterId, options.tools.kafka)));
+      const files = await Promise.all(topo.brokers.map((b) => writeBrokerFiles(options.dir, spec, topo, b.id, this.tools.kafka)));
+      await Promise.all(files.map((f) => formatStorage(f, clusterId, this.tools.kafka)));
       await writeFile(join(options.dir, 'cluster-id'), clusterId + '\n');
 
       options.progress.step(`starting ${count(spec.brokers.count, 'broker')}`);
@@ -54,8 +59,8 @@ export class ProcessRuntime implements Runtime {
       const startBroker = async (f: BrokerFiles): Promise<Child> => {
         const child = await Child.spawn({
           name: `broker-${f.id}`,
-          command: options.tools.kafka.java.bin,
-          args: brokerJavaArgs(spec, f, options.tools.kafka),
+          command: this.tools.kafka.java.bin,
+          args: brokerJavaArgs(spec, f, this.tools.kafka.classpath),
           cwd: f.dir,
           logFile: f.log,
         });
@@ -66,46 +71,16 @@ export class ProcessRuntime implements Runtime {
       // all at once: a clean shutdown of the last brokers waits for a quorum that is gone, so the grace is short
       cleanup.defer('brokers', () => Promise.all([...brokers.values()].map((c) => c.stop(2000))));
 
-      const observer = await waitFor(() => Observer.connect(topo.brokers.map((b) => b.observer), { log: options.log }), {
-        what: 'the observer to connect to any broker',
-        timeoutMs: remaining(),
-        intervalMs: 500,
-        hint: () => failingBrokerLogs(brokers),
-        abortIf: brokerExited,
-      });
-      cleanup.defer('observer', () => observer.close());
-
-      const ids = topo.brokers.map((b) => b.id);
-      await waitFor(async () => (await observer.liveBrokers()).length === ids.length, {
-        what: `all ${count(ids.length, 'broker')} to register`,
-        timeoutMs: remaining(),
-        intervalMs: 300,
-        hint: () => failingBrokerLogs(brokers),
-        abortIf: brokerExited,
-      });
-      options.progress.done(`${count(ids.length, 'broker')} registered`);
-
-      if (spec.topics.length > 0) {
-        options.progress.step(`creating topics ${spec.topics.map((t) => t.name).join(', ')}`);
-        await waitFor(() => observer.createTopics(spec.topics).then(() => true), {
-          what: `topics ${spec.topics.map((t) => t.name).join(', ')} to be created`,
-          timeoutMs: remaining(),
-          intervalMs: 500,
-          abortIf: brokerExited,
-        });
-      }
-      let last = '';
-      await waitFor(
-        async () => {
-          const health = await readHealth(observer, ids, spec.topics.map((t) => t.name));
-          last = describeHealth(health);
-          return health.healthy;
-        },
-        { what: 'the cluster to be healthy', timeoutMs: remaining(), intervalMs: 300, hint: async () => `${last}\n${await failingBrokerLogs(brokers)}`, abortIf: brokerExited },
+      const observer = await waitUntilHealthy(
+        spec,
+        topo,
+        { hint: () => failingBrokerLogs(brokers), exited: brokerExited },
+        { progress: options.progress, log: options.log, remaining, cleanup },
       );
-      options.progress.done(`healthy: ${count(ids.length, 'broker')}, ${count(spec.topics.length, 'topic')}, every ISR full`);
 
-      const env = new ProcessEnvironment(spec, topo, network, observer, options.dir, brokers, toxiproxy, files, startBroker, cleanup);
+      const processors = new ProcessorLaunches(spec.name, options.owner, cleanup);
+      const images = { broker: `Kafka ${this.tools.kafka.version} on Java ${this.tools.kafka.java.major} (local processes)`, toxiproxy: this.tools.toxiproxy.bin };
+      const env = new ProcessEnvironment(spec, topo, network, observer, options.dir, brokers, toxiproxy, files, startBroker, processors, images, cleanup);
       forget();
       onExit(() => env.down());
       return env;
@@ -118,23 +93,21 @@ export class ProcessRuntime implements Runtime {
   }
 }
 
-async function startToxiproxy(options: UpOptions, topo: Topology, cleanup: Cleanup, timeoutMs: number): Promise<Child> {
+async function startToxiproxy(bin: string, options: UpOptions, topo: Topology, cleanup: Cleanup, timeoutMs: number): Promise<Child> {
   const api = new URL(topo.toxiproxyApi);
   const child = await Child.spawn({
     name: 'toxiproxy',
-    command: options.tools.toxiproxy.bin,
+    command: bin,
     args: ['-host', api.hostname, '-port', api.port],
     cwd: options.dir,
     logFile: join(options.dir, 'toxiproxy.log'),
   });
   cleanup.defer('toxiproxy', () => child.stop(3000));
-  await waitFor(
-    async () => {
-      if (!child.running) throw new EnvironmentError(`toxiproxy-server exited at startup:\n${await child.tail(20)}`);
-      const res = await fetch(`${topo.toxiproxyApi}/version`, { signal: AbortSignal.timeout(1000) });
-      return res.ok;
-    },
-    { what: `the Toxiproxy API at ${topo.toxiproxyApi}`, timeoutMs: Math.min(timeoutMs, 20_000), hint: () => child.tail(20) },
+  await waitForToxiproxy(
+    topo,
+    timeoutMs,
+    async () => (child.running ? undefined : new EnvironmentError(`toxiproxy-server exited at startup:\n${await child.tail(20)}`)),
+    () => child.tail(20),
   );
   return child;
 }
@@ -173,6 +146,8 @@ class ProcessEnvironment implements StartedEnvironment {
     private readonly toxiproxy: Child,
     private readonly files: BrokerFiles[],
     private readonly startBroker: (f: BrokerFiles) => Promise<Child>,
+    private readonly processors: ProcessorLaunches,
+    readonly images: Record<string, string>,
     cleanup: Cleanup,
   ) {
     this.down = once(async () => {
@@ -180,6 +155,8 @@ class ProcessEnvironment implements StartedEnvironment {
       if (errors.length > 0) throw new EnvironmentError(errors.map((e) => e.message).join('\n'));
     });
   }
+
+  readonly startProcessor = (launch: ProcessorLaunch): Promise<RunningNode> => this.processors.launch(launch);
 
   nodes(): NodeInfo[] {
     const brokers: NodeInfo[] = [...this.brokers.entries()]

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { isStreamchaosError } from '../errors.js';
 import type { Progress } from '../provision/progress.js';
-import { ensureTools } from '../provision/setup.js';
 import type { EnvironmentSpec } from '../spec/environment.js';
 import { runExitHooks } from './cleanup.js';
 import { envDir, removeEnvState, writeEnvState, type EnvState } from './env-state.js';
-import { ProcessRuntime } from './process.js';
+import { prepareRuntime } from './choose.js';
 import type { StartedEnvironment } from './runtime.js';
 
 /** Messages from the supervisor of an environment to the `env up` command that started it. */
@@ -17,8 +16,9 @@ export type SupervisorMessage =
 /**
  * Runs in the detached process that owns an environment started by `env up`: starts it, records
  * its state, reports over IPC, then keeps it up until SIGTERM or SIGINT (from `env down`), when
- * it stops every node and removes the state. Its nodes are tied to its life (pdeathsig), so
- * even a SIGKILL of the supervisor leaves nothing running.
+ * it stops every node and removes the state. Local processes are tied to its life (pdeathsig), so
+ * even a SIGKILL of the supervisor leaves none running; containers left by a killed supervisor
+ * are removed by the next docker-runtime start (reapLeftoverContainers).
  */
 export async function superviseEnvironment(spec: EnvironmentSpec, file: string, timeoutMs: number): Promise<void> {
   const send = (m: SupervisorMessage): void => {
@@ -49,13 +49,13 @@ export async function superviseEnvironment(spec: EnvironmentSpec, file: string, 
   process.on('disconnect', orphaned);
 
   try {
-    const tools = await ensureTools(spec.kafka.version, progress);
-    env = await new ProcessRuntime().up(spec, { dir: envDir(spec.name), tools, progress, timeoutMs, log: (line) => console.log(line) });
+    const runtime = await prepareRuntime(spec.runtime, spec.kafka.version, progress);
+    env = await runtime.up(spec, { dir: envDir(spec.name), progress, timeoutMs, log: (line) => console.log(line), owner: `env-${spec.name}` });
     const state: EnvState = {
       name: spec.name,
       file: resolve(file),
       runtime: env.runtime,
-      kafkaVersion: tools.kafka.version,
+      kafkaVersion: spec.kafka.version,
       supervisorPid: process.pid,
       startedAt: new Date().toISOString(),
       dir: env.dir,

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { noManagedBrokerConfigs } from './broker-rules.js';
-import { choice, expected, kafkaConfig, mapping, matching, wholeNumber } from './fields.js';
+import { choice, expected, imageReference, kafkaConfig, mapping, matching, wholeNumber } from './fields.js';
 import { replicationFitsBrokers, topicConfigs, uniqueTopicNames } from './topic-rules.js';
 import type { Rule } from './view.js';
 
@@ -23,6 +23,11 @@ export interface EnvironmentSpec {
   description?: string;
   runtime: 'process' | 'docker';
   kafka: { version: string };
+  /**
+   * Images for the docker runtime; each defaults to the public one (apache/kafka:<version>,
+   * ghcr.io/shopify/toxiproxy:2.12.0, node:20-slim for our processor).
+   */
+  images?: { kafka?: string; toxiproxy?: string; processor?: string };
   brokers: {
     count: number;
     /** JVM max heap, e.g. '512m'. */
@@ -128,6 +133,10 @@ export const environmentSchema = mapping(
     description: z.string({ error: expected('a string') }).optional(),
     runtime: choice(['process', 'docker']).default('process'),
     kafka: mapping({ version: kafkaVersion.default(DEFAULT_KAFKA_VERSION) }).default({ version: DEFAULT_KAFKA_VERSION }),
+    images: mapping(
+      { kafka: imageReference().optional(), toxiproxy: imageReference().optional(), processor: imageReference().optional() },
+      'a mapping of images: kafka, toxiproxy, processor',
+    ).optional(),
     brokers: mapping(
       {
         count: wholeNumber(1, 9),
@@ -142,7 +151,7 @@ export const environmentSchema = mapping(
     ports: mapping({ base: portBase.default(DEFAULT_PORT_BASE) }).default({ base: DEFAULT_PORT_BASE }),
     topics: z.array(topic, { error: expected('a list of topics') }).default([]),
   },
-  'a mapping of environment fields (name, runtime, kafka, brokers, ports, topics)',
+  'a mapping of environment fields (name, runtime, kafka, images, brokers, ports, topics)',
 ).superRefine(
   (document: unknown, ctx) => {
     for (const rule of RULES) {

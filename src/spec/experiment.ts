@@ -77,8 +77,12 @@ export interface ProcessorSpec {
   output: string;
   instances: number;
   mode: 'exactly-once' | 'at-least-once';
-  /** The user's own processor; ours runs when undefined. */
+  /** The user's own processor as a command (a local process); ours runs when neither this nor `image` is given. */
   command?: string[];
+  /** The user's own processor as a container image (run as a container on any runtime); `command` then overrides its command. */
+  image?: string;
+  /** Extra environment variables for the user's processor. */
+  env?: Record<string, string>;
   /** The record header that carries each record's id through the processor. */
   idHeader: string;
 }

@@ -7,7 +7,7 @@ import type { Collector } from './collector.js';
 import { duration } from './duration.js';
 import type { EnvironmentSpec } from './environment.js';
 import type { ConsumerSpec, ExperimentSpec, ProcessorSpec, ProducerSpec } from './experiment.js';
-import { choice, describeValue, expected, mapping, wholeNumber } from './fields.js';
+import { choice, describeValue, expected, imageReference, kafkaConfig, mapping, wholeNumber } from './fields.js';
 import type { PathSegment } from './locate.js';
 import { unknownTopicMessage } from './targets.js';
 import { field } from './view.js';
@@ -44,6 +44,8 @@ export const processorFields = {
   instances: wholeNumber(1, 8).default(2),
   mode: choice(['exactly-once', 'at-least-once']).default('exactly-once'),
   command: command.optional(),
+  image: imageReference().optional(),
+  env: kafkaConfig('a mapping of environment variable names to values').optional(),
   idHeader: nonEmpty('a record header name').default('sc-id'),
 };
 
@@ -178,6 +180,9 @@ function parseProcessor(c: Collector, raw: unknown, path: PathSegment[], env: En
   }
   const all = parsed.all;
   if (!valid || all === undefined) return { instances };
-  const { command: cmd, ...rest } = all;
-  return { spec: cmd === undefined ? rest : { ...rest, command: cmd }, instances };
+  const { command: cmd, image, env: vars, ...rest } = all;
+  return {
+    spec: { ...rest, ...(cmd === undefined ? {} : { command: cmd }), ...(image === undefined ? {} : { image }), ...(vars === undefined ? {} : { env: vars }) },
+    instances,
+  };
 }

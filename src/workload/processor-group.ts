@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LagReader, waitForCaughtUp } from '../cluster/lag.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import { Child } from '../runtime/child.js';
+import type { NodeExit, ProcessorLauncher, ProcessorProgram, RunningNode } from '../runtime/runtime.js';
 import type { ProcessorSpec } from '../spec/experiment.js';
 import { waitFor } from '../util/time.js';
 
@@ -20,6 +20,10 @@ export interface ProcessorGroupOptions {
   observer: string;
   dir: string;
   history: HistoryRecorder;
+  /** Starts an instance: the environment's `startProcessor`, or `launchProcess` alone. */
+  launch: ProcessorLauncher;
+  /** Labels for containers (the run id). */
+  labels?: Record<string, string>;
 }
 
 /** The consumer group of the processor reading `input`. */
@@ -28,13 +32,13 @@ export function processorGroupId(input: string): string {
 }
 
 /**
- * The processor instances of a run, each its own OS process (ours, or the user's command) in
- * one consumer group, tied to the harness's life. Node operations mirror the brokers':
- * kill (SIGKILL), pause (SIGSTOP), resume, restart.
+ * The processor instances of a run in one consumer group: ours, the user's command or the
+ * user's image, each a local process or a container as the runtime launches it, tied to the
+ * harness's life. Node operations mirror the brokers': kill (SIGKILL), pause, resume, restart.
  */
 export class ProcessorGroup {
   readonly group: string;
-  private readonly children = new Map<number, Child>();
+  private readonly children = new Map<number, RunningNode>();
   /** Instances that are down on purpose (a fault killed them, or the group is stopping): not restarted. */
   private readonly downOnPurpose = new Set<number>();
   private stopping = false;
@@ -51,19 +55,24 @@ export class ProcessorGroup {
     await Promise.all(Array.from({ length: this.options.spec.instances }, (_, i) => this.startInstance(i + 1)));
   }
 
-  private async startInstance(i: number): Promise<Child> {
+  private program(): ProcessorProgram {
+    const spec = this.options.spec;
+    if (spec.image !== undefined) return { kind: 'image', image: spec.image, ...(spec.command === undefined ? {} : { command: spec.command }) };
+    if (spec.command !== undefined) return { kind: 'command', argv: spec.command };
+    return { kind: 'ours', script: MAIN };
+  }
+
+  private async startInstance(i: number): Promise<RunningNode> {
     const spec = this.options.spec;
     const log = join(this.options.dir, `processor-${i}.log`);
-    const [command, ...args] = spec.command ?? [process.execPath, MAIN];
-    if (command === undefined) throw new UsageError('the processor command is empty');
-    const child = await Child.spawn({
+    const child = await this.options.launch({
       name: `processor-${i}`,
-      command,
-      args,
-      cwd: this.options.dir,
+      program: this.program(),
+      dir: this.options.dir,
       logFile: log,
+      ...(this.options.labels === undefined ? {} : { labels: this.options.labels }),
       env: {
-        ...process.env,
+        ...spec.env,
         STREAMCHAOS_INSTANCE: `processor-${i}`,
         STREAMCHAOS_BOOTSTRAP: this.options.bootstrap,
         STREAMCHAOS_INPUT: spec.input,
@@ -76,9 +85,15 @@ export class ProcessorGroup {
     });
     this.children.set(i, child);
     this.downOnPurpose.delete(i);
-    this.options.history.record({ type: 'event', kind: 'node-up', time: Date.now(), name: `processor-${i}`, detail: { pid: child.pid } });
+    this.options.history.record({
+      type: 'event',
+      kind: 'node-up',
+      time: Date.now(),
+      name: `processor-${i}`,
+      detail: child.pid !== undefined ? { pid: child.pid } : { container: child.container },
+    });
     void child.exited.then((exit) => this.onExit(i, child, exit));
-    if (spec.command === undefined) {
+    if (spec.command === undefined && spec.image === undefined) {
       await waitFor(async () => (await readFile(log, 'utf8').catch(() => '')).includes('ready'), {
         what: `processor-${i} to join its consumer group`,
         timeoutMs: 90_000,
@@ -90,7 +105,7 @@ export class ProcessorGroup {
   }
 
   /** An instance that exits on its own (a crash, or its hung-consumer watchdog) is recorded and started again. */
-  private onExit(i: number, child: Child, exit: { code: number | null; signal: NodeJS.Signals | null }): void {
+  private onExit(i: number, child: RunningNode, exit: NodeExit): void {
     if (this.stopping || this.downOnPurpose.has(i) || this.children.get(i) !== child) return;
     this.options.history.record({ type: 'event', kind: 'node-down', time: Date.now(), name: `processor-${i}`, detail: { exited: exit.signal ?? exit.code, restarting: true } });
     setTimeout(() => {
@@ -106,24 +121,17 @@ export class ProcessorGroup {
   }
 
   async pause(name: string): Promise<void> {
-    const { child } = this.instance(name);
-    child.signal('SIGSTOP');
-    await waitFor(async () => (await child.state()) === 'T', { what: `${name} to stop`, timeoutMs: 5000, intervalMs: 20 });
+    await this.instance(name).child.pause();
   }
 
   async resume(name: string): Promise<void> {
-    const { child } = this.instance(name);
-    child.signal('SIGCONT');
-    await waitFor(async () => (await child.state()) !== 'T', { what: `${name} to run again`, timeoutMs: 5000, intervalMs: 20 });
+    await this.instance(name).child.resume();
   }
 
   async restart(name: string): Promise<void> {
     const { i, child } = this.instance(name);
     this.downOnPurpose.add(i);
-    if (child.running) {
-      child.signal('SIGCONT');
-      await child.stop(5000);
-    }
+    await child.stop(5000);
     await this.startInstance(i);
   }
 
@@ -147,10 +155,10 @@ export class ProcessorGroup {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.children.values()].map((c) => (c.signal('SIGCONT'), c.stop(10_000))));
+    await Promise.all([...this.children.values()].map((c) => c.stop(10_000)));
   }
 
-  private instance(name: string): { i: number; child: Child } {
+  private instance(name: string): { i: number; child: RunningNode } {
     const m = /^processor-(\d+)$/.exec(name);
     const i = m === null ? NaN : Number(m[1]);
     const child = this.children.get(i);

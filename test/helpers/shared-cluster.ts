@@ -38,7 +38,7 @@ export function sharedCluster(): Promise<StartedEnvironment> {
   started ??= (async () => {
     const spec = parseEnvironment(SHARED_ENVIRONMENT, 'shared-test.yaml');
     const tools = await ensureTools(spec.kafka.version, silentProgress);
-    const env = await new ProcessRuntime().up(spec, { dir: join(inject('testRoot'), 'shared-cluster'), tools, progress: silentProgress });
+    const env = await new ProcessRuntime(tools).up(spec, { dir: join(inject('testRoot'), 'shared-cluster'), progress: silentProgress });
     process.once('exit', () => void env.down());
     return env;
   })();

@@ -22,7 +22,7 @@ async function upAndUse(name: string, text: string): Promise<string> {
   const spec = parseEnvironment(text, `${name}.yaml`);
   const tools = await ensureTools(spec.kafka.version, silentProgress);
   const dir = join(inject('testRoot'), name);
-  const env = await new ProcessRuntime().up(spec, { dir, tools, progress: silentProgress });
+  const env = await new ProcessRuntime(tools).up(spec, { dir, progress: silentProgress });
   try {
     expect(await env.observer.liveBrokers()).toEqual([1]);
     const kafka = testKafka(env.topology.bootstrap);
@@ -53,7 +53,7 @@ describe('starting environments', () => {
     const spec = parseEnvironment(text, `${name}.yaml`);
     const tools = await ensureTools(spec.kafka.version, silentProgress);
     const dir = join(inject('testRoot'), name);
-    const error = await new ProcessRuntime().up(spec, { dir, tools, progress: silentProgress, timeoutMs: 60_000 }).then(
+    const error = await new ProcessRuntime(tools).up(spec, { dir, progress: silentProgress, timeoutMs: 60_000 }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -83,7 +83,7 @@ describe('starting environments', () => {
     try {
       const spec = parseEnvironment(singleAt(26000), 'busy.yaml');
       const tools = await ensureTools(spec.kafka.version, silentProgress);
-      await expect(new ProcessRuntime().up(spec, { dir: join(inject('testRoot'), 'busy'), tools, progress: silentProgress })).rejects.toThrow(
+      await expect(new ProcessRuntime(tools).up(spec, { dir: join(inject('testRoot'), 'busy'), progress: silentProgress })).rejects.toThrow(
         '127.0.0.1:26091 already in use',
       );
     } finally {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryRecorder } from '../../src/history/recorder.js';
 import type { EventEntry, HistoryEntry } from '../../src/history/types.js';
 import { waitFor } from '../../src/util/time.js';
+import { launchProcess } from '../../src/runtime/process-node.js';
 import { ProcessorGroup } from '../../src/workload/processor-group.js';
 
 describe("a user's own processor, as a command", () => {
@@ -19,6 +20,7 @@ describe("a user's own processor, as a command", () => {
       observer: '127.0.0.1:29191',
       dir,
       history,
+      launch: launchProcess,
     });
     await group.start();
     try {

@@ -75,7 +75,7 @@ const cases: Array<[fixture: string, expected: string[]]> = [
     "fixtures/empty.yaml:1:1: the file is empty; an environment needs at least the number of brokers, e.g. 'brokers: { count: 3 }'",
   ]],
   ['not-a-mapping.yaml', [
-    'fixtures/not-a-mapping.yaml:1:1: expected a mapping of environment fields (name, runtime, kafka, brokers, ports, topics), received a list',
+    'fixtures/not-a-mapping.yaml:1:1: expected a mapping of environment fields (name, runtime, kafka, images, brokers, ports, topics), received a list',
   ]],
   ['runtime-typo.yaml', [
     "fixtures/runtime-typo.yaml:1:10: runtime: 'dokcer' is not valid; expected 'process' or 'docker'; did you mean 'docker'?",

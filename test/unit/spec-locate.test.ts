@@ -51,7 +51,7 @@ describe('locate', () => {
 
 describe('knownFields', () => {
   it('finds the fields of the mapping at a path, through defaults and lists', () => {
-    expect(knownFields(environmentSchema, [])).toEqual(['name', 'description', 'runtime', 'kafka', 'brokers', 'ports', 'topics']);
+    expect(knownFields(environmentSchema, [])).toEqual(['name', 'description', 'runtime', 'kafka', 'images', 'brokers', 'ports', 'topics']);
     expect(knownFields(environmentSchema, ['kafka'])).toEqual(['version']);
     expect(knownFields(environmentSchema, ['topics', 3])).toEqual(['name', 'partitions', 'replicationFactor', 'config']);
     expect(knownFields(environmentSchema, ['brokers', 'config'])).toEqual([]);

@@ -1,9 +1,8 @@
-import Docker from 'dockerode';
 import { cacheDir } from '../../provision/cache.js';
 import { findJava } from '../../provision/java.js';
 import { cachedKafka, DEFAULT_KAFKA_VERSION } from '../../provision/kafka.js';
+import { connectEngine, engineCandidates, START_ENGINE_HINT } from '../../runtime/docker-engine.js';
 import { which } from '../../util/exec.js';
-import { withTimeout } from '../../util/time.js';
 import { c } from '../output.js';
 
 type Status = 'ok' | 'warn' | 'fail';
@@ -84,16 +83,16 @@ async function checkSetpriv(): Promise<Finding> {
 }
 
 async function checkDocker(): Promise<Finding> {
-  const docker = new Docker(process.env.DOCKER_HOST ? undefined : { socketPath: '/var/run/docker.sock' });
   try {
-    const version = await withTimeout(docker.version(), 3000, 'the Docker engine');
-    return { what: 'Docker', status: 'ok', detail: `engine ${version.Version} answers (needed only for --runtime docker)` };
+    const engine = await connectEngine(process.env, 3000);
+    const via = process.env.DOCKER_HOST ? '' : ` at ${engine.host} (export DOCKER_HOST=${engine.host} for the docker CLI)`;
+    return { what: 'Docker', status: 'ok', detail: `engine ${engine.version} answers${via} (needed only for --runtime docker and processor images)` };
   } catch {
     return {
       what: 'Docker',
       status: 'warn',
-      detail: 'no Docker engine answers (needed only for --runtime docker)',
-      fix: 'start one with `scripts/dockerd.sh start` (no bridge, no iptables, loopback only) and export the DOCKER_HOST it prints (Debian: apt-get install docker.io)',
+      detail: `no Docker engine answers at ${engineCandidates().join(' or ')} (needed only for --runtime docker and processor images)`,
+      fix: START_ENGINE_HINT,
     };
   }
 }

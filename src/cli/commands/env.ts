@@ -61,7 +61,7 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
     return 0;
   }
   const progress = terminalProgress();
-  await ensureTools(spec.kafka.version, progress);
+  if (spec.runtime === 'process') await ensureTools(spec.kafka.version, progress);
 
   const dir = envDir(spec.name);
   await mkdir(dir, { recursive: true });

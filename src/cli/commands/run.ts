@@ -4,8 +4,7 @@ import { CHECK_CATEGORIES, type CheckCategory } from '../../check/result.js';
 import { UsageError } from '../../errors.js';
 import { didYouMean } from '../../spec/suggest.js';
 import { runExperiment } from '../../experiment/runner.js';
-import { ensureTools } from '../../provision/setup.js';
-import { ProcessRuntime } from '../../runtime/process.js';
+import { prepareRuntime, RUNTIMES, type RuntimeName } from '../../runtime/choose.js';
 import { loadExperiment } from '../../spec/load-experiment.js';
 import { terminalProgress } from '../output.js';
 import { printSummary } from '../summary.js';
@@ -18,6 +17,8 @@ export interface RunArgs {
   json: boolean;
   /** `--fail-on`: 'all' or a comma list of check categories. */
   failOn?: string;
+  /** `--runtime`: overrides the environment file's runtime. */
+  runtime?: string;
 }
 
 function version(): string {
@@ -33,20 +34,21 @@ function timestamp(d = new Date()): string {
 export async function run(args: RunArgs): Promise<number> {
   checkSeed(args.seed);
   const failOn = parseFailOn(args.failOn);
+  const runtimeName = parseRuntime(args.runtime);
   const spec = await loadExperiment(args.file);
   const seed = args.seed ?? spec.seed;
   const outDir = args.out ?? join('reports', `${timestamp()}-${spec.name}`);
   mkdirSync(outDir, { recursive: true });
   const harnessLog = join(outDir, 'harness.log');
   const progress = terminalProgress();
-  const tools = await ensureTools(spec.environment.kafka.version, progress);
+  const chosen = runtimeName ?? spec.environment.runtime;
+  const runtime = await prepareRuntime(chosen, spec.environment.kafka.version, progress);
   const result = await runExperiment(spec, {
     outDir,
     seed,
-    runtime: new ProcessRuntime(),
-    tools,
+    runtime,
     progress,
-    command: `streamchaos run ${args.file} --seed ${seed}${failOn === undefined ? '' : ` --fail-on ${failOn.join(',')}`}`,
+    command: `streamchaos run ${args.file} --seed ${seed}${failOn === undefined ? '' : ` --fail-on ${failOn.join(',')}`}${runtimeName === undefined ? '' : ` --runtime ${runtimeName}`}`,
     version: version(),
     log: (line) => appendFileSync(harnessLog, `${new Date().toISOString()} ${line}\n`),
     ...(failOn === undefined ? {} : { failOn }),
@@ -65,4 +67,12 @@ export function parseFailOn(value: string | undefined): CheckCategory[] | undefi
     if (!known.includes(n)) throw new UsageError(`--fail-on: '${n}' is not a kind of check${didYouMean(n, CHECK_CATEGORIES)}`, { hint: `use 'all' or a comma list of: ${CHECK_CATEGORIES.join(', ')}` });
   }
   return names as CheckCategory[];
+}
+
+/** `--runtime process|docker`, or undefined to use the environment's own. */
+export function parseRuntime(value: string | undefined): RuntimeName | undefined {
+  if (value === undefined) return undefined;
+  const known: readonly string[] = RUNTIMES;
+  if (!known.includes(value)) throw new UsageError(`--runtime: '${value}' is not a runtime${didYouMean(value, RUNTIMES)}`, { hint: `use one of: ${RUNTIMES.join(', ')}` });
+  return value as RuntimeName;
 }

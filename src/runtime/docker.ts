@@ -1,0 +1,289 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type Docker from 'dockerode';
+import type { Observer } from '../cluster/observer.js';
+import { probeKafka } from '../cluster/probe.js';
+import { EnvironmentError, isStreamchaosError, UsageError } from '../errors.js';
+import { Network, once } from '../network/links.js';
+import { hostsFileFor, topology, type Topology } from '../network/topology.js';
+import { PUBLIC_IMAGES } from '../provision/images.js';
+import type { EnvironmentSpec } from '../spec/environment.js';
+import { waitFor } from '../util/time.js';
+import { count } from '../util/words.js';
+import { brokerJavaArgs, checkFormatted, formatJavaArgs, newClusterId, writeBrokerFiles, type BrokerFiles } from './broker-files.js';
+import { Cleanup, onExit } from './cleanup.js';
+import { Container } from './container.js';
+import { connectEngine, LABEL, type Engine } from './docker-engine.js';
+import { chooseImage, type ChosenImage } from './image-choice.js';
+import { waitForToxiproxy, waitUntilHealthy } from './bring-up.js';
+import { pidAlive } from './env-state.js';
+import { assertPortsFree } from './ports.js';
+import { ProcessorLaunches } from './processor-launches.js';
+import type { NodeInfo, ProcessorLaunch, Runtime, RunningNode, StartedEnvironment, UpOptions } from './runtime.js';
+
+const DEFAULT_UP_TIMEOUT_MS = 180_000;
+const NODE_OP_TIMEOUT_MS = 60_000;
+/** Where Kafka's jars are in the apache/kafka image, and in the local equivalent `setup --docker` builds. */
+const IMAGE_CLASSPATH = '/opt/kafka/libs/*';
+
+/** Kafka 4 logs with log4j2, earlier releases with log4j 1 (what the image's jars carry). */
+function loggingFor(version: string): 'log4j2' | 'log4j1' {
+  return Number(version.split('.')[0]) >= 4 ? 'log4j2' : 'log4j1';
+}
+
+/** A broker's peers as extra hosts: each name resolves to this broker's own link proxy to that peer. */
+export function extraHostsFor(brokerId: number, topo: Topology): string[] {
+  return hostsFileFor(brokerId, topo)
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [address, name] = line.split(' ');
+      return `${name}:${address}`;
+    });
+}
+
+/**
+ * Removes containers of earlier runs whose harness is gone (killed before it could clean up):
+ * ours, started on this machine, by a process that no longer exists. Containers of a live
+ * harness are left alone. Returns the names removed.
+ */
+export async function reapLeftoverContainers(docker: Docker): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [LABEL.ours] } });
+  const here = hostname();
+  const leftovers = list.filter((c) => c.Labels[LABEL.ownerHost] === here && !pidAlive(Number(c.Labels[LABEL.ownerPid])));
+  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  return leftovers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
+}
+
+/**
+ * Every broker, Toxiproxy and our processor as containers on a Docker engine, through dockerode:
+ * host networking on loopback only (the same addresses and ports as the process runtime), the
+ * run folder bind-mounted at the same path, each container labelled with its run and owner so
+ * cleanup finds it. Images come from the environment (`images:`), defaulting to the public ones.
+ */
+export class DockerRuntime implements Runtime {
+  readonly name = 'docker';
+
+  constructor(private readonly engine?: Engine) {}
+
+  async up(spec: EnvironmentSpec, given: UpOptions): Promise<StartedEnvironment> {
+    const options = { ...given, dir: resolve(given.dir) };
+    const topo = topology(spec.brokers.count, spec.ports.base);
+    const cleanup = new Cleanup();
+    const forget = onExit(() => cleanup.run());
+    const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_UP_TIMEOUT_MS);
+    const remaining = (): number => Math.max(1000, deadline - Date.now());
+    const progress = options.progress;
+    try {
+      const engine = this.engine ?? (await connectEngine());
+      const docker = engine.docker;
+      const reaped = await reapLeftoverContainers(docker);
+      if (reaped.length > 0) progress.detail(`removed ${count(reaped.length, 'leftover container')} of runs that were killed: ${reaped.join(', ')}`);
+      await assertPortsFree([
+        topo.toxiproxyApi.replace('http://', ''),
+        ...topo.brokers.flatMap((b) => [b.clientLink, b.observer, b.client, b.replication, b.controller]),
+      ]);
+      await mkdir(options.dir, { recursive: true });
+
+      progress.step(`finding images on the Docker engine at ${engine.host}`);
+      const [kafkaImage, toxiproxyImage] = await Promise.all([
+        chooseImage(docker, spec.images?.kafka ?? PUBLIC_IMAGES.kafka(spec.kafka.version), progress),
+        chooseImage(docker, spec.images?.toxiproxy ?? PUBLIC_IMAGES.toxiproxy, progress),
+      ]);
+      const labels = { [LABEL.environment]: spec.name, ...(options.owner === undefined ? {} : { [LABEL.run]: options.owner }) };
+      const containerName = (node: string): string => `streamchaos-${spec.name}-${node}`;
+
+      progress.step(`starting Toxiproxy (${toxiproxyImage.image}) on ${topo.toxiproxyApi}`);
+      const api = new URL(topo.toxiproxyApi);
+      const toxiproxy = await Container.create(docker, {
+        containerName: containerName('toxiproxy'),
+        node: 'toxiproxy',
+        image: toxiproxyImage.image,
+        cmd: ['-host', api.hostname, '-port', api.port],
+        binds: [],
+        labels,
+        logFile: join(options.dir, 'toxiproxy.log'),
+        runAsHarnessUser: true,
+      });
+      cleanup.defer('toxiproxy', () => toxiproxy.remove());
+      await toxiproxy.start();
+      await waitForToxiproxy(
+        topo,
+        remaining(),
+        async () => (toxiproxy.running ? undefined : new EnvironmentError(`Toxiproxy's container exited at startup:\n${await toxiproxy.tail(20)}`)),
+        () => toxiproxy.tail(20),
+      );
+      const network = await Network.create(topo);
+      progress.done(`Toxiproxy up with ${count(topo.links.length, 'link proxy', 'link proxies')}`);
+
+      progress.step(`formatting storage of ${count(spec.brokers.count, 'broker')} (${kafkaImage.image})`);
+      const clusterId = newClusterId();
+      const kafka = { version: spec.kafka.version, logging: loggingFor(spec.kafka.version) };
+      const files = await Promise.all(topo.brokers.map((b) => writeBrokerFiles(options.dir, spec, topo, b.id, kafka)));
+      const brokerContainer = (f: BrokerFiles, node: string, cmd: string[], logFile: string): Promise<Container> =>
+        Container.create(docker, {
+          containerName: containerName(node),
+          node,
+          image: kafkaImage.image,
+          entrypoint: ['java'],
+          cmd,
+          binds: [`${options.dir}:${options.dir}`],
+          extraHosts: extraHostsFor(f.id, topo),
+          workingDir: f.dir,
+          labels,
+          logFile,
+          runAsHarnessUser: true,
+        });
+      await Promise.all(
+        files.map(async (f) => {
+          const log = join(f.dir, 'format.log');
+          const format = await brokerContainer(f, `format-${f.id}`, formatJavaArgs(f, clusterId, IMAGE_CLASSPATH, { hostsFile: false }), log);
+          try {
+            await format.start();
+            const exit = await format.exited;
+            checkFormatted(f, exit.code, (await format.tail(15)).split('\n'));
+          } finally {
+            await format.remove();
+          }
+        }),
+      );
+      await writeFile(join(options.dir, 'cluster-id'), clusterId + '\n');
+
+      progress.step(`starting ${count(spec.brokers.count, 'broker')}`);
+      const brokers = new Map<number, Container>();
+      for (const f of files) {
+        const c = await brokerContainer(f, `broker-${f.id}`, brokerJavaArgs(spec, f, IMAGE_CLASSPATH, { hostsFile: false }), f.log);
+        brokers.set(f.id, c);
+        cleanup.defer(`broker-${f.id}`, () => c.remove());
+      }
+      await Promise.all([...brokers.values()].map((c) => c.start()));
+      // all at once: a clean shutdown of the last brokers waits for a quorum that is gone, so the grace is short
+      cleanup.defer('brokers', () => Promise.all([...brokers.values()].map((c) => c.stop(2000))));
+
+      const observer = await waitUntilHealthy(
+        spec,
+        topo,
+        { hint: () => brokerLogs(brokers), exited: () => brokerExited(brokers) },
+        { progress, log: options.log, remaining, cleanup },
+      );
+      const processors = new ProcessorLaunches(spec.name, options.owner, cleanup, {
+        engine,
+        oursImage: spec.images?.processor ?? PUBLIC_IMAGES.node,
+        progress,
+      });
+      const env = new DockerEnvironment(spec, topo, network, observer, options.dir, brokers, toxiproxy, processors, [kafkaImage, toxiproxyImage], cleanup);
+      forget();
+      onExit(() => env.down());
+      return env;
+    } catch (e) {
+      await cleanup.run();
+      forget();
+      throw isStreamchaosError(e) ? e : new EnvironmentError(`the environment could not start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+}
+
+async function brokerExited(brokers: Map<number, Container>): Promise<EnvironmentError | undefined> {
+  const dead = [...brokers.values()].filter((c) => !c.running);
+  if (dead.length === 0) return undefined;
+  const parts = await Promise.all(
+    dead.map(async (c) => `${c.name} exited (code ${(await c.exited).code}); last lines of ${c.spec.logFile}:\n${await c.tail(25)}`),
+  );
+  return new EnvironmentError(`a broker stopped during startup\n${parts.join('\n\n')}`);
+}
+
+async function brokerLogs(brokers: Map<number, Container>): Promise<string> {
+  const parts = await Promise.all([...brokers.values()].map(async (c) => `--- ${c.name} (${c.running ? 'running' : 'exited'}), last lines of ${c.spec.logFile}:\n${await c.tail(15)}`));
+  return parts.join('\n');
+}
+
+class DockerEnvironment implements StartedEnvironment {
+  readonly runtime = 'docker';
+  readonly down: () => Promise<void>;
+  readonly images: Record<string, string>;
+
+  constructor(
+    readonly spec: EnvironmentSpec,
+    readonly topology: Topology,
+    readonly network: Network,
+    readonly observer: Observer,
+    readonly dir: string,
+    private readonly brokers: Map<number, Container>,
+    private readonly toxiproxy: Container,
+    private readonly processors: ProcessorLaunches,
+    chosen: ChosenImage[],
+    cleanup: Cleanup,
+  ) {
+    const [kafka, toxi] = chosen;
+    this.images = {
+      broker: describeChoice(kafka),
+      toxiproxy: describeChoice(toxi),
+    };
+    this.down = once(async () => {
+      const errors = await cleanup.run();
+      if (errors.length > 0) throw new EnvironmentError(errors.map((e) => e.message).join('\n'));
+    });
+  }
+
+  readonly startProcessor = (launch: ProcessorLaunch): Promise<RunningNode> => this.processors.launch(launch);
+
+  nodes(): NodeInfo[] {
+    const brokers: NodeInfo[] = [...this.brokers.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([id, c]) => ({ name: `broker-${id}`, kind: 'broker', id, container: c.container, running: c.running, log: c.spec.logFile }));
+    const t = this.toxiproxy;
+    return [...brokers, { name: 'toxiproxy', kind: 'toxiproxy', container: t.container, running: t.running, log: t.spec.logFile }];
+  }
+
+  async kill(node: string): Promise<void> {
+    const { container, observer } = this.broker(node);
+    await container.kill();
+    await waitFor(async () => !(await probeKafka(observer, 500)), { what: `${node} to stop answering on ${observer}`, timeoutMs: 10_000 });
+  }
+
+  async terminate(node: string): Promise<void> {
+    await this.broker(node).container.stop(NODE_OP_TIMEOUT_MS);
+  }
+
+  async pause(node: string): Promise<void> {
+    const { container } = this.broker(node);
+    if (!container.running) throw new UsageError(`cannot pause ${node}: it is not running`);
+    await container.pause();
+  }
+
+  async resume(node: string): Promise<void> {
+    const { container, observer } = this.broker(node);
+    await container.resume();
+    await waitFor(() => probeKafka(observer, 1000), { what: `${node} to answer on ${observer} after docker unpause`, timeoutMs: 30_000, intervalMs: 50 });
+  }
+
+  async restart(node: string): Promise<void> {
+    const { id, container } = this.broker(node);
+    await container.stop(NODE_OP_TIMEOUT_MS);
+    await container.start();
+    await waitFor(
+      async () => {
+        if (!container.running) throw new EnvironmentError(`${node} exited while restarting:\n${await container.tail(20)}`);
+        return (await this.observer.liveBrokers()).includes(id);
+      },
+      { what: `${node} to register with the cluster again`, timeoutMs: NODE_OP_TIMEOUT_MS, intervalMs: 250, hint: () => container.tail(20) },
+    );
+  }
+
+  private broker(node: string): { id: number; container: Container; observer: string } {
+    const m = /^broker-(\d+)$/.exec(node);
+    const id = m === null ? NaN : Number(m[1]);
+    const container = this.brokers.get(id);
+    const endpoints = this.topology.brokers.find((b) => b.id === id);
+    if (container === undefined || endpoints === undefined) {
+      throw new UsageError(`no node named '${node}' in environment ${this.spec.name} (its brokers: ${[...this.brokers.keys()].map((b) => `broker-${b}`).join(', ')})`);
+    }
+    return { id, container, observer: endpoints.observer };
+  }
+}
+
+function describeChoice(c: ChosenImage | undefined): string {
+  if (c === undefined) return '';
+  return c.how === 'local equivalent' ? `${c.image} (local equivalent of ${c.wanted})` : c.image;
+}
