@@ -1,12 +1,7 @@
 import type { EnvironmentSpec } from '../spec/environment.js';
 import { hostsFileFor, topology } from '../network/topology.js';
+import { PUBLIC_IMAGES } from '../provision/images.js';
 import { serverProperties } from './broker-config.js';
-
-/** Public images a user elsewhere pulls; `streamchaos setup --docker` will build local equivalents. */
-export const PUBLIC_IMAGES = {
-  kafka: (version: string): string => `apache/kafka:${version}`,
-  toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
-};
 
 /** A fixed cluster id for hand-started clusters (22 base64url characters, not starting with '-'). */
 const CLUSTER_ID = 'c3RyZWFtY2hhb3MtbG9jYWw';
