@@ -41,7 +41,7 @@ export async function provisionToxiproxy(progress: Progress, env: NodeJS.Process
   await mkdir(dir, { recursive: true });
   const gobin = await mkdtemp(join(dir, 'build-'));
   try {
-    const result = await exec(go, ['install', `${MODULE}@v${TOXIPROXY_VERSION}`], {
+    const result = await exec(go, ['install', `-ldflags=-X github.com/Shopify/toxiproxy/v2.Version=${TOXIPROXY_VERSION}`, `${MODULE}@v${TOXIPROXY_VERSION}`], {
       env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' },
       onLine: (line) => progress.detail(line.replace(/^go: /, '')),
     });

@@ -31,7 +31,7 @@ export function composeFiles(env: EnvironmentSpec, toxiproxyConfigPath: string):
     '#   docker-compose down -v',
     'services:',
     '  toxiproxy:',
-    `    image: ${PUBLIC_IMAGES.toxiproxy}`,
+    `    image: ${env.images?.toxiproxy ?? PUBLIC_IMAGES.toxiproxy}`,
     '    network_mode: host',
     `    command: ["-host=127.0.0.1", "-port=${new URL(topo.toxiproxyApi).port}", "-config=/config/toxiproxy.json"]`,
     '    volumes:',
@@ -47,7 +47,7 @@ export function composeFiles(env: EnvironmentSpec, toxiproxyConfigPath: string):
       .map((line) => line.split(' '));
     out.push(
       `  kafka-${b.id}:`,
-      `    image: ${PUBLIC_IMAGES.kafka(env.kafka.version)}`,
+      `    image: ${env.images?.kafka ?? PUBLIC_IMAGES.kafka(env.kafka.version)}`,
       '    network_mode: host',
       '    depends_on: [toxiproxy]',
       '    extra_hosts:',
@@ -71,7 +71,7 @@ export function composeFiles(env: EnvironmentSpec, toxiproxyConfigPath: string):
   );
   out.push(
     '  topics:',
-    `    image: ${PUBLIC_IMAGES.kafka(env.kafka.version)}`,
+    `    image: ${env.images?.kafka ?? PUBLIC_IMAGES.kafka(env.kafka.version)}`,
     '    network_mode: host',
     `    depends_on: [${topo.brokers.map((b) => `kafka-${b.id}`).join(', ')}]`,
     '    restart: on-failure',

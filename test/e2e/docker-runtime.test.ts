@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readHistory } from '../../src/history/recorder.js';
@@ -29,6 +29,7 @@ async function ours(): Promise<string[]> {
 async function runDocker(file: string, name: string): Promise<{ code: number | null; stdout: string; stderr: string; out: string; result: RunResult; history: HistoryEntry[] }> {
   const out = join(inject('testRoot'), `docker-${name}`);
   const r = await cli(['run', file, '--runtime', 'docker', '--out', out], state, 600_000);
+  expect(existsSync(join(out, 'result.json')), `no result.json; exit ${r.code}\n${r.stdout}\n${r.stderr}`).toBe(true);
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
   const history = await readHistory(join(out, 'history.jsonl'));
   return { ...r, out, result, history };
