@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
 import { waitFor } from '../util/time.js';
 import { LABEL } from './docker-engine.js';
+import { pidAlive } from './env-state.js';
 import type { NodeExit, RunningNode } from './runtime.js';
 
 export interface ContainerSpec {
@@ -188,4 +189,17 @@ export class Container implements RunningNode {
       return '(no log)';
     }
   }
+}
+
+/**
+ * Removes containers of earlier runs whose harness is gone (killed before it could clean up):
+ * ours, started on this machine, by a process that no longer exists. Containers of a live
+ * harness are left alone. Returns the names removed.
+ */
+export async function reapLeftoverContainers(docker: Docker): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [LABEL.ours] } });
+  const here = hostname();
+  const leftovers = list.filter((c) => c.Labels[LABEL.ownerHost] === here && !pidAlive(Number(c.Labels[LABEL.ownerPid])));
+  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  return leftovers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
 }

@@ -1,5 +1,4 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import type { Observer } from '../cluster/observer.js';
@@ -13,11 +12,10 @@ import { waitFor } from '../util/time.js';
 import { count } from '../util/words.js';
 import { brokerJavaArgs, checkFormatted, formatJavaArgs, newClusterId, writeBrokerFiles, type BrokerFiles } from './broker-files.js';
 import { Cleanup, onExit } from './cleanup.js';
-import { Container } from './container.js';
+import { Container, reapLeftoverContainers } from './container.js';
 import { connectEngine, LABEL, type Engine } from './docker-engine.js';
 import { chooseImage, type ChosenImage } from './image-choice.js';
 import { waitForToxiproxy, waitUntilHealthy } from './bring-up.js';
-import { pidAlive } from './env-state.js';
 import { assertPortsFree } from './ports.js';
 import { ProcessorLaunches } from './processor-launches.js';
 import type { NodeInfo, ProcessorLaunch, Runtime, RunningNode, StartedEnvironment, UpOptions } from './runtime.js';
@@ -41,19 +39,6 @@ export function extraHostsFor(brokerId: number, topo: Topology): string[] {
       const [address, name] = line.split(' ');
       return `${name}:${address}`;
     });
-}
-
-/**
- * Removes containers of earlier runs whose harness is gone (killed before it could clean up):
- * ours, started on this machine, by a process that no longer exists. Containers of a live
- * harness are left alone. Returns the names removed.
- */
-export async function reapLeftoverContainers(docker: Docker): Promise<string[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: [LABEL.ours] } });
-  const here = hostname();
-  const leftovers = list.filter((c) => c.Labels[LABEL.ownerHost] === here && !pidAlive(Number(c.Labels[LABEL.ownerPid])));
-  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  return leftovers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
 }
 
 /**

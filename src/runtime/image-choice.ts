@@ -27,14 +27,20 @@ async function present(docker: Docker, name: string): Promise<boolean> {
 /**
  * Finds the image to run for `wanted`: the image itself when the engine has it; else the local
  * equivalent built by `streamchaos setup --docker` (labelled as such), said out loud; else a
- * pull. The report names the image that ran.
+ * pull, unless STREAMCHAOS_PULL=never (CI here: no registry traffic at all). The report names
+ * the image that ran.
  */
-export async function chooseImage(docker: Docker, wanted: string, progress: Progress): Promise<ChosenImage> {
+export async function chooseImage(docker: Docker, wanted: string, progress: Progress, env: NodeJS.ProcessEnv = process.env): Promise<ChosenImage> {
   if (await present(docker, wanted)) return { wanted, image: wanted, how: 'present' };
   const local = await findLocalEquivalent(docker, wanted);
   if (local !== undefined) {
     progress.detail(`${wanted} is not on this engine; using ${local}, its local equivalent built by \`streamchaos setup --docker\``);
     return { wanted, image: local, how: 'local equivalent' };
+  }
+  if (env.STREAMCHAOS_PULL === 'never') {
+    throw new EnvironmentError(`image ${wanted} is not on the Docker engine, and pulling is off (STREAMCHAOS_PULL=never)`, {
+      hint: 'build local equivalents with `streamchaos setup --docker`, or name an image the engine has in the environment file (images:)',
+    });
   }
   progress.detail(`pulling ${wanted}`);
   try {

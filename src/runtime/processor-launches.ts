@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Progress } from '../provision/progress.js';
 import type { Cleanup } from './cleanup.js';
-import { Container, type ContainerSpec } from './container.js';
+import { Container, reapLeftoverContainers, type ContainerSpec } from './container.js';
 import { connectEngine, LABEL, type Engine } from './docker-engine.js';
 import { chooseImage, type ChosenImage } from './image-choice.js';
 import { launchProcess } from './process-node.js';
@@ -42,7 +42,10 @@ export class ProcessorLaunches {
   async launch(launch: ProcessorLaunch): Promise<RunningNode> {
     const program = launch.program;
     if (program.kind === 'command' || (program.kind === 'ours' && this.options.oursImage === undefined)) return launchProcess(launch);
-    this.engine ??= connectEngine();
+    this.engine ??= connectEngine().then(async (engine) => {
+      await reapLeftoverContainers(engine.docker); // a user's image on the process runtime: no docker run reaped before us
+      return engine;
+    });
     const { docker } = await this.engine;
     const wanted = program.kind === 'image' ? program.image : (this.options.oursImage ?? '');
     let chosen = this.chosen.get(wanted);

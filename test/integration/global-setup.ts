@@ -21,6 +21,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const root = mkdtempSync(join(tmpdir(), 'streamchaos-test-'));
   project.provide('testRoot', root);
   process.env.STREAMCHAOS_TEST_ROOT = root;
+  // no registry traffic from the tests: images come from the engine or `setup --docker`
+  process.env.STREAMCHAOS_PULL ??= 'never';
   const log = (m: string): void => void process.stderr.write(`[setup] ${m}\n`);
   await ensureTools(DEFAULT_KAFKA_VERSION, { step: log, detail: () => undefined, done: log });
   return async () => {
