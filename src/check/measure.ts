@@ -1,7 +1,7 @@
-import type { EventEntry, HistoryEntry, LagEntry, RunEntry, SampleEntry, SeenEntry, SendComplete, SendInvoke } from '../history/types.js';
+import { ENVIRONMENT_UP, type EventEntry, type HistoryEntry, type LagEntry, type RunEntry, type SampleEntry, type SeenEntry, type SendComplete, type SendInvoke } from '../history/types.js';
 import { DEFAULT_RECOVERY, type RecoveryDefinition } from '../history/slos.js';
 import { faultEffects } from './fault-effects.js';
-import type { FaultRecovery, LatencySummary, Measurements, Percentiles } from './measurements.js';
+import type { FaultRecovery, LatencySummary, Measurements, Percentiles, RuntimeInfo } from './measurements.js';
 import { AckSeries, WINDOW_MS } from './ack-series.js';
 
 /** Throughput before this long after load start is left out of the baseline (clients connect, batches warm up). */
@@ -17,6 +17,7 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
   const def: RecoveryDefinition = recovery ?? run?.plan.slos.recovery ?? DEFAULT_RECOVERY;
   const events = history.filter((e): e is EventEntry => e.type === 'event').sort((a, b) => a.time - b.time);
   const sends = collect(history);
+  const runtime = runtimeOf(events);
   const loadStart = events.find((e) => e.kind === 'load' && e.name === 'start')?.time ?? sends.firstInvoke;
   const loadStop = events.find((e) => e.kind === 'load' && e.name === 'stop')?.time ?? sends.lastComplete;
   const offeredPerSecond = run?.plan.producers.reduce((sum, p) => sum + p.rate, 0);
@@ -53,6 +54,7 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
 
   const duration = loadStart !== undefined && loadStop !== undefined ? (loadStop - loadStart) / 1000 : undefined;
   return {
+    ...(runtime === undefined ? {} : { runtime }),
     ...(loadStart === undefined ? {} : { loadStart }),
     ...(loadStop === undefined ? {} : { loadStop }),
     ...(offeredPerSecond === undefined ? {} : { offeredPerSecond }),
@@ -285,4 +287,13 @@ function clusterPoint(s: SampleEntry): Measurements['cluster'][number] {
     ...(controller === undefined ? {} : { controller }),
     ...(s.processorsAlive === undefined ? {} : { processorsAlive: s.processorsAlive }),
   };
+}
+
+/** The runtime the environment came up on, from the note the run records (absent in histories from before it did). */
+function runtimeOf(events: readonly EventEntry[]): RuntimeInfo | undefined {
+  const up = events.find((e) => e.kind === 'note' && e.name === ENVIRONMENT_UP);
+  const detail = up?.detail;
+  if (detail === undefined || typeof detail.runtime !== 'string') return undefined;
+  const nodes = Object.fromEntries(Object.entries(detail).filter((kv): kv is [string, string] => kv[0] !== 'runtime' && typeof kv[1] === 'string'));
+  return { name: detail.runtime, nodes };
 }

@@ -55,7 +55,14 @@ export interface FaultRecovery {
   lagRecoveredAfterHealSeconds?: number;
 }
 
+/** What ran the environment: the runtime, and what ran each kind of node (an image, or local processes). */
+export interface RuntimeInfo {
+  name: string;
+  nodes: Record<string, string>;
+}
+
 export interface Measurements {
+  runtime?: RuntimeInfo;
   loadStart?: number;
   loadStop?: number;
   /** Records per second the producers were asked to offer, in total. */

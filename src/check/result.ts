@@ -1,7 +1,7 @@
 import type { Plan } from '../history/plan.js';
 import type { ExactlyOnceResult } from './exactly-once.js';
 import type { FaultEffect } from './fault-effects.js';
-import type { FaultRecovery, LatencySummary } from './measurements.js';
+import type { FaultRecovery, LatencySummary, RuntimeInfo } from './measurements.js';
 
 /** Kinds of check, for `--fail-on`: a gate may block on some and only report the others. */
 export const CHECK_CATEGORIES = ['exactly-once', 'order', 'indeterminate', 'recovery', 'lag', 'latency', 'throughput', 'steady-state', 'invariants', 'faults'] as const;
@@ -45,5 +45,7 @@ export interface RunResult {
   latency: LatencySummary;
   throughput: { offeredPerSecond?: number; baselinePerSecond?: number; ratio?: number };
   maxLag?: number;
+  /** What ran the environment (absent for runs recorded before streamchaos recorded it). */
+  runtime?: RuntimeInfo;
   plan: Plan;
 }

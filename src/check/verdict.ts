@@ -59,8 +59,9 @@ export function verdictOf(checks: Check[], failOn?: readonly CheckCategory[]): R
 }
 
 /** The measured figures a result carries besides its checks. */
-export function measuredFigures(m: Measurements): Pick<RunResult, 'latency' | 'throughput' | 'maxLag'> {
+export function measuredFigures(m: Measurements): Pick<RunResult, 'latency' | 'throughput' | 'maxLag' | 'runtime'> {
   return {
+    ...(m.runtime === undefined ? {} : { runtime: m.runtime }),
     latency: m.latencySummary,
     throughput: {
       ...(m.offeredPerSecond === undefined ? {} : { offeredPerSecond: m.offeredPerSecond }),

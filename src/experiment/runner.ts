@@ -9,7 +9,7 @@ import type { CheckCategory, RunResult } from '../check/result.js';
 import { LagReader, waitForCaughtUp } from '../cluster/lag.js';
 import { EnvironmentError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
-import type { HistoryEntry } from '../history/types.js';
+import { ENVIRONMENT_UP, type HistoryEntry } from '../history/types.js';
 import type { Progress } from '../provision/progress.js';
 import { renderHtml } from '../report/html.js';
 import { renderJunit } from '../report/junit.js';
@@ -75,7 +75,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       owner: basename(options.outDir),
     });
     cleanup.defer('environment', () => env.down());
-    history.record({ type: 'event', kind: 'note', time: Date.now(), name: `environment up on the ${env.runtime} runtime`, detail: { runtime: env.runtime, ...env.images } });
+    history.record({ type: 'event', kind: 'note', time: Date.now(), name: ENVIRONMENT_UP, detail: { runtime: env.runtime, ...env.images } });
 
     phase('checking the steady state before');
     const before = await probes(spec, env, spec.steadyState.before, 30_000, 'before', history);

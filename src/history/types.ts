@@ -154,3 +154,6 @@ export function parseRecordId(id: string): { process: string; seq: number } | un
   if (colon <= 0 || !/^(0|[1-9]\d*)$/.test(digits)) return undefined; // canonical only: 'p:01' and 'p:' are not ids
   return { process: id.slice(0, colon), seq: Number(digits) };
 }
+
+/** The name of the note a run records once its environment is up; its detail is RuntimeInfo's fields. */
+export const ENVIRONMENT_UP = 'environment up';

@@ -45,6 +45,9 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
     expect(during.some((s) => orders0(s)!.leader !== killed && !orders0(s)!.isr.includes(killed))).toBe(true); // new leader, ISR shrunk
     expect(after.some((s) => orders0(s)!.isr.length === 3)).toBe(true); // ISR restored
     leaderKillOut = out;
+    // the plan the run followed is the one `plan` prints (the docker runtime's test checks the same)
+    const plan = await cli(['plan', 'experiments/leader-kill.yaml', '--json'], state);
+    expect(history[0]?.type === 'run' ? history[0].plan : undefined).toEqual(JSON.parse(plan.stdout));
 
     // recovery, lag and latency SLOs were measured and held
     for (const name of ['recovery: crash the leader of orders-0', 'max lag', 'lag recovered: crash the leader of orders-0', 'p99 latency']) {

@@ -10,7 +10,7 @@ export function environmentSection(result: RunResult, files: readonly { name: st
   return section(
     'environment',
     'Environment and experiment as run',
-    html`${summary(plan)}
+    html`${summary(plan, result)}
 ${producers(plan)}
 ${consumers(plan)}
 ${plannedFaults(plan)}
@@ -27,11 +27,18 @@ export function runbookSection(plan: Plan): Markup {
   return section('runbook', 'Runbook', html`<pre class="runbook">${plan.runbook}</pre>`);
 }
 
-function summary(plan: Plan): Markup {
+function summary(plan: Plan, result: RunResult): Markup {
   const e = plan.environment;
   const p = plan.processor;
+  const runtime = result.runtime;
   return definitions([
     ['environment', e.name],
+    [
+      'runtime',
+      runtime === undefined
+        ? NONE
+        : html`${runtime.name}${Object.entries(runtime.nodes).map(([node, what]) => html`<br>${node}: <code>${what}</code>`)}`,
+    ],
     ['brokers', String(e.brokers)],
     ['Kafka', e.kafka],
     ['topics', e.topics.length === 0 ? NONE : html`${e.topics.map((t, i) => html`${i > 0 ? ', ' : ''}<code>${t}</code>`)}`],
