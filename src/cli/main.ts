@@ -163,10 +163,12 @@ function envCommands(y: Argv, run: Runner): Argv {
           .positional('file', { type: 'string', default: DEFAULT_ENV, describe: 'environment file' })
           .option('json', { type: 'boolean', default: false, describe: 'print bootstrap, observer and toxiproxy addresses as JSON' })
           .option('timeout', { type: 'number', default: 180, describe: 'seconds to wait for the cluster to be healthy' })
+          .option('runtime', { type: 'string', describe: "process or docker, overriding the environment file's runtime" })
           .example('$0 env up', `start ${DEFAULT_ENV}`)
+          .example('$0 env up --runtime docker', 'the same, every node a container')
           .example('$0 env up environments/single.yaml --json', 'one broker; machine-readable addresses')
           .example('kcat -L -b $($0 env status --json | jq -r ".[0].bootstrap")', 'point any client at it'),
-      (a) => run(async () => (await import('./commands/env.js')).envUp({ file: a.file ?? DEFAULT_ENV, json: a.json, timeout: a.timeout }))(),
+      (a) => run(async () => (await import('./commands/env.js')).envUp({ file: a.file ?? DEFAULT_ENV, json: a.json, timeout: a.timeout, runtime: a.runtime }))(),
     )
     .command(
       'status',
@@ -188,8 +190,8 @@ function envCommands(y: Argv, run: Runner): Argv {
     .command(
       'serve <file>',
       false, // internal: the supervisor process `env up` starts
-      (b) => b.positional('file', { type: 'string', demandOption: true }).option('timeout', { type: 'number', default: 180 }),
-      (a) => run(async () => (await import('./commands/env.js')).envServe({ file: a.file, timeout: a.timeout }))(),
+      (b) => b.positional('file', { type: 'string', demandOption: true }).option('timeout', { type: 'number', default: 180 }).option('runtime', { type: 'string' }),
+      (a) => run(async () => (await import('./commands/env.js')).envServe({ file: a.file, timeout: a.timeout, runtime: a.runtime }))(),
     )
     .demandCommand(1, 'Name an env command: up, status or down.');
 }

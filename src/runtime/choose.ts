@@ -1,4 +1,6 @@
+import { UsageError } from '../errors.js';
 import type { Progress } from '../provision/progress.js';
+import { didYouMean } from '../spec/suggest.js';
 import { ensureTools } from '../provision/setup.js';
 import { connectEngine } from './docker-engine.js';
 import { DockerRuntime } from './docker.js';
@@ -16,4 +18,12 @@ export type RuntimeName = (typeof RUNTIMES)[number];
 export async function prepareRuntime(name: RuntimeName, kafkaVersion: string, progress: Progress): Promise<Runtime> {
   if (name === 'docker') return new DockerRuntime(await connectEngine());
   return new ProcessRuntime(await ensureTools(kafkaVersion, progress));
+}
+
+/** `--runtime process|docker`, or undefined to use the environment's own. */
+export function parseRuntime(value: string | undefined): RuntimeName | undefined {
+  if (value === undefined) return undefined;
+  const known: readonly string[] = RUNTIMES;
+  if (!known.includes(value)) throw new UsageError(`--runtime: '${value}' is not a runtime${didYouMean(value, RUNTIMES)}`, { hint: `use one of: ${RUNTIMES.join(', ')}` });
+  return value as RuntimeName;
 }

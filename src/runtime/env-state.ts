@@ -17,7 +17,7 @@ export interface EnvState {
   observer: string;
   toxiproxy: string;
   topics: string[];
-  nodes: { name: string; pid: number | undefined; log: string }[];
+  nodes: { name: string; pid: number | undefined; container?: string; log: string }[];
 }
 
 export function envsDir(env: NodeJS.ProcessEnv = process.env): string {

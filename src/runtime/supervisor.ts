@@ -63,7 +63,7 @@ export async function superviseEnvironment(spec: EnvironmentSpec, file: string, 
       observer: env.topology.observer,
       toxiproxy: env.topology.toxiproxyApi,
       topics: spec.topics.map((t) => t.name),
-      nodes: env.nodes().map((n) => ({ name: n.name, pid: n.pid, log: n.log })),
+      nodes: env.nodes().map((n) => ({ name: n.name, pid: n.pid, ...(n.container === undefined ? {} : { container: n.container }), log: n.log })),
     };
     await writeEnvState(state);
     send({ type: 'ready', state });

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { probeKafka } from '../../cluster/probe.js';
 import { EnvironmentError } from '../../errors.js';
 import { ensureTools } from '../../provision/setup.js';
+import { parseRuntime, type RuntimeName } from '../../runtime/choose.js';
+import type { EnvironmentSpec } from '../../spec/environment.js';
 import { envDir, listEnvStates, pidAlive, readEnvState, removeEnvState, type EnvState } from '../../runtime/env-state.js';
 import type { SupervisorMessage } from '../../runtime/supervisor.js';
 import { loadEnvironment } from '../../spec/load-environment.js';
@@ -51,8 +53,9 @@ function printState(state: EnvState): void {
  * `env up`: starts the environment in a detached supervisor process that outlives this command,
  * waits until it is healthy, prints how to reach it. Ctrl-C while waiting stops it again.
  */
-export async function envUp(args: { file: string; json: boolean; timeout: number }): Promise<number> {
-  const spec = await loadEnvironment(args.file);
+export async function envUp(args: { file: string; json: boolean; timeout: number; runtime?: string }): Promise<number> {
+  const runtime = parseRuntime(args.runtime);
+  const spec = withRuntime(await loadEnvironment(args.file), runtime);
   const existing = await readEnvState(spec.name);
   if (existing !== undefined && pidAlive(existing.supervisorPid)) {
     if (args.json) process.stdout.write(JSON.stringify(summary(existing), null, 2) + '\n');
@@ -66,7 +69,7 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
   const dir = envDir(spec.name);
   await mkdir(dir, { recursive: true });
   const logFd = openSync(join(dir, 'supervisor.log'), 'w');
-  const child = fork(BIN, ['env', 'serve', args.file, '--timeout', String(args.timeout)], {
+  const child = fork(BIN, ['env', 'serve', args.file, '--timeout', String(args.timeout), ...(runtime === undefined ? [] : ['--runtime', runtime])], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
   });
@@ -101,9 +104,9 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
 }
 
 /** `env serve` (hidden): the supervisor side of `env up`. */
-export async function envServe(args: { file: string; timeout: number }): Promise<number> {
+export async function envServe(args: { file: string; timeout: number; runtime?: string }): Promise<number> {
   const { superviseEnvironment } = await import('../../runtime/supervisor.js');
-  const spec = await loadEnvironment(args.file);
+  const spec = withRuntime(await loadEnvironment(args.file), parseRuntime(args.runtime));
   await superviseEnvironment(spec, args.file, args.timeout * 1000);
   return new Promise<number>(() => undefined); // runs until `env down` signals it
 }
@@ -151,7 +154,7 @@ export async function envStatus(args: { json: boolean }): Promise<number> {
       const brokers = await Promise.all(
         s.nodes
           .filter((n) => n.name.startsWith('broker-'))
-          .map(async (n, i) => ({ name: n.name, pid: n.pid, answering: await probeKafka(observers[i] ?? '', 1000) })),
+          .map(async (n, i) => ({ name: n.name, pid: n.pid, container: n.container, answering: await probeKafka(observers[i] ?? '', 1000) })),
       );
       const toxiproxy = await fetch(`${s.toxiproxy}/version`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
       return { ...summary(s), up: pidAlive(s.supervisorPid), brokers, toxiproxyAnswering: toxiproxy };
@@ -167,9 +170,13 @@ export async function envStatus(args: { json: boolean }): Promise<number> {
   }
   for (const r of report) {
     process.stdout.write(`${c.bold(r.name)} ${r.up ? c.green('up') : c.red('supervisor gone')}  bootstrap ${r.bootstrap}\n`);
-    for (const b of r.brokers) process.stdout.write(`  ${b.answering ? c.green('●') : c.red('○')} ${b.name} pid ${b.pid ?? '-'} ${b.answering ? 'answering' : 'not answering'}\n`);
+    for (const b of r.brokers) process.stdout.write(`  ${b.answering ? c.green('●') : c.red('○')} ${b.name} ${b.container === undefined ? `pid ${b.pid ?? '-'}` : `container ${b.container.slice(0, 12)}`} ${b.answering ? 'answering' : 'not answering'}\n`);
     process.stdout.write(`  ${r.toxiproxyAnswering ? c.green('●') : c.red('○')} toxiproxy ${r.toxiproxy}\n`);
   }
   for (const r of report) if (!r.up) await removeEnvState(r.name);
   return 0;
+}
+
+function withRuntime(spec: EnvironmentSpec, runtime: RuntimeName | undefined): EnvironmentSpec {
+  return runtime === undefined ? spec : { ...spec, runtime };
 }

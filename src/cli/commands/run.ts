@@ -4,7 +4,7 @@ import { CHECK_CATEGORIES, type CheckCategory } from '../../check/result.js';
 import { UsageError } from '../../errors.js';
 import { didYouMean } from '../../spec/suggest.js';
 import { runExperiment } from '../../experiment/runner.js';
-import { prepareRuntime, RUNTIMES, type RuntimeName } from '../../runtime/choose.js';
+import { parseRuntime, prepareRuntime } from '../../runtime/choose.js';
 import { loadExperiment } from '../../spec/load-experiment.js';
 import { terminalProgress } from '../output.js';
 import { printSummary } from '../summary.js';
@@ -69,10 +69,3 @@ export function parseFailOn(value: string | undefined): CheckCategory[] | undefi
   return names as CheckCategory[];
 }
 
-/** `--runtime process|docker`, or undefined to use the environment's own. */
-export function parseRuntime(value: string | undefined): RuntimeName | undefined {
-  if (value === undefined) return undefined;
-  const known: readonly string[] = RUNTIMES;
-  if (!known.includes(value)) throw new UsageError(`--runtime: '${value}' is not a runtime${didYouMean(value, RUNTIMES)}`, { hint: `use one of: ${RUNTIMES.join(', ')}` });
-  return value as RuntimeName;
-}
