@@ -109,7 +109,9 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       Array.from({ length: p.instances }, (_, i) => {
         const name = p.instances === 1 ? p.name : `${p.name}-${i + 1}`;
         const partitions = spec.environment.topics.find((t) => t.name === p.topic)?.partitions ?? 1;
-        return new LoadProducer(name, p, partitions, env.topology.bootstrap, history, random.fork(name), options.log);
+        const processor = spec.workload.processor;
+        const alsoIdHeader = processor !== undefined && processor.input === p.topic ? processor.idHeader : undefined;
+        return new LoadProducer(name, p, partitions, env.topology.bootstrap, history, random.fork(name), options.log, alsoIdHeader);
       }),
     );
     if (spec.workload.processor !== undefined) {

@@ -28,8 +28,11 @@ export const IMAGE_LABEL = {
 } as const;
 
 /** `streamchaos/kafka:4.3.1`, `streamchaos/toxiproxy:2.12.0`, `streamchaos/node:20`. */
+/** The repository our local images are tagged under. */
+const LOCAL_REPOSITORY = 'streamchaos';
+
 export function localImageName(kind: ImageKind, version: string): string {
-  return `streamchaos/${kind}:${version}`;
+  return `${LOCAL_REPOSITORY}/${kind}:${version}`;
 }
 
 /** A host file copied into an image (symlinks followed), with what identifies its content for the cache. */
@@ -146,13 +149,17 @@ export async function buildLocalImages(
   return built;
 }
 
-/** The tag of a local image standing in for `publicName` (its equivalent-of label), newest first; undefined when there is none. */
+/**
+ * The tag of a local image standing in for `publicName` (its equivalent-of label), newest first;
+ * undefined when there is none. Only our own tags count: an image a user builds FROM one of
+ * ours inherits its labels, and must never be taken for it.
+ */
 export async function findLocalEquivalent(docker: Docker, publicName: string): Promise<string | undefined> {
   const images = await docker.listImages({ filters: { label: [`${IMAGE_LABEL.equivalentOf}=${publicName}`] } });
   const tags = images
     .sort((a, b) => b.Created - a.Created)
     .flatMap((i) => i.RepoTags ?? [])
-    .filter((t) => t !== '<none>:<none>');
+    .filter((t) => t.startsWith(`${LOCAL_REPOSITORY}/`));
   return tags[0];
 }
 

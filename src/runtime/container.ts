@@ -29,6 +29,8 @@ export interface ContainerSpec {
   logFile: string;
   /** Run as the harness's uid:gid, so what it writes in the run folder is the user's (our images); else as the image says. */
   runAsHarnessUser: boolean;
+  /** Run the engine's init as PID 1, so a program that ignores SIGTERM as PID 1 still stops promptly (a user's image). */
+  init?: boolean;
 }
 
 /** Labels that say which harness process owns a container, so a leftover can be told from a live one. */
@@ -87,7 +89,7 @@ export class Container implements RunningNode {
           ExtraHosts: [...(spec.extraHosts ?? [])],
           Privileged: false,
           AutoRemove: false,
-          Init: false,
+          Init: spec.init ?? false,
         },
       });
       return new Container(docker, handle, spec);

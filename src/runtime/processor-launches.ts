@@ -79,6 +79,7 @@ export class ProcessorLaunches {
             labels: this.labels(launch),
             logFile: launch.logFile,
             runAsHarnessUser: false, // the user's image runs as its own user
+            init: true,
           };
     await this.containers.get(launch.name)?.remove();
     const container = await Container.create(docker, spec);

@@ -72,6 +72,8 @@ export class LoadProducer {
     private readonly history: HistoryRecorder,
     private readonly random: Random,
     private readonly log: (line: string) => void,
+    /** Another header that carries the id too: the one a processor reading this topic is told to carry through. */
+    private readonly alsoIdHeader?: string,
   ) {
     this.partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
     const lanes = spec.transactions === undefined ? partitions : 1;
@@ -135,7 +137,9 @@ export class LoadProducer {
       const partition = this.partitionOf(r.key);
       const group = groups.get(partition) ?? groups.set(partition, { records: [], messages: [] }).get(partition)!;
       group.records.push({ id: r.id, key: r.key, crc: r.crc });
-      group.messages.push({ key: r.key, value: r.value, partition, headers: { [HEADER_ID]: r.id, [HEADER_SENT]: String(now), [HEADER_CRC]: String(r.crc) } });
+      const headers: Record<string, string> = { [HEADER_ID]: r.id, [HEADER_SENT]: String(now), [HEADER_CRC]: String(r.crc) };
+      if (this.alsoIdHeader !== undefined && this.alsoIdHeader !== HEADER_ID) headers[this.alsoIdHeader] = r.id;
+      group.messages.push({ key: r.key, value: r.value, partition, headers });
     }
     const producer = lane.producer;
     if (this.spec.transactions !== undefined) {
