@@ -2,7 +2,7 @@ import { CHECK_CATEGORIES } from '../check/result.js';
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { DEFAULT_KAFKA_VERSION } from '../provision/kafka.js';
-import { interrupt, interruptedBy, runExitHooks } from '../runtime/cleanup.js';
+import { runExitHooks } from '../runtime/cleanup.js';
 import { printError } from './output.js';
 
 const DEFAULT_ENV = 'environments/local-3.yaml';
@@ -32,14 +32,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   const run = (action: () => Promise<number>) => async (): Promise<void> => {
     exitCode = await action();
   };
-  const exitCodeOf = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
+  let interrupted = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (interruptedBy() !== undefined) return;
-    process.stderr.write(`\n${signal}: healing every fault and stopping everything…\n`);
-    void interrupt(signal).finally(() => {
-      process.stderr.write('stopped: nothing of this run is left running\n');
-      process.exit(exitCodeOf(signal));
-    });
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\n${signal}: cleaning up…\n`);
+    void runExitHooks().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   const isServe = argv[0] === 'env' && argv[1] === 'serve';
   if (!isServe) {
@@ -74,7 +72,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     .command(
       'run <file>',
-      'Run an experiment end to end and give the verdict (exit 0 pass, 1 fail, 3 past its deadline)',
+      'Run an experiment end to end and give the verdict (exit 0 pass, 1 fail)',
       (y) =>
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'experiment file' })
@@ -90,31 +88,12 @@ export async function main(argv: readonly string[]): Promise<void> {
             type: 'string',
             describe: "how to run the nodes, overriding the environment's runtime: process (local JVMs, the default) or docker (containers)",
           })
-          .option('deadline', {
-            type: 'string',
-            describe:
-              "the run's overall deadline, e.g. 20m, 1h30m or 900 (seconds); past it the run heals every fault, tears everything down, writes what it recorded and exits 3. Default: a generous sum of the experiment's phases",
-          })
           .example('$0 run experiments/leader-kill.yaml', 'kill the leader of orders-0 under load, verify exactly-once')
           .example('$0 run experiments/leader-kill.yaml --seed 7 --out /tmp/run', 'another seed, a chosen folder')
           .example('$0 run experiments/leader-kill.yaml --fail-on exactly-once,order', 'a CI gate that blocks on correctness only')
-          .example('$0 run experiments/leader-kill.yaml --runtime docker', 'the same experiment with every node in a container')
-          .example('$0 run experiments/leader-kill.yaml --deadline 15m', 'a CI job that must end within 15 minutes, whatever hangs'),
+          .example('$0 run experiments/leader-kill.yaml --runtime docker', 'the same experiment with every node in a container'),
       (a) =>
-        run(async () =>
-          (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn, runtime: a.runtime, deadline: a.deadline }),
-        )(),
-    )
-    .command(
-      'cleanup',
-      'Remove what earlier runs left behind when they were killed: processes, containers, environment state',
-      (y) =>
-        y
-          .option('dry-run', { type: 'boolean', default: false, describe: 'only list what would be removed' })
-          .option('json', { type: 'boolean', default: false, describe: 'print what was found as JSON' })
-          .example('$0 cleanup', 'after a run was killed with kill -9')
-          .example('$0 cleanup --dry-run', 'see what is left, remove nothing'),
-      (a) => run(async () => (await import('./commands/cleanup.js')).cleanup({ dryRun: a.dryRun, json: a.json }))(),
+        run(async () => (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn, runtime: a.runtime }))(),
     )
     .command(
       'report <run-dir>',
@@ -166,14 +145,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     await cli.parseAsync();
   } catch (e) {
-    // after an interruption, what failed is what was being torn down: not worth a message
-    if (interruptedBy() === undefined) exitCode = printError(e);
+    exitCode = printError(e);
     await runExitHooks();
-  }
-  const signal = interruptedBy();
-  if (signal !== undefined) {
-    await interrupt(signal); // the command ended while its teardown runs: wait for it, then exit as interrupted
-    exitCode = exitCodeOf(signal);
   }
   process.exitCode = exitCode;
 }

@@ -2,8 +2,6 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { which } from '../util/exec.js';
-import { OWNER_VARIABLE } from './leftovers.js';
-import { startWatchdog } from './watchdog.js';
 import { sleep } from '../util/time.js';
 
 export interface ChildSpec {
@@ -27,8 +25,7 @@ let setprivPath: Promise<string | undefined> | undefined;
 /**
  * A process we started, in its own process group, tied to our life: on Linux it is started
  * through `setpriv --pdeathsig KILL`, so the kernel kills it if the harness dies, even by SIGKILL.
- * It also carries its owner's pid (STREAMCHAOS_OWNER_PID), for the watchdog and
- * `streamchaos cleanup` where pdeathsig is not there. Signals go to the whole process group.
+ * Signals go to the whole process group.
  */
 export class Child {
   private exit: ChildExit | undefined;
@@ -49,9 +46,7 @@ export class Child {
       setpriv === undefined ? [spec.command, spec.args] : [setpriv, ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args]];
     const fd = openSync(spec.logFile, 'a');
     try {
-      startWatchdog();
-      const env = { ...(spec.env ?? process.env), [OWNER_VARIABLE]: String(process.pid) };
-      const child = spawn(command, args, { cwd: spec.cwd, env, detached: true, stdio: ['ignore', fd, fd] });
+      const child = spawn(command, args, { cwd: spec.cwd, env: spec.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] });
       const exited = new Promise<ChildExit>((resolve, reject) => {
         child.once('error', reject);
         child.once('exit', (code, signal) => resolve({ code, signal }));
@@ -123,17 +118,12 @@ export class Child {
   }
 
   /** The last `lines` lines of the child's log. */
-  tail(lines = 30): Promise<string> {
-    return tailOf(this.spec.logFile, lines);
-  }
-}
-
-/** The last `lines` lines of a node's log file, or `(no log)`. */
-export async function tailOf(file: string, lines = 30): Promise<string> {
-  try {
-    const text = await readFile(file, 'utf8');
-    return text.trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
+  async tail(lines = 30): Promise<string> {
+    try {
+      const text = await readFile(this.spec.logFile, 'utf8');
+      return text.trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 }

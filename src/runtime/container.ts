@@ -1,14 +1,12 @@
 import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
 import { waitFor } from '../util/time.js';
-import { tailOf } from './child.js';
 import { LABEL } from './docker-engine.js';
 import { pidAlive } from './env-state.js';
-import type { BrokerNode } from './node-environment.js';
-import type { NodeExit } from './runtime.js';
-import { startWatchdog } from './watchdog.js';
+import type { NodeExit, RunningNode } from './runtime.js';
 
 export interface ContainerSpec {
   /** Container name, unique on the engine: `streamchaos-local-3-broker-2`. */
@@ -60,10 +58,9 @@ async function idempotent(op: () => Promise<unknown>): Promise<void> {
  * never privileged, running as the harness's own user so the files it writes in the run folder
  * are the user's. Its output is streamed into its log file from before it starts.
  */
-export class Container implements BrokerNode {
+export class Container implements RunningNode {
   private exit: Promise<NodeExit> = Promise.resolve({ code: null, signal: null });
   private isRunning = false;
-  private lastExit: NodeExit | undefined;
 
   private constructor(
     private readonly docker: Docker,
@@ -72,7 +69,6 @@ export class Container implements BrokerNode {
   ) {}
 
   static async create(docker: Docker, spec: ContainerSpec): Promise<Container> {
-    startWatchdog();
     const user =
       spec.runAsHarnessUser && typeof process.getuid === 'function' && typeof process.getgid === 'function' ? `${process.getuid()}:${process.getgid()}` : undefined;
     try {
@@ -128,16 +124,6 @@ export class Container implements BrokerNode {
     return this.exit;
   }
 
-  get log(): string {
-    return this.spec.logFile;
-  }
-
-  describeExit(): string {
-    const e = this.lastExit;
-    if (this.isRunning || e === undefined) return this.isRunning ? 'running' : 'not started';
-    return e.signal !== null ? `signal ${e.signal}` : `code ${e.code}`;
-  }
-
   /** Attaches its output to the log file, starts it, and watches for its end. */
   async start(): Promise<void> {
     const stream = await this.handle.attach({ stream: true, stdout: true, stderr: true });
@@ -152,13 +138,11 @@ export class Container implements BrokerNode {
         this.isRunning = false;
         const code = r.StatusCode ?? null;
         // the engine reports a signal death as 128 + signal
-        this.lastExit = { code, signal: code === 137 ? 'SIGKILL' : code === 143 ? 'SIGTERM' : null };
-        return this.lastExit;
+        return { code, signal: code === 137 ? 'SIGKILL' : code === 143 ? 'SIGTERM' : null };
       },
       () => {
         this.isRunning = false;
-        this.lastExit = { code: null, signal: null };
-        return this.lastExit;
+        return { code: null, signal: null };
       },
     );
   }
@@ -188,9 +172,7 @@ export class Container implements BrokerNode {
     await waitFor(() => this.paused(), { what: `${this.where} to be paused`, timeoutMs: 5000, intervalMs: 20 });
   }
 
-  /** Thaws it; nothing to do when it is not paused (the engine would refuse). */
   async resume(): Promise<void> {
-    if (!this.isRunning || !(await this.paused())) return;
     await idempotent(() => this.handle.unpause());
     await waitFor(async () => !(await this.paused()), { what: `${this.where} to run again`, timeoutMs: 5000, intervalMs: 20 });
   }
@@ -201,8 +183,13 @@ export class Container implements BrokerNode {
     this.isRunning = false;
   }
 
-  tail(lines = 30): Promise<string> {
-    return tailOf(this.spec.logFile, lines);
+  async tail(lines = 30): Promise<string> {
+    try {
+      const text = await readFile(this.spec.logFile, 'utf8');
+      return text.trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 }
 
@@ -211,17 +198,10 @@ export class Container implements BrokerNode {
  * ours, started on this machine, by a process that no longer exists. Containers of a live
  * harness are left alone. Returns the names removed.
  */
-export async function reapLeftoverContainers(docker: Docker, options: { dryRun?: boolean } = {}): Promise<string[]> {
+export async function reapLeftoverContainers(docker: Docker): Promise<string[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [LABEL.ours] } });
   const here = hostname();
   const leftovers = list.filter((c) => c.Labels[LABEL.ownerHost] === here && !pidAlive(Number(c.Labels[LABEL.ownerPid])));
-  if (options.dryRun !== true) await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
   return leftovers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
-}
-
-/** Removes every container owned by harness process `owner` on this machine (the watchdog, once that process is gone). */
-export async function reapContainersOf(docker: Docker, owner: number): Promise<string[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL.ownerPid}=${owner}`, `${LABEL.ownerHost}=${hostname()}`] } });
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  return list.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
 }
