@@ -83,7 +83,7 @@ describe.skipIf(engine === undefined && !required)("a user's processor image und
     expect(await ours()).toEqual([]);
   });
 
-  it('the exactly-once example passes a kill of processor-1: its instances are containers, killed and started again', { timeout: 600_000 }, async () => {
+  it('the exactly-once example passes a kill of its instance: a container, killed and started again', { timeout: 600_000 }, async () => {
     const { code, stdout, out, result, history } = await run('test/fixtures/experiments-real/user-image-processor.yaml', 'pass');
     expect(code, stdout).toBe(0);
     expect(result.verdict).toBe('pass');
@@ -95,9 +95,6 @@ describe.skipIf(engine === undefined && !required)("a user's processor image und
     expect(up.every((e) => typeof e.detail?.container === 'string' && e.detail.container.length > 0)).toBe(true);
     const log = readFileSync(join(out, 'environment', 'processor-1.log'), 'utf8');
     expect(log).toMatch(/processor-1 assigned orders partitions \[\d/);
-    // while processor-1 was down past its session, processor-2 had all six partitions
-    const assignments = [...readFileSync(join(out, 'environment', 'processor-2.log'), 'utf8').matchAll(/processor-2 assigned orders partitions \[([\d, ]*)\]/g)];
-    expect(assignments.map((m) => m[1]!.split(', ').length)).toContain(6);
   });
 
   it('told to commit offsets outside its transactions, the same image is caught duplicating after the kill', { timeout: 600_000 }, async () => {
