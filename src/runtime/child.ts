@@ -118,12 +118,17 @@ export class Child {
   }
 
   /** The last `lines` lines of the child's log. */
-  async tail(lines = 30): Promise<string> {
-    try {
-      const text = await readFile(this.spec.logFile, 'utf8');
-      return text.trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+  tail(lines = 30): Promise<string> {
+    return tailOf(this.spec.logFile, lines);
+  }
+}
+
+/** The last `lines` lines of a node's log file, or `(no log)`. */
+export async function tailOf(file: string, lines = 30): Promise<string> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
   }
 }

@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
 import { waitFor } from '../util/time.js';
+import { tailOf } from './child.js';
 import { LABEL } from './docker-engine.js';
 import { pidAlive } from './env-state.js';
 import type { NodeExit, RunningNode } from './runtime.js';
@@ -183,13 +183,8 @@ export class Container implements RunningNode {
     this.isRunning = false;
   }
 
-  async tail(lines = 30): Promise<string> {
-    try {
-      const text = await readFile(this.spec.logFile, 'utf8');
-      return text.trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+  tail(lines = 30): Promise<string> {
+    return tailOf(this.spec.logFile, lines);
   }
 }
 
