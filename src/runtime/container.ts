@@ -6,7 +6,8 @@ import { waitFor } from '../util/time.js';
 import { tailOf } from './child.js';
 import { LABEL } from './docker-engine.js';
 import { pidAlive } from './env-state.js';
-import type { NodeExit, RunningNode } from './runtime.js';
+import type { BrokerNode } from './node-environment.js';
+import type { NodeExit } from './runtime.js';
 
 export interface ContainerSpec {
   /** Container name, unique on the engine: `streamchaos-local-3-broker-2`. */
@@ -58,9 +59,10 @@ async function idempotent(op: () => Promise<unknown>): Promise<void> {
  * never privileged, running as the harness's own user so the files it writes in the run folder
  * are the user's. Its output is streamed into its log file from before it starts.
  */
-export class Container implements RunningNode {
+export class Container implements BrokerNode {
   private exit: Promise<NodeExit> = Promise.resolve({ code: null, signal: null });
   private isRunning = false;
+  private lastExit: NodeExit | undefined;
 
   private constructor(
     private readonly docker: Docker,
@@ -124,6 +126,16 @@ export class Container implements RunningNode {
     return this.exit;
   }
 
+  get log(): string {
+    return this.spec.logFile;
+  }
+
+  describeExit(): string {
+    const e = this.lastExit;
+    if (this.isRunning || e === undefined) return this.isRunning ? 'running' : 'not started';
+    return e.signal !== null ? `signal ${e.signal}` : `code ${e.code}`;
+  }
+
   /** Attaches its output to the log file, starts it, and watches for its end. */
   async start(): Promise<void> {
     const stream = await this.handle.attach({ stream: true, stdout: true, stderr: true });
@@ -138,11 +150,13 @@ export class Container implements RunningNode {
         this.isRunning = false;
         const code = r.StatusCode ?? null;
         // the engine reports a signal death as 128 + signal
-        return { code, signal: code === 137 ? 'SIGKILL' : code === 143 ? 'SIGTERM' : null };
+        this.lastExit = { code, signal: code === 137 ? 'SIGKILL' : code === 143 ? 'SIGTERM' : null };
+        return this.lastExit;
       },
       () => {
         this.isRunning = false;
-        return { code: null, signal: null };
+        this.lastExit = { code: null, signal: null };
+        return this.lastExit;
       },
     );
   }

@@ -1,27 +1,23 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type Docker from 'dockerode';
-import type { Observer } from '../cluster/observer.js';
-import { probeKafka } from '../cluster/probe.js';
-import { EnvironmentError, isStreamchaosError, UsageError } from '../errors.js';
-import { Network, once } from '../network/links.js';
+import { EnvironmentError, isStreamchaosError } from '../errors.js';
+import { Network } from '../network/links.js';
 import { hostsFileFor, topology, type Topology } from '../network/topology.js';
 import { PUBLIC_IMAGES } from '../provision/images.js';
 import type { EnvironmentSpec } from '../spec/environment.js';
-import { waitFor } from '../util/time.js';
 import { count } from '../util/words.js';
 import { brokerJavaArgs, checkFormatted, formatJavaArgs, newClusterId, writeBrokerFiles, type BrokerFiles } from './broker-files.js';
+import { waitForToxiproxy, waitUntilHealthy } from './bring-up.js';
 import { Cleanup, onExit } from './cleanup.js';
 import { Container, reapLeftoverContainers } from './container.js';
 import { connectEngine, LABEL, type Engine } from './docker-engine.js';
 import { chooseImage, type ChosenImage } from './image-choice.js';
-import { waitForToxiproxy, waitUntilHealthy } from './bring-up.js';
+import { brokerExited, failingBrokerLogs, NodeEnvironment } from './node-environment.js';
 import { assertPortsFree } from './ports.js';
 import { ProcessorLaunches } from './processor-launches.js';
-import type { NodeInfo, ProcessorLaunch, Runtime, RunningNode, StartedEnvironment, UpOptions } from './runtime.js';
+import type { Runtime, StartedEnvironment, UpOptions } from './runtime.js';
 
 const DEFAULT_UP_TIMEOUT_MS = 180_000;
-const NODE_OP_TIMEOUT_MS = 60_000;
 /** Where Kafka's jars are in the apache/kafka image, and in the local equivalent `setup --docker` builds. */
 const IMAGE_CLASSPATH = '/opt/kafka/libs/*';
 
@@ -149,7 +145,7 @@ export class DockerRuntime implements Runtime {
       const observer = await waitUntilHealthy(
         spec,
         topo,
-        { hint: () => brokerLogs(brokers), exited: () => brokerExited(brokers) },
+        { hint: () => failingBrokerLogs(brokers), exited: () => brokerExited(brokers) },
         { progress, log: options.log, remaining, cleanup },
       );
       const processors = new ProcessorLaunches(spec.name, options.owner, cleanup, {
@@ -157,7 +153,19 @@ export class DockerRuntime implements Runtime {
         oursImage: spec.images?.processor ?? PUBLIC_IMAGES.node,
         progress,
       });
-      const env = new DockerEnvironment(spec, topo, network, observer, options.dir, brokers, toxiproxy, processors, [kafkaImage, toxiproxyImage], cleanup);
+      const env = new NodeEnvironment({
+        runtime: this.name,
+        spec,
+        topology: topo,
+        network,
+        observer,
+        dir: options.dir,
+        brokers,
+        toxiproxy,
+        startProcessor: (launch) => processors.launch(launch),
+        images: { broker: describeChoice(kafkaImage), toxiproxy: describeChoice(toxiproxyImage) },
+        cleanup,
+      });
       forget();
       onExit(() => env.down());
       return env;
@@ -169,106 +177,6 @@ export class DockerRuntime implements Runtime {
   }
 }
 
-async function brokerExited(brokers: Map<number, Container>): Promise<EnvironmentError | undefined> {
-  const dead = [...brokers.values()].filter((c) => !c.running);
-  if (dead.length === 0) return undefined;
-  const parts = await Promise.all(
-    dead.map(async (c) => `${c.name} exited (code ${(await c.exited).code}); last lines of ${c.spec.logFile}:\n${await c.tail(25)}`),
-  );
-  return new EnvironmentError(`a broker stopped during startup\n${parts.join('\n\n')}`);
-}
-
-async function brokerLogs(brokers: Map<number, Container>): Promise<string> {
-  const parts = await Promise.all([...brokers.values()].map(async (c) => `--- ${c.name} (${c.running ? 'running' : 'exited'}), last lines of ${c.spec.logFile}:\n${await c.tail(15)}`));
-  return parts.join('\n');
-}
-
-class DockerEnvironment implements StartedEnvironment {
-  readonly runtime = 'docker';
-  readonly down: () => Promise<void>;
-  readonly images: Record<string, string>;
-
-  constructor(
-    readonly spec: EnvironmentSpec,
-    readonly topology: Topology,
-    readonly network: Network,
-    readonly observer: Observer,
-    readonly dir: string,
-    private readonly brokers: Map<number, Container>,
-    private readonly toxiproxy: Container,
-    private readonly processors: ProcessorLaunches,
-    chosen: ChosenImage[],
-    cleanup: Cleanup,
-  ) {
-    const [kafka, toxi] = chosen;
-    this.images = {
-      broker: describeChoice(kafka),
-      toxiproxy: describeChoice(toxi),
-    };
-    this.down = once(async () => {
-      const errors = await cleanup.run();
-      if (errors.length > 0) throw new EnvironmentError(errors.map((e) => e.message).join('\n'));
-    });
-  }
-
-  readonly startProcessor = (launch: ProcessorLaunch): Promise<RunningNode> => this.processors.launch(launch);
-
-  nodes(): NodeInfo[] {
-    const brokers: NodeInfo[] = [...this.brokers.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([id, c]) => ({ name: `broker-${id}`, kind: 'broker', id, container: c.container, running: c.running, log: c.spec.logFile }));
-    const t = this.toxiproxy;
-    return [...brokers, { name: 'toxiproxy', kind: 'toxiproxy', container: t.container, running: t.running, log: t.spec.logFile }];
-  }
-
-  async kill(node: string): Promise<void> {
-    const { container, observer } = this.broker(node);
-    await container.kill();
-    await waitFor(async () => !(await probeKafka(observer, 500)), { what: `${node} to stop answering on ${observer}`, timeoutMs: 10_000 });
-  }
-
-  async terminate(node: string): Promise<void> {
-    await this.broker(node).container.stop(NODE_OP_TIMEOUT_MS);
-  }
-
-  async pause(node: string): Promise<void> {
-    const { container } = this.broker(node);
-    if (!container.running) throw new UsageError(`cannot pause ${node}: it is not running`);
-    await container.pause();
-  }
-
-  async resume(node: string): Promise<void> {
-    const { container, observer } = this.broker(node);
-    await container.resume();
-    await waitFor(() => probeKafka(observer, 1000), { what: `${node} to answer on ${observer} after docker unpause`, timeoutMs: 30_000, intervalMs: 50 });
-  }
-
-  async restart(node: string): Promise<void> {
-    const { id, container } = this.broker(node);
-    await container.stop(NODE_OP_TIMEOUT_MS);
-    await container.start();
-    await waitFor(
-      async () => {
-        if (!container.running) throw new EnvironmentError(`${node} exited while restarting:\n${await container.tail(20)}`);
-        return (await this.observer.liveBrokers()).includes(id);
-      },
-      { what: `${node} to register with the cluster again`, timeoutMs: NODE_OP_TIMEOUT_MS, intervalMs: 250, hint: () => container.tail(20) },
-    );
-  }
-
-  private broker(node: string): { id: number; container: Container; observer: string } {
-    const m = /^broker-(\d+)$/.exec(node);
-    const id = m === null ? NaN : Number(m[1]);
-    const container = this.brokers.get(id);
-    const endpoints = this.topology.brokers.find((b) => b.id === id);
-    if (container === undefined || endpoints === undefined) {
-      throw new UsageError(`no node named '${node}' in environment ${this.spec.name} (its brokers: ${[...this.brokers.keys()].map((b) => `broker-${b}`).join(', ')})`);
-    }
-    return { id, container, observer: endpoints.observer };
-  }
-}
-
-function describeChoice(c: ChosenImage | undefined): string {
-  if (c === undefined) return '';
+function describeChoice(c: ChosenImage): string {
   return c.how === 'local equivalent' ? `${c.image} (local equivalent of ${c.wanted})` : c.image;
 }
