@@ -186,7 +186,9 @@ export class Container implements BrokerNode {
     await waitFor(() => this.paused(), { what: `${this.where} to be paused`, timeoutMs: 5000, intervalMs: 20 });
   }
 
+  /** Thaws it; nothing to do when it is not paused (the engine would refuse). */
   async resume(): Promise<void> {
+    if (!this.isRunning || !(await this.paused())) return;
     await idempotent(() => this.handle.unpause());
     await waitFor(async () => !(await this.paused()), { what: `${this.where} to run again`, timeoutMs: 5000, intervalMs: 20 });
   }
