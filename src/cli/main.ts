@@ -96,6 +96,17 @@ export async function main(argv: readonly string[]): Promise<void> {
         run(async () => (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn, runtime: a.runtime }))(),
     )
     .command(
+      'cleanup',
+      'Remove what earlier runs left behind when they were killed: processes, containers, environment state',
+      (y) =>
+        y
+          .option('dry-run', { type: 'boolean', default: false, describe: 'only list what would be removed' })
+          .option('json', { type: 'boolean', default: false, describe: 'print what was found as JSON' })
+          .example('$0 cleanup', 'after a run was killed with kill -9')
+          .example('$0 cleanup --dry-run', 'see what is left, remove nothing'),
+      (a) => run(async () => (await import('./commands/cleanup.js')).cleanup({ dryRun: a.dryRun, json: a.json }))(),
+    )
+    .command(
       'report <run-dir>',
       "Render a run's report again (report.html, junit.xml) from its history.jsonl; also for a run that was interrupted",
       (y) =>

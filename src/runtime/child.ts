@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { which } from '../util/exec.js';
+import { OWNER_VARIABLE } from './leftovers.js';
+import { startWatchdog } from './watchdog.js';
 import { sleep } from '../util/time.js';
 
 export interface ChildSpec {
@@ -25,7 +27,8 @@ let setprivPath: Promise<string | undefined> | undefined;
 /**
  * A process we started, in its own process group, tied to our life: on Linux it is started
  * through `setpriv --pdeathsig KILL`, so the kernel kills it if the harness dies, even by SIGKILL.
- * Signals go to the whole process group.
+ * It also carries its owner's pid (STREAMCHAOS_OWNER_PID), for the watchdog and
+ * `streamchaos cleanup` where pdeathsig is not there. Signals go to the whole process group.
  */
 export class Child {
   private exit: ChildExit | undefined;
@@ -46,7 +49,9 @@ export class Child {
       setpriv === undefined ? [spec.command, spec.args] : [setpriv, ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args]];
     const fd = openSync(spec.logFile, 'a');
     try {
-      const child = spawn(command, args, { cwd: spec.cwd, env: spec.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] });
+      startWatchdog();
+      const env = { ...(spec.env ?? process.env), [OWNER_VARIABLE]: String(process.pid) };
+      const child = spawn(command, args, { cwd: spec.cwd, env, detached: true, stdio: ['ignore', fd, fd] });
       const exited = new Promise<ChildExit>((resolve, reject) => {
         child.once('error', reject);
         child.once('exit', (code, signal) => resolve({ code, signal }));

@@ -8,6 +8,7 @@ import { LABEL } from './docker-engine.js';
 import { pidAlive } from './env-state.js';
 import type { BrokerNode } from './node-environment.js';
 import type { NodeExit } from './runtime.js';
+import { startWatchdog } from './watchdog.js';
 
 export interface ContainerSpec {
   /** Container name, unique on the engine: `streamchaos-local-3-broker-2`. */
@@ -71,6 +72,7 @@ export class Container implements BrokerNode {
   ) {}
 
   static async create(docker: Docker, spec: ContainerSpec): Promise<Container> {
+    startWatchdog();
     const user =
       spec.runAsHarnessUser && typeof process.getuid === 'function' && typeof process.getgid === 'function' ? `${process.getuid()}:${process.getgid()}` : undefined;
     try {
@@ -209,10 +211,17 @@ export class Container implements BrokerNode {
  * ours, started on this machine, by a process that no longer exists. Containers of a live
  * harness are left alone. Returns the names removed.
  */
-export async function reapLeftoverContainers(docker: Docker): Promise<string[]> {
+export async function reapLeftoverContainers(docker: Docker, options: { dryRun?: boolean } = {}): Promise<string[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [LABEL.ours] } });
   const here = hostname();
   const leftovers = list.filter((c) => c.Labels[LABEL.ownerHost] === here && !pidAlive(Number(c.Labels[LABEL.ownerPid])));
-  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  if (options.dryRun !== true) await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
   return leftovers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
+}
+
+/** Removes every container owned by harness process `owner` on this machine (the watchdog, once that process is gone). */
+export async function reapContainersOf(docker: Docker, owner: number): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL.ownerPid}=${owner}`, `${LABEL.ownerHost}=${hostname()}`] } });
+  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  return list.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
 }
