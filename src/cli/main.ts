@@ -2,7 +2,7 @@ import { CHECK_CATEGORIES } from '../check/result.js';
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { DEFAULT_KAFKA_VERSION } from '../provision/kafka.js';
-import { runExitHooks } from '../runtime/cleanup.js';
+import { interrupt, interruptedBy, runExitHooks } from '../runtime/cleanup.js';
 import { printError } from './output.js';
 
 const DEFAULT_ENV = 'environments/local-3.yaml';
@@ -32,12 +32,14 @@ export async function main(argv: readonly string[]): Promise<void> {
   const run = (action: () => Promise<number>) => async (): Promise<void> => {
     exitCode = await action();
   };
-  let interrupted = false;
+  const exitCodeOf = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`\n${signal}: cleaning up…\n`);
-    void runExitHooks().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    if (interruptedBy() !== undefined) return;
+    process.stderr.write(`\n${signal}: healing every fault and stopping everything…\n`);
+    void interrupt(signal).finally(() => {
+      process.stderr.write('stopped: nothing of this run is left running\n');
+      process.exit(exitCodeOf(signal));
+    });
   };
   const isServe = argv[0] === 'env' && argv[1] === 'serve';
   if (!isServe) {
@@ -156,8 +158,14 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     await cli.parseAsync();
   } catch (e) {
-    exitCode = printError(e);
+    // after an interruption, what failed is what was being torn down: not worth a message
+    if (interruptedBy() === undefined) exitCode = printError(e);
     await runExitHooks();
+  }
+  const signal = interruptedBy();
+  if (signal !== undefined) {
+    await interrupt(signal); // the command ended while its teardown runs: wait for it, then exit as interrupted
+    exitCode = exitCodeOf(signal);
   }
   process.exitCode = exitCode;
 }

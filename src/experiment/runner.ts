@@ -13,7 +13,7 @@ import { ENVIRONMENT_UP, type HistoryEntry } from '../history/types.js';
 import type { Progress } from '../provision/progress.js';
 import { renderHtml } from '../report/html.js';
 import { renderJunit } from '../report/junit.js';
-import { Cleanup, onExit } from '../runtime/cleanup.js';
+import { Cleanup, interruptedBy, onExit } from '../runtime/cleanup.js';
 import type { Runtime, StartedEnvironment } from '../runtime/runtime.js';
 import { formatDuration, type ExperimentSpec } from '../spec/experiment.js';
 import { sleep } from '../util/time.js';
@@ -200,6 +200,11 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     const entries = history.entries();
     const invariants = [checkNoUncleanElection(entries), checkSingleController(entries), checkAckedBelowMinIsr(entries), measureOffline(entries)];
     const measurements = measure(entries, spec.slos.recovery);
+    const signal = interruptedBy();
+    if (signal !== undefined) {
+      // the cluster was torn down under the checks: what they saw is no verdict
+      throw new EnvironmentError(`interrupted by ${signal} before the verdict; the history so far is in ${join(options.outDir, 'history.jsonl')}`);
+    }
     const result = buildResult({
       spec,
       plan,

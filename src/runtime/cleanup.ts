@@ -45,3 +45,20 @@ export async function runExitHooks(): Promise<void> {
   hooks.clear();
   await Promise.allSettled(pending.map((h) => h()));
 }
+
+let interruption: { signal: NodeJS.Signals; done: Promise<void> } | undefined;
+
+/**
+ * The harness was told to stop (SIGINT, SIGTERM): runs the exit hooks once, and from now on
+ * `interruptedBy` says so, so that a run that is still going gives no verdict from a cluster
+ * that is being torn down. Resolves when every hook has run.
+ */
+export function interrupt(signal: NodeJS.Signals): Promise<void> {
+  interruption ??= { signal, done: runExitHooks() };
+  return interruption.done;
+}
+
+/** The signal that interrupted the harness, if one did. */
+export function interruptedBy(): NodeJS.Signals | undefined {
+  return interruption?.signal;
+}
