@@ -81,6 +81,38 @@ export class TimeoutError extends EnvironmentError {
   }
 }
 
+/**
+ * A whole run (or another long task) passed its overall deadline while in `phase`. Exit 3:
+ * something waited far longer than it should on a healthy machine, or hung.
+ */
+export class DeadlineError extends EnvironmentError {
+  readonly deadlineMs: number;
+  readonly phase: string;
+
+  constructor(what: string, deadlineMs: number, phase: string, options?: { hint?: string; cause?: unknown }) {
+    super(`${what} passed its deadline of ${spokenDuration(deadlineMs)} while ${phase}`, options);
+    this.deadlineMs = deadlineMs;
+    this.phase = phase;
+  }
+}
+
+/** `390000` → `6m 30s`, `1500` → `1.5s`, `3600000` → `1h`: a duration for a sentence. */
+export function spokenDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return `${ms} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
+  const seconds = Math.round(ms / 1000);
+  const parts = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ] as const;
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join(' ');
+}
+
 export function isStreamchaosError(e: unknown): e is StreamchaosError {
   return e instanceof StreamchaosError;
 }

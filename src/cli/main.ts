@@ -74,7 +74,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     .command(
       'run <file>',
-      'Run an experiment end to end and give the verdict (exit 0 pass, 1 fail)',
+      'Run an experiment end to end and give the verdict (exit 0 pass, 1 fail, 3 past its deadline)',
       (y) =>
         y
           .positional('file', { type: 'string', demandOption: true, describe: 'experiment file' })
@@ -90,12 +90,20 @@ export async function main(argv: readonly string[]): Promise<void> {
             type: 'string',
             describe: "how to run the nodes, overriding the environment's runtime: process (local JVMs, the default) or docker (containers)",
           })
+          .option('deadline', {
+            type: 'string',
+            describe:
+              "the run's overall deadline, e.g. 20m, 1h30m or 900 (seconds); past it the run heals every fault, tears everything down, writes what it recorded and exits 3. Default: a generous sum of the experiment's phases",
+          })
           .example('$0 run experiments/leader-kill.yaml', 'kill the leader of orders-0 under load, verify exactly-once')
           .example('$0 run experiments/leader-kill.yaml --seed 7 --out /tmp/run', 'another seed, a chosen folder')
           .example('$0 run experiments/leader-kill.yaml --fail-on exactly-once,order', 'a CI gate that blocks on correctness only')
-          .example('$0 run experiments/leader-kill.yaml --runtime docker', 'the same experiment with every node in a container'),
+          .example('$0 run experiments/leader-kill.yaml --runtime docker', 'the same experiment with every node in a container')
+          .example('$0 run experiments/leader-kill.yaml --deadline 15m', 'a CI job that must end within 15 minutes, whatever hangs'),
       (a) =>
-        run(async () => (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn, runtime: a.runtime }))(),
+        run(async () =>
+          (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn, runtime: a.runtime, deadline: a.deadline }),
+        )(),
     )
     .command(
       'cleanup',

@@ -1,7 +1,15 @@
 import kafkajs, { type Admin, type LogEntry } from 'kafkajs';
 import { EnvironmentError } from '../errors.js';
 import type { TopicSpec } from '../spec/environment.js';
+import { withTimeout } from '../util/time.js';
 import { fetchMetadata, type BrokerMetadata } from './metadata.js';
+
+/** Bounds of the admin client's calls: kafkajs retries on its own, and can still hang on a dropped connection. */
+const CONNECT_MS = 20_000;
+const ADMIN_MS = 30_000;
+/** Creating topics waits for the controller to place every partition; on a slow machine that takes a while. */
+const CREATE_TOPICS_MS = 60_000;
+const CLOSE_MS = 10_000;
 
 export interface PartitionState {
   topic: string;
@@ -48,7 +56,10 @@ export class Observer {
           log?.(`[kafkajs ${namespace}] ${entry.message}`),
     });
     const admin = kafka.admin();
-    await admin.connect();
+    await withTimeout(admin.connect(), CONNECT_MS, `the observer to connect to ${bootstrap.join(', ')}`).catch((e: unknown) => {
+      void admin.disconnect().catch(() => undefined); // it may connect late: do not leave it behind
+      throw e;
+    });
     return new Observer(admin, bootstrap, Math.min(options.requestTimeoutMs ?? 2000, 2000));
   }
 
@@ -88,35 +99,44 @@ export class Observer {
    * on the UNKNOWN_TOPIC_OR_PARTITION a broker answers in the moment after creation.
    */
   async createTopics(topics: readonly TopicSpec[]): Promise<string[]> {
-    const existing = new Set(await this.admin.listTopics());
+    const existing = new Set(await withTimeout(this.admin.listTopics(), ADMIN_MS, 'the list of topics (through the observer)'));
     const missing = topics.filter((t) => !existing.has(t.name));
     if (missing.length === 0) return [];
-    await this.admin.createTopics({
-      waitForLeaders: false,
-      timeout: 30000,
-      topics: missing.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor: t.replicationFactor,
-        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    await withTimeout(
+      this.admin.createTopics({
+        waitForLeaders: false,
+        timeout: 30000,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: t.replicationFactor,
+          configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+        })),
+      }),
+      CREATE_TOPICS_MS,
+      `creating topics ${missing.map((t) => t.name).join(', ')}`,
+    );
     return missing.map((t) => t.name);
   }
 
   /** A topic's configuration as the brokers report it, for the given keys. */
   async topicConfig(topic: string, keys: readonly string[]): Promise<Record<string, string>> {
-    const { resources } = await this.admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: 2 /* TOPIC */, name: topic, configNames: [...keys] }],
-    });
+    const { resources } = await withTimeout(
+      this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2 /* TOPIC */, name: topic, configNames: [...keys] }],
+      }),
+      ADMIN_MS,
+      `the configuration of topic ${topic}`,
+    );
     const out: Record<string, string> = {};
     for (const entry of resources[0]?.configEntries ?? []) out[entry.configName] = entry.configValue;
     return out;
   }
 
+  /** Disconnects; rejects with a TimeoutError when that takes longer than 10 s. */
   async close(): Promise<void> {
-    await this.admin.disconnect();
+    await withTimeout(this.admin.disconnect(), CLOSE_MS, 'the observer to disconnect');
   }
 }
 

@@ -1,30 +1,31 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { checkExactlyOnce } from '../check/exactly-once.js';
 import { faultEffects } from '../check/fault-effects.js';
 import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, measureOffline, UNCLEAN_ELECTION_NOTE } from '../check/invariants.js';
 import { measure } from '../check/measure.js';
-import type { Measurements } from '../check/measurements.js';
 import type { CheckCategory, RunResult } from '../check/result.js';
 import { LagReader, waitForCaughtUp } from '../cluster/lag.js';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, spokenDuration } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
-import { ENVIRONMENT_UP, type HistoryEntry } from '../history/types.js';
+import { ENVIRONMENT_UP } from '../history/types.js';
 import type { Progress } from '../provision/progress.js';
-import { renderHtml } from '../report/html.js';
-import { renderJunit } from '../report/junit.js';
 import { Cleanup, interruptedBy, onExit } from '../runtime/cleanup.js';
 import type { Runtime, StartedEnvironment } from '../runtime/runtime.js';
 import { formatDuration, type ExperimentSpec } from '../spec/experiment.js';
-import { sleep } from '../util/time.js';
+import { runWithDeadline } from '../util/deadline.js';
+import { sleep, withTimeout } from '../util/time.js';
 import { ConsumerGroupLoad } from '../workload/consumer.js';
 import { ProcessorGroup, processorGroupId } from '../workload/processor-group.js';
 import { LoadProducer } from '../workload/producer.js';
 import { Random } from '../workload/random.js';
 import { verifyTopic } from '../workload/verifier.js';
 import { Watcher } from '../workload/watcher.js';
+import { BUDGET, defaultDeadlineMs } from './budget.js';
+import { liveProgress } from './live-progress.js';
 import { findUncleanElections } from './log-scan.js';
 import { planExperiment } from './plan.js';
+import { writePartialReports, writeReports } from './reports.js';
 import { buildResult } from './result.js';
 import { Sampler } from './sampler.js';
 import { runProbe, type ProbeResult } from './steady-state.js';
@@ -41,10 +42,12 @@ export interface RunOptions {
   log: (line: string) => void;
   /** Which kinds of check fail the run (`--fail-on`); all when undefined. */
   failOn?: readonly CheckCategory[];
+  /** The run's overall deadline (`--deadline`), from when it starts; `defaultDeadlineMs` when undefined. */
+  deadlineMs?: number;
 }
 
-const SETTLE_MS = 90_000;
-const VERIFY_MS = 120_000;
+/** Healing and teardown after the run; past this, the harness exits anyway (its processes die with it). */
+const CLEANUP_MS = 300_000;
 
 /**
  * Runs one experiment end to end: environment up, steady state before, load with the fault
@@ -53,6 +56,12 @@ const VERIFY_MS = 120_000;
  * environment is torn down; the History on disk stays checkable.
  * Throws EnvironmentError when the environment cannot start or the steady state does not hold
  * before any fault (nothing was tested); otherwise resolves with the result, pass or fail.
+ *
+ * The run has an overall deadline (`options.deadlineMs`, else `defaultDeadlineMs`). When it
+ * passes, whatever the run was waiting for is abandoned: a `deadline passed while <phase>` note
+ * goes into the History, faults are healed and everything torn down as on any other exit, the
+ * reports are written from what the History holds, and it throws a DeadlineError (exit 3)
+ * naming the deadline and the phase.
  */
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions): Promise<RunResult> {
   await mkdir(options.outDir, { recursive: true });
@@ -61,12 +70,33 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
   const cleanup = new Cleanup();
   const forget = onExit(() => cleanup.run());
   cleanup.defer('history', () => history.close());
+  const deadlineMs = options.deadlineMs ?? defaultDeadlineMs(spec, options.runtime.name);
+  let doing = 'preparing the run';
+  let deadline: AbortSignal | undefined;
+  /** Enters a phase; past the deadline, stops the run here instead (it was abandoned already). */
   const phase = (name: string): void => {
+    deadline?.throwIfAborted();
+    doing = name;
     history.record({ type: 'event', kind: 'phase', time: Date.now(), name });
     options.progress.step(name);
   };
   history.record({ type: 'run', time: Date.now(), name: spec.name, seed: options.seed, plan, command: options.command, version: options.version, files: await specFiles(spec) });
-  try {
+  options.log(`deadline: ${spokenDuration(deadlineMs)}`);
+  /**
+   * Puts an undo on the cleanup stack; past the deadline (the cleanup has begun without it: the
+   * run acquired this late), undoes it at once instead and stops the run.
+   */
+  const defer = (label: string, undo: () => Promise<unknown> | unknown): void => {
+    if (deadline?.aborted === true) {
+      void Promise.resolve()
+        .then(undo)
+        .catch(() => undefined);
+      deadline.throwIfAborted();
+    }
+    cleanup.defer(label, undo);
+  };
+  let passed = false;
+  const body = async (): Promise<RunResult> => {
     phase(`starting environment ${spec.environment.name}`);
     const env: StartedEnvironment = await options.runtime.up(spec.environment, {
       dir: join(options.outDir, 'environment'),
@@ -74,11 +104,11 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       log: options.log,
       owner: basename(options.outDir),
     });
-    cleanup.defer('environment', () => env.down());
+    defer('environment', () => env.down());
     history.record({ type: 'event', kind: 'note', time: Date.now(), name: ENVIRONMENT_UP, detail: { runtime: env.runtime, ...env.images } });
 
     phase('checking the steady state before');
-    const before = await probes(spec, env, spec.steadyState.before, 30_000, 'before', history);
+    const before = await probes(spec, env, spec.steadyState.before, BUDGET.probeBeforeMs, 'before', history);
     const broken = before.filter((p) => !p.pass);
     if (broken.length > 0) {
       throw new EnvironmentError(`the steady state does not hold before any fault: ${broken.map((p) => `${p.probe}: ${p.message}`).join('; ')}`);
@@ -102,7 +132,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       ...(spec.workload.processor === undefined ? {} : { processorsAlive: () => processors?.alive().length ?? 0 }),
     });
     sampler.start();
-    cleanup.defer('sampler', () => sampler.stop());
+    defer('sampler', () => sampler.stop());
 
     const random = new Random(options.seed);
     const producers = spec.workload.producers.flatMap((p) =>
@@ -125,15 +155,15 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
         history,
         launch: env.startProcessor,
       });
-      cleanup.defer('processors', () => processors?.stop());
+      defer('processors', () => processors?.stop());
       await processors.start();
     }
     const consumers = (spec.workload.consumers ?? []).map((c) => new ConsumerGroupLoad(c, env.topology.bootstrap, options.log));
-    cleanup.defer('consumers', () => Promise.all(consumers.map((c) => c.stop())));
+    defer('consumers', () => Promise.all(consumers.map((c) => c.stop())));
     await Promise.all(consumers.map((c) => c.start()));
     const output = spec.workload.processor?.output ?? spec.workload.producers[0]?.topic ?? '';
     const watcher = new Watcher(output, env.observer, env.topology.brokers, history, options.log, spec.workload.processor?.idHeader);
-    cleanup.defer('watcher', () => watcher.stop());
+    defer('watcher', () => watcher.stop());
     await watcher.start();
     const timeline = new Timeline({
       faults: spec.timeline,
@@ -150,23 +180,26 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
         log: options.log,
       }),
     });
-    cleanup.defer('faults', async () => {
+    defer('faults', async () => {
       await timeline.healAll();
       await env.network.healAll();
     });
 
-    phase(`load for ${formatDuration(spec.durationMs)} with ${spec.timeline.length} fault${spec.timeline.length === 1 ? '' : 's'}`);
+    phase(`running load for ${formatDuration(spec.durationMs)} with ${spec.timeline.length} fault${spec.timeline.length === 1 ? '' : 's'}`);
+    // on an early exit, stop offering load at once (not waiting: healing comes first); sends in flight end on their own
+    defer('producers', () => void Promise.all(producers.map((p) => p.stop())).catch(() => undefined));
     await Promise.all(producers.map((p) => p.start()));
     const t0 = Date.now();
     history.record({ type: 'event', kind: 'load', time: t0, name: 'start' });
     timeline.start(t0);
     const ticker = liveProgress(history, spec, t0, options.progress);
+    defer('progress', () => clearInterval(ticker));
     await sleep(spec.durationMs);
     clearInterval(ticker);
 
     history.record({ type: 'event', kind: 'load', time: Date.now(), name: 'stop' });
     phase('load stopped; healing every fault');
-    await Promise.all(producers.map((p) => p.stop()));
+    await withTimeout(Promise.all(producers.map((p) => p.stop())), BUDGET.stopAndHealMs, 'the load generators to stop (their sends in flight to end)');
     await timeline.healAll();
     await timeline.settled();
     await env.network.healAll();
@@ -184,12 +217,12 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     }
 
     phase('checking the steady state after');
-    const after = await probes(spec, env, spec.steadyState.after, SETTLE_MS, 'after', history);
+    const after = await probes(spec, env, spec.steadyState.after, BUDGET.settleMs, 'after', history);
     await sampler.stop();
 
     const input = spec.workload.producers.find((p) => p.topic === (spec.workload.processor?.input ?? output))?.topic ?? output;
     phase(`verifying ${output} (read_committed, through the observer)`);
-    const verified = await verifyTopic(output, env.topology.observer, history, VERIFY_MS, options.log, spec.workload.processor?.idHeader);
+    const verified = await verifyTopic(output, env.topology.observer, history, BUDGET.verifyMs, options.log, spec.workload.processor?.idHeader);
     options.progress.done(`read ${verified.records} records${verified.complete ? ', to the end of every partition' : `; incomplete: ${verified.error}`}`);
     await watcher.stop(); // it tailed the output all along; by now it has seen what the verifier read
 
@@ -223,11 +256,31 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     });
     await writeReports(options.outDir, result, measurements, entries);
     return result;
+  };
+  try {
+    return await runWithDeadline(
+      (signal) => {
+        deadline = signal;
+        return body();
+      },
+      {
+        ms: deadlineMs,
+        phase: () => doing,
+        hint: `every fault was healed and the environment torn down; what was recorded is in ${options.outDir} (history.jsonl, report.html). Give the run more time with --deadline`,
+        onPassed: (during) => {
+          passed = true;
+          options.log(`the deadline of ${spokenDuration(deadlineMs)} passed while ${during}; abandoning the run`);
+          history.record({ type: 'event', kind: 'note', time: Date.now(), name: `deadline passed while ${during}`, detail: { deadlineMs, phase: during } });
+        },
+      },
+    );
   } finally {
-    const errors = await cleanup.run(options.log);
+    const errors = await withTimeout(cleanup.run(options.log), CLEANUP_MS, 'healing every fault and tearing the environment down').catch((e: unknown) => [e as Error]);
+    await withTimeout(history.close(), 10_000, 'the history to be written').catch((e: unknown) => errors.push(e as Error));
     options.log('cleanup: done');
     forget();
     for (const e of errors) options.log(e.message);
+    if (passed) await writePartialReports(options.outDir, history.entries(), spec, options.log);
   }
 }
 
@@ -270,46 +323,4 @@ async function drainGroups(groups: readonly { group: string; topic: string }[], 
   } finally {
     await reader.close();
   }
-}
-
-/** Writes result.json, report.html and junit.xml into the run's folder. */
-export async function writeReports(outDir: string, result: RunResult, measurements: Measurements, entries: readonly HistoryEntry[]): Promise<void> {
-  const run = entries.find((e) => e.type === 'run');
-  await writeFile(join(outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
-  await writeFile(join(outDir, 'junit.xml'), renderJunit(result));
-  await writeFile(join(outDir, 'report.html'), renderHtml({ result, measurements, files: run?.files ?? [], renderedAt: new Date().toISOString() }));
-}
-
-/**
- * Every second while load runs: elapsed of total, acknowledged records per second, lag, and
- * the faults active now, on the progress line (a terminal shows it; a CI log does not).
- */
-function liveProgress(history: HistoryRecorder, spec: ExperimentSpec, t0: number, progress: Progress): NodeJS.Timeout {
-  let seen = 0;
-  let acked = 0;
-  const batches = new Map<string, number>();
-  const active = new Map<string, string>();
-  let lag: number | undefined;
-  return setInterval(() => {
-    const entries = history.entries();
-    let ackedNow = 0;
-    for (; seen < entries.length; seen++) {
-      const e = entries[seen]!;
-      if (e.type === 'send' && e.phase === 'invoke') batches.set(`${e.process}:${e.batch}`, e.records.length);
-      else if (e.type === 'send' && e.phase === 'ok') ackedNow += batches.get(`${e.process}:${e.batch}`) ?? 0;
-      else if (e.type === 'lag') lag = e.total;
-      else if (e.type === 'event' && e.kind === 'fault-start') active.set(String(e.detail?.index), e.name);
-      else if (e.type === 'event' && e.kind === 'fault-heal') active.delete(String(e.detail?.index));
-    }
-    acked += ackedNow;
-    const elapsed = (Date.now() - t0) / 1000;
-    const parts = [
-      `${elapsed.toFixed(0)}/${(spec.durationMs / 1000).toFixed(0)} s`,
-      `${ackedNow} acked/s`,
-      lag === undefined ? undefined : `lag ${lag}`,
-      active.size === 0 ? 'no fault' : `fault: ${[...active.values()].join(', ')}`,
-      `${acked} acked in all`,
-    ];
-    progress.detail(parts.filter((p) => p !== undefined).join(' · '));
-  }, 1000).unref();
 }

@@ -3,7 +3,23 @@ import type { FaultContext } from '../faults/fault.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { Heal } from '../network/links.js';
 import type { FaultSpec } from '../spec/experiment.js';
+import { withTimeout } from '../util/time.js';
 import { faultRandom } from './plan.js';
+
+/**
+ * How long injecting one fault may take: resolving its target (up to 30 s) and a node operation
+ * (a restart: a clean stop up to 60 s, then registering again up to 60 s), with room to spare.
+ */
+const INJECT_MS = 180_000;
+/** A rolling restart restarts each broker and waits for a healthy cluster (up to 2 min) before the next. */
+const RESTART_EACH_MS = 300_000;
+/** How long healing one fault may take (a killed broker's heal is a restart). */
+export const HEAL_MS = 180_000;
+
+/** The bound on injecting `f` in a cluster of `brokers` brokers. */
+export function injectBoundMs(f: FaultSpec, brokers: number): number {
+  return f.kind === 'rolling-restart' ? brokers * (f.intervalMs + RESTART_EACH_MS) : INJECT_MS;
+}
 
 export interface TimelineOptions {
   faults: readonly FaultSpec[];
@@ -31,6 +47,8 @@ export interface FaultOutcome {
  * heal time. Every heal that was not run by its window runs in `healAll()`, which the runner
  * calls when load ends and again on any exit path (interrupt, error): heals are idempotent.
  * A fault that fails to inject is recorded (`fault-error`) and does not stop the others.
+ * Injecting and healing are bounded (injectBoundMs, HEAL_MS): one that takes longer is recorded
+ * as a `fault-error` naming it, and a heal that timed out stays active, tried again by healAll.
  */
 export class Timeline {
   private readonly active = new Map<number, Heal>();
@@ -74,7 +92,8 @@ export class Timeline {
     const record = this.options.history;
     try {
       const started = this.now();
-      const injected = await faultFor(f.kind).inject(f as never, this.options.context(faultRandom(this.options.seed, i)));
+      const ctx = this.options.context(faultRandom(this.options.seed, i));
+      const injected = await withTimeout(faultFor(f.kind).inject(f as never, ctx), injectBoundMs(f, ctx.topology.brokers.length), `injecting ${f.name}`);
       const done = this.now();
       outcome.target = injected.target;
       outcome.injectedAt = started;
@@ -109,7 +128,7 @@ export class Timeline {
     const f = this.options.faults[i]!;
     const outcome = this.outcomes[i]!;
     try {
-      await heal();
+      await withTimeout(heal(), HEAL_MS, `healing ${f.name}${outcome.target === undefined ? '' : ` on ${outcome.target}`}`);
       this.active.delete(i);
       outcome.healedAt = this.now();
       this.options.history.record({ type: 'event', kind: 'fault-heal', time: outcome.healedAt, name: f.name, target: outcome.target, detail: { kind: f.kind, index: i } });

@@ -1,5 +1,12 @@
 import { Toxiproxy, type Proxy, type ToxicType } from 'toxiproxy-node-client';
+import { TimeoutError } from '../errors.js';
+import { withTimeout } from '../util/time.js';
 import type { Link, Topology } from './topology.js';
+
+/** A Toxiproxy API call answers in milliseconds; its client has no timeout of its own (fetch waits up to 5 minutes). */
+const API_MS = 10_000;
+/** Creating every link proxy at once (dozens of listeners) takes longer on a slow machine. */
+const POPULATE_MS = 30_000;
 
 /** Undoes one network operation. Idempotent: calling it again does nothing. */
 export type Heal = () => Promise<void>;
@@ -32,7 +39,11 @@ export class Network {
   /** Creates every link proxy of `topology` on the Toxiproxy server (replacing any of the same name). */
   static async create(topology: Topology): Promise<Network> {
     const api = new Toxiproxy(topology.toxiproxyApi);
-    await api.populate(topology.links.map((l) => ({ name: l.name, listen: l.listen, upstream: l.upstream, enabled: true })));
+    await withTimeout(
+      api.populate(topology.links.map((l) => ({ name: l.name, listen: l.listen, upstream: l.upstream, enabled: true }))),
+      POPULATE_MS,
+      `Toxiproxy at ${topology.toxiproxyApi} to create ${topology.links.length} link proxies`,
+    );
     return new Network(topology, api);
   }
 
@@ -46,10 +57,16 @@ export class Network {
    * sender sees connections reset and new ones refused. The returned heal re-enables them.
    */
   async cut(links: readonly Link[]): Promise<Heal> {
-    await Promise.all(links.map((l) => this.setEnabled(l, false)));
-    return once(async () => {
+    const heal = once(async () => {
       await Promise.all(links.map((l) => this.setEnabled(l, true)));
     });
+    try {
+      await Promise.all(links.map((l) => this.setEnabled(l, false)));
+    } catch (e) {
+      await heal().catch(() => undefined); // leave no link cut behind a failed cut
+      throw e;
+    }
+    return heal;
   }
 
   /**
@@ -71,15 +88,15 @@ export class Network {
     const added: { proxy: Proxy; name: string }[] = [];
     try {
       for (const link of links) {
-        const proxy = await this.api.get(link.name);
+        const proxy = await this.call(this.api.get(link.name), `describe link ${link.name}`);
         for (const stream of streams) {
           const name = `streamchaos-${type}-${stream}-${++this.seq}`;
-          await proxy.addToxic({ name, type, stream, toxicity, attributes });
+          await this.call(proxy.addToxic({ name, type, stream, toxicity, attributes }), `add a ${type} toxic to link ${link.name}`);
           added.push({ proxy, name });
         }
       }
     } catch (e) {
-      await removeToxics(added);
+      await removeToxics(added).catch(() => undefined); // the first error is the one to report
       throw e;
     }
     return once(() => removeToxics(added));
@@ -87,7 +104,7 @@ export class Network {
 
   /** Every link proxy as Toxiproxy sees it now (the client library drops toxics, so this reads the API itself). */
   async state(): Promise<LinkState[]> {
-    const { data } = await this.api.getApi().get<Record<string, RawProxy>>(`${this.topology.toxiproxyApi}/proxies`);
+    const { data } = await this.call(this.api.getApi().get<Record<string, RawProxy>>(`${this.topology.toxiproxyApi}/proxies`), 'list its link proxies');
     return this.topology.links.map((link) => {
       const p = data[link.name];
       return {
@@ -100,12 +117,17 @@ export class Network {
 
   /** Heals everything: every proxy enabled, every toxic removed (Toxiproxy's POST /reset). */
   async healAll(): Promise<void> {
-    await this.api.reset();
+    await this.call(this.api.reset(), 'reset every link (enable all, remove every toxic)');
   }
 
   private async setEnabled(link: Link, enabled: boolean): Promise<void> {
-    const proxy = await this.api.get(link.name);
-    await proxy.update({ enabled, listen: link.listen, upstream: link.upstream });
+    const proxy = await this.call(this.api.get(link.name), `describe link ${link.name}`);
+    await this.call(proxy.update({ enabled, listen: link.listen, upstream: link.upstream }), `${enabled ? 'enable' : 'disable'} link ${link.name}`);
+  }
+
+  /** One call to the Toxiproxy API, bounded: rejects with a TimeoutError naming the server and `what` it was asked to do. */
+  private call<T>(request: Promise<T>, what: string): Promise<T> {
+    return withTimeout(request, API_MS, `Toxiproxy at ${this.topology.toxiproxyApi} to ${what}`);
   }
 }
 
@@ -113,8 +135,9 @@ async function removeToxics(added: readonly { proxy: Proxy; name: string }[]): P
   await Promise.all(
     added.map(async ({ proxy, name }) => {
       try {
-        await proxy.api.delete(`${proxy.getPath()}/toxics/${name}`);
-      } catch {
+        await withTimeout(proxy.api.delete(`${proxy.getPath()}/toxics/${name}`), API_MS, `Toxiproxy to remove toxic ${name}`);
+      } catch (e) {
+        if (e instanceof TimeoutError) throw e; // the server does not answer: the toxic may still be there
         // already gone (e.g. after a reset): healing twice is fine
       }
     }),

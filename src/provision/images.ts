@@ -6,9 +6,15 @@ import { dirname, join, posix } from 'node:path';
 import type Docker from 'dockerode';
 import { ProvisionError } from '../errors.js';
 import { exec } from '../util/exec.js';
+import { withTimeout } from '../util/time.js';
 import type { Progress } from './progress.js';
 import type { Tools } from './setup.js';
 import { TOXIPROXY_VERSION } from './toxiproxy.js';
+
+/** A question to the Docker engine (inspect, list, remove): it answers in moments. */
+const ENGINE_MS = 30_000;
+/** Building one local image: copying a JDK or Kafka's jars into it takes a while on a slow disk. */
+const BUILD_MS = 15 * 60_000;
 
 export type ImageKind = 'kafka' | 'toxiproxy' | 'node';
 export const IMAGE_KINDS: readonly ImageKind[] = ['kafka', 'toxiproxy', 'node'];
@@ -155,7 +161,11 @@ export async function buildLocalImages(
  * ours inherits its labels, and must never be taken for it.
  */
 export async function findLocalEquivalent(docker: Docker, publicName: string): Promise<string | undefined> {
-  const images = await docker.listImages({ filters: { label: [`${IMAGE_LABEL.equivalentOf}=${publicName}`] } });
+  const images = await withTimeout(
+    docker.listImages({ filters: { label: [`${IMAGE_LABEL.equivalentOf}=${publicName}`] } }),
+    ENGINE_MS,
+    `the Docker engine to list the local equivalents of ${publicName}`,
+  );
   const tags = images
     .sort((a, b) => b.Created - a.Created)
     .flatMap((i) => i.RepoTags ?? [])
@@ -240,7 +250,7 @@ async function collect(path: string, dest: string): Promise<InputFile[]> {
 async function sharedLibraries(binaries: readonly string[], provided: ReadonlySet<string>, progress: Progress): Promise<InputFile[]> {
   const outputs = await Promise.all(
     binaries.map((binary) =>
-      exec('ldd', [binary], { tailLines: 1000 }).catch((e: unknown) => {
+      exec('ldd', [binary], { tailLines: 1000, timeoutMs: 60_000, what: `ldd to list the libraries of ${binary}` }).catch((e: unknown) => {
         throw new ProvisionError(`cannot run ldd on ${binary}: ${e instanceof Error ? e.message : String(e)}`, { hint: 'ldd comes with glibc (Debian: libc-bin).' });
       }),
     ),
@@ -267,7 +277,7 @@ function unique(files: readonly InputFile[]): InputFile[] {
 async function buildImage(docker: Docker, spec: ImageSpec, progress: Progress, force: boolean): Promise<{ built: boolean; sizeBytes: number }> {
   const body = dockerfileText(spec);
   const inputs = inputsHash(spec.files, body, spec.generated);
-  const previous = await docker.getImage(spec.tag).inspect().catch(() => undefined);
+  const previous = await withTimeout(docker.getImage(spec.tag).inspect(), ENGINE_MS, `the Docker engine to describe ${spec.tag}`).catch(() => undefined);
   if (!force && previous?.Config.Labels?.[IMAGE_LABEL.inputs] === inputs) {
     progress.done(`${spec.tag}: cached (its inputs have not changed)`);
     return { built: false, sizeBytes: previous.Size };
@@ -279,9 +289,11 @@ async function buildImage(docker: Docker, spec: ImageSpec, progress: Progress, f
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const image = await docker.getImage(spec.tag).inspect();
+  const image = await withTimeout(docker.getImage(spec.tag).inspect(), ENGINE_MS, `the Docker engine to describe ${spec.tag}`);
   // the image this one replaces is now untagged: remove it unless a container still uses it
-  if (previous !== undefined && previous.Id !== image.Id) await docker.getImage(previous.Id).remove().catch(() => undefined);
+  if (previous !== undefined && previous.Id !== image.Id) {
+    await withTimeout(docker.getImage(previous.Id).remove(), ENGINE_MS, `the Docker engine to remove the image ${spec.tag} replaced`).catch(() => undefined);
+  }
   progress.done(`${spec.tag}: built, ${(image.Size / 1e6).toFixed(0)} MB`);
   return { built: true, sizeBytes: image.Size };
 }
@@ -320,14 +332,17 @@ async function buildFromDir(docker: Docker, dir: string, spec: ImageSpec, progre
   });
   let buildError: unknown;
   try {
-    const stream = await docker.buildImage(tar.stdout, { t: spec.tag, rm: true, forcerm: true });
-    const events = await new Promise<BuildEvent[]>((resolve, reject) => {
-      const onEvent = (event: BuildEvent): void => {
-        const line = event.stream?.trim();
-        if (line) progress.detail(line);
-      };
-      docker.modem.followProgress(stream, (error: Error | null, output: BuildEvent[]) => (error === null ? resolve(output) : reject(error)), onEvent);
-    });
+    const build = async (): Promise<BuildEvent[]> => {
+      const stream = await docker.buildImage(tar.stdout, { t: spec.tag, rm: true, forcerm: true });
+      return new Promise<BuildEvent[]>((resolve, reject) => {
+        const onEvent = (event: BuildEvent): void => {
+          const line = event.stream?.trim();
+          if (line) progress.detail(line);
+        };
+        docker.modem.followProgress(stream, (error: Error | null, output: BuildEvent[]) => (error === null ? resolve(output) : reject(error)), onEvent);
+      });
+    };
+    const events = await withTimeout(build(), BUILD_MS, what);
     const failed = buildStreamError(events);
     if (failed !== undefined) buildError = new ProvisionError(`${what} failed: ${failed}`);
   } catch (e) {
@@ -343,7 +358,7 @@ async function buildFromDir(docker: Docker, dir: string, spec: ImageSpec, progre
         ? `tar exited with ${tarResult.code}: ${tarErrors.trim().split('\n').slice(-5).join('; ')}`
         : undefined;
   if (tarFailure !== undefined) {
-    if (buildError === undefined) await docker.getImage(spec.tag).remove().catch(() => undefined);
+    if (buildError === undefined) await withTimeout(docker.getImage(spec.tag).remove(), ENGINE_MS, `the Docker engine to remove ${spec.tag}`).catch(() => undefined);
     throw new ProvisionError(`${what} failed: ${tarFailure}`);
   }
   if (buildError instanceof ProvisionError) throw buildError;

@@ -16,7 +16,7 @@ export async function findJava(env: NodeJS.ProcessEnv = process.env): Promise<Ja
       hint: 'Kafka brokers run on the JVM: install a JDK 17 or newer (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME.',
     });
   }
-  const result = await exec(bin, ['-version']);
+  const result = await exec(bin, ['-version'], { timeoutMs: 30_000, what: `${bin} -version to say its version` });
   const match = result.tail.join('\n').match(/version "(\d+)(?:\.(\d+))?/);
   if (match === null) throw new ProvisionError(`could not read the version of ${bin}: ${result.tail.join(' ')}`);
   const first = Number(match[1]);

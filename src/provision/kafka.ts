@@ -110,6 +110,8 @@ async function resolveWithMaven(version: string, dir: string, progress: Progress
   const result = await exec(mvn, ['-B', '-ntp', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`], {
     cwd: dir,
     env,
+    timeoutMs: 20 * 60_000,
+    what: `Maven to fetch Apache Kafka ${version} from Maven Central`,
     onLine: (line) => {
       if (/Downloading from|Downloaded from/.test(line)) progress.detail(`downloaded ${++downloaded} files`);
       if (/Copying /.test(line)) progress.detail(line.replace(/^\[INFO\]\s*/, ''));

@@ -43,6 +43,8 @@ export async function provisionToxiproxy(progress: Progress, env: NodeJS.Process
   try {
     const result = await exec(go, ['install', `-ldflags=-X github.com/Shopify/toxiproxy/v2.Version=${TOXIPROXY_VERSION}`, `${MODULE}@v${TOXIPROXY_VERSION}`], {
       env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' },
+      timeoutMs: 20 * 60_000,
+      what: `go install to build Toxiproxy ${TOXIPROXY_VERSION}`,
       onLine: (line) => progress.detail(line.replace(/^go: /, '')),
     });
     if (result.code !== 0) {

@@ -42,9 +42,9 @@ export class ConsumerGroupLoad {
       });
       this.consumers.push(consumer);
       await withTimeout(consumer.connect(), 30_000, `${name} to connect`);
-      await consumer.subscribe({ topic: this.spec.topic, fromBeginning: true });
+      await withTimeout(consumer.subscribe({ topic: this.spec.topic, fromBeginning: true }), 30_000, `${name} to subscribe to ${this.spec.topic}`);
       const joined = joinedGroup(consumer);
-      await consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachMessage: async () => undefined });
+      await withTimeout(consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachMessage: async () => undefined }), 60_000, `${name} to join group ${this.spec.group} and start consuming`);
       await withTimeout(joined, 30_000, `${name} to join group ${this.spec.group}`);
     }
   }

@@ -6,9 +6,15 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { NodeExit, ProcessorLauncher, ProcessorProgram, RunningNode } from '../runtime/runtime.js';
 import type { ProcessorSpec } from '../spec/experiment.js';
-import { waitFor } from '../util/time.js';
+import { waitFor, withTimeout } from '../util/time.js';
 
 const MAIN = fileURLToPath(new URL('./processor-main.js', import.meta.url));
+/** Starting an instance: a process in a moment; a container may first need its image pulled (bounded at 10 min). */
+const LAUNCH_MS = 720_000;
+/** A signal's effect (killed, frozen, thawed) on a process or a container. */
+const SIGNAL_MS = 30_000;
+/** Stopping an instance, on top of its grace period. */
+const STOP_MARGIN_MS = 30_000;
 
 export interface ProcessorGroupOptions {
   spec: ProcessorSpec;
@@ -65,7 +71,7 @@ export class ProcessorGroup {
   private async startInstance(i: number): Promise<RunningNode> {
     const spec = this.options.spec;
     const log = join(this.options.dir, `processor-${i}.log`);
-    const child = await this.options.launch({
+    const launched = this.options.launch({
       name: `processor-${i}`,
       program: this.program(),
       dir: this.options.dir,
@@ -83,6 +89,7 @@ export class ProcessorGroup {
         STREAMCHAOS_ID_HEADER: spec.idHeader,
       },
     });
+    const child = await withTimeout(launched, LAUNCH_MS, `processor-${i} to start`);
     this.children.set(i, child);
     this.downOnPurpose.delete(i);
     this.options.history.record({
@@ -116,22 +123,24 @@ export class ProcessorGroup {
   async kill(name: string): Promise<void> {
     const { i, child } = this.instance(name);
     this.downOnPurpose.add(i);
-    await child.kill();
+    await withTimeout(child.kill(), SIGNAL_MS, `${name} (${child.where}) to exit after SIGKILL`);
     this.options.history.record({ type: 'event', kind: 'node-down', time: Date.now(), name, detail: { signal: 'SIGKILL' } });
   }
 
   async pause(name: string): Promise<void> {
-    await this.instance(name).child.pause();
+    const { child } = this.instance(name);
+    await withTimeout(child.pause(), SIGNAL_MS, `${name} (${child.where}) to be paused`);
   }
 
   async resume(name: string): Promise<void> {
-    await this.instance(name).child.resume();
+    const { child } = this.instance(name);
+    await withTimeout(child.resume(), SIGNAL_MS, `${name} (${child.where}) to run again`);
   }
 
   async restart(name: string): Promise<void> {
     const { i, child } = this.instance(name);
     this.downOnPurpose.add(i);
-    await child.stop(5000);
+    await withTimeout(child.stop(5000), 5000 + STOP_MARGIN_MS, `${name} (${child.where}) to stop`);
     await this.startInstance(i);
   }
 
@@ -153,9 +162,10 @@ export class ProcessorGroup {
     }
   }
 
+  /** Stops every instance (SIGTERM, SIGKILL after 10 s); rejects with a TimeoutError naming one that is still not gone 30 s later. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.children.values()].map((c) => c.stop(10_000)));
+    await Promise.all([...this.children.values()].map((c) => withTimeout(c.stop(10_000), 10_000 + STOP_MARGIN_MS, `${c.name} (${c.where}) to stop`)));
   }
 
   private instance(name: string): { i: number; child: RunningNode } {

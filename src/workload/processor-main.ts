@@ -214,16 +214,17 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     await withTimeout(consumer.disconnect(), 10_000, 'consumer disconnect').catch(() => undefined);
     await Promise.all([...producers.keys()].map(dropProducer));
-    await admin.disconnect().catch(() => undefined);
-    if (plainProducer !== undefined) await plainProducer.disconnect().catch(() => undefined);
+    await withTimeout(admin.disconnect(), 5000, 'admin disconnect').catch(() => undefined);
+    if (plainProducer !== undefined) await withTimeout(plainProducer.disconnect(), 5000, 'producer disconnect').catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   await withTimeout(consumer.connect(), 60_000, 'consumer to connect');
-  await consumer.subscribe({ topic: config.input, fromBeginning: true });
+  await withTimeout(consumer.subscribe({ topic: config.input, fromBeginning: true }), STEP_MS, `subscribing to ${config.input}`);
   const exactlyOnce = config.mode === 'exactly-once';
   if (!exactlyOnce) setInterval(() => void commitProduced(consumer), 2000);
+  // bounded by the watchdog above: no fetch within HUNG_MS of starting, and the process exits
   await consumer.run({
     // exactly-once commits offsets inside each transaction; at-least-once commits what was produced, every 2 s
     autoCommit: false,

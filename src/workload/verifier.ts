@@ -61,13 +61,13 @@ export async function verifyTopic(
     const done = (): boolean => [...position.entries()].every(([p, pos]) => pos >= (endOffsets[String(p)] ?? 0));
     if (!done()) {
       await withTimeout(consumer.connect(), 30_000, 'the verifier consumer to connect');
-      await consumer.subscribe({ topic, fromBeginning: true });
+      await withTimeout(consumer.subscribe({ topic, fromBeginning: true }), 30_000, `the verifier to subscribe to ${topic}`);
       // progress, also past control records and aborted batches, which never reach eachBatch
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
         const p = payload.partition;
         position.set(p, Math.max(position.get(p) ?? 0, Number(payload.lastOffset) + 1));
       });
-      await consumer.run({
+      const started = consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           const now = Date.now();
@@ -85,6 +85,7 @@ export async function verifyTopic(
           if (records.length > 0) history.record({ type: 'read', time: now, topic, partition: batch.partition, records });
         },
       });
+      await withTimeout(started, 60_000, `the verifier to join its consumer group and start reading ${topic}`);
       const deadline = Date.now() + timeoutMs;
       while (!done() && Date.now() < deadline) await sleep(100);
       if (!done()) error = `stopped after ${timeoutMs} ms short of the end: ${describePositions(position, endOffsets)}`;

@@ -39,8 +39,19 @@ async function interrupt(moment: Moment, signal: NodeJS.Signals, runtime: 'proce
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   child.stdout.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, sig) => resolve({ code, signal: sig })));
-  await waitFor(() => reached(moment, stderr, out), { what: `the run to reach ${moment}`, timeoutMs: 180_000, intervalMs: 50 });
+  let ended = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, sig) => {
+      ended = true;
+      resolve({ code, signal: sig });
+    }),
+  );
+  await waitFor(() => reached(moment, stderr, out), {
+    what: `the run to reach ${moment}`,
+    timeoutMs: 180_000,
+    intervalMs: 50,
+    abortIf: async () => (ended ? new Error(`the run ended before ${moment}:\n${stderr}`) : undefined),
+  });
   child.kill(signal);
   const end = await exited;
   if (signal === 'SIGKILL') expect(end.signal).toBe('SIGKILL');

@@ -4,18 +4,22 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeKafka } from '../../cluster/probe.js';
-import { EnvironmentError } from '../../errors.js';
+import { EnvironmentError, TimeoutError } from '../../errors.js';
 import { ensureTools } from '../../provision/setup.js';
 import { parseRuntime, type RuntimeName } from '../../runtime/choose.js';
 import type { EnvironmentSpec } from '../../spec/environment.js';
 import { envDir, listEnvStates, pidAlive, readEnvState, removeEnvState, type EnvState } from '../../runtime/env-state.js';
 import type { SupervisorMessage } from '../../runtime/supervisor.js';
 import { loadEnvironment } from '../../spec/load-environment.js';
-import { sleep } from '../../util/time.js';
+import { sleep, withTimeout } from '../../util/time.js';
 import { count } from '../../util/words.js';
 import { c, terminalProgress } from '../output.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/streamchaos.js', import.meta.url));
+/** Beyond its `--timeout`, what `env up` allows its supervisor: connecting, creating link proxies, tearing down a failed start. */
+const SUPERVISOR_MARGIN_MS = 120_000;
+/** A Docker engine may first pull images (each pull is bounded at 10 min). */
+const PULL_MS = 600_000;
 
 /** The JSON `env up --json` and `env status --json` print for each environment. */
 type EnvSummary = Pick<EnvState, 'name' | 'bootstrap' | 'observer' | 'toxiproxy' | 'kafkaVersion' | 'topics' | 'dir' | 'supervisorPid' | 'nodes'>;
@@ -81,7 +85,7 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
-    const state = await new Promise<EnvState>((resolve, reject) => {
+    const ready = new Promise<EnvState>((resolve, reject) => {
       child.on('message', (m: SupervisorMessage) => {
         if (m.type === 'progress') progress[m.kind](m.message);
         else if (m.type === 'ready') resolve(m.state);
@@ -90,6 +94,11 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
       child.on('exit', (code, signal) =>
         reject(new EnvironmentError(`the environment's supervisor exited (${signal ?? `code ${code}`}) before it was ready; see ${join(dir, 'supervisor.log')}`)),
       );
+    });
+    const limit = args.timeout * 1000 + SUPERVISOR_MARGIN_MS + (spec.runtime === 'docker' ? PULL_MS : 0);
+    const state = await withTimeout(ready, limit, `${spec.name} to be up (its supervisor to say it is ready; see ${join(dir, 'supervisor.log')})`).catch((e: unknown) => {
+      if (e instanceof TimeoutError && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); // it stops what it started
+      throw e;
     });
     if (args.json) process.stdout.write(JSON.stringify(summary(state), null, 2) + '\n');
     else printState(state);

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { didYouMean } from '../../spec/suggest.js';
 import { runExperiment } from '../../experiment/runner.js';
 import { parseRuntime, prepareRuntime } from '../../runtime/choose.js';
+import { parseDuration } from '../../spec/duration.js';
 import { loadExperiment } from '../../spec/load-experiment.js';
 import { terminalProgress } from '../output.js';
 import { printSummary } from '../summary.js';
@@ -19,6 +20,8 @@ export interface RunArgs {
   failOn?: string;
   /** `--runtime`: overrides the environment file's runtime. */
   runtime?: string;
+  /** `--deadline`: the run's overall deadline, a duration (`30m`, `1h`, `90s`, or seconds); a default from the experiment when absent. */
+  deadline?: string;
 }
 
 function version(): string {
@@ -30,10 +33,14 @@ function timestamp(d = new Date()): string {
   return d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
-/** `streamchaos run`: one experiment end to end. Exit 0 when every check held, 1 when one failed. */
+/**
+ * `streamchaos run`: one experiment end to end. Exit 0 when every check held, 1 when one failed;
+ * 3 (a DeadlineError) when the run passed its deadline.
+ */
 export async function run(args: RunArgs): Promise<number> {
   checkSeed(args.seed);
   const failOn = parseFailOn(args.failOn);
+  const deadlineMs = parseDeadline(args.deadline);
   const runtimeName = parseRuntime(args.runtime);
   const spec = await loadExperiment(args.file);
   const seed = args.seed ?? spec.seed;
@@ -48,10 +55,11 @@ export async function run(args: RunArgs): Promise<number> {
     seed,
     runtime,
     progress,
-    command: `streamchaos run ${args.file} --seed ${seed}${failOn === undefined ? '' : ` --fail-on ${failOn.join(',')}`}${runtimeName === undefined ? '' : ` --runtime ${runtimeName}`}`,
+    command: `streamchaos run ${args.file} --seed ${seed}${failOn === undefined ? '' : ` --fail-on ${failOn.join(',')}`}${runtimeName === undefined ? '' : ` --runtime ${runtimeName}`}${args.deadline === undefined ? '' : ` --deadline ${args.deadline.trim()}`}`,
     version: version(),
     log: (line) => appendFileSync(harnessLog, `${new Date().toISOString()} ${line}\n`),
     ...(failOn === undefined ? {} : { failOn }),
+    ...(deadlineMs === undefined ? {} : { deadlineMs }),
   });
   if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else printSummary(result, outDir);
@@ -69,3 +77,15 @@ export function parseFailOn(value: string | undefined): CheckCategory[] | undefi
   return names as CheckCategory[];
 }
 
+
+/** `--deadline 30m` → milliseconds; undefined when absent. A duration as experiment files write them, longer than 0. */
+export function parseDeadline(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  const parsed = parseDuration(/^\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+  const problem = typeof parsed !== 'number' ? parsed.problem : parsed === 0 ? 'must be longer than 0' : undefined;
+  if (problem !== undefined) {
+    throw new UsageError(`--deadline: ${problem}`, { hint: "give the run's overall deadline as a duration, e.g. --deadline 20m, --deadline 1h30m or --deadline 900 (seconds)" });
+  }
+  return parsed as number;
+}

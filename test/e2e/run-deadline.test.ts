@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { readHistory } from '../../src/history/recorder.js';
+import type { EventEntry } from '../../src/history/types.js';
+import { cli } from '../helpers/cli.js';
+import { processesUnder } from '../integration/global-setup.js';
+
+const state = { STREAMCHAOS_STATE: join(inject('testRoot'), 'run-state') };
+
+describe('streamchaos run --deadline, on real Kafka and Toxiproxy', () => {
+  it('leader-kill with a deadline shorter than its load: exit 3 naming the deadline and the phase, the note in the History, nothing left running', async () => {
+    const out = join(inject('testRoot'), 'run-deadline');
+    const { code, stderr } = await cli(['run', 'experiments/leader-kill.yaml', '--deadline', '40s', '--out', out], state, 240_000);
+
+    expect(code, stderr).toBe(3);
+    const said = /error: the run passed its deadline of 40s while (.+)\n/.exec(stderr);
+    expect(said, stderr).not.toBeNull();
+    const phase = said![1]!;
+    // the load alone lasts 50 s: the run is cut off while starting, checking or under load, never later
+    expect(phase).toMatch(/^(starting environment local-3|checking the steady state before|running load for 50s with 1 fault)$/);
+    expect(stderr).toContain('--deadline'); // the hint: how to give it more time
+
+    const history = await readHistory(join(out, 'history.jsonl'));
+    const notes = history.filter((e): e is EventEntry => e.type === 'event' && e.kind === 'note').map((e) => e.name);
+    expect(notes).toContain(`deadline passed while ${phase}`);
+    // cut off there: the load never ran to its end, nothing was verified
+    expect(history.some((e) => e.type === 'event' && e.kind === 'load' && e.name === 'stop')).toBe(false);
+    expect(history.some((e) => e.type === 'read-done')).toBe(false);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(processesUnder(out)).toEqual([]);
+
+    // what was recorded is a report whose verdict fails (what was never recorded fails)
+    const report = await cli(['report', out], state);
+    expect(report.code).toBe(1);
+    expect(report.stdout).toContain('FAIL leader-kill');
+  });
+});
