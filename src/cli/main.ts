@@ -36,8 +36,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interruptedBy() !== undefined) return;
     process.stderr.write(`\n${signal}: healing every fault and stopping everything…\n`);
-    void interrupt(signal).finally(() => {
-      process.stderr.write('stopped: nothing of this run is left running\n');
+    void interrupt(signal).then((late) => {
+      process.stderr.write(
+        late.length === 0
+          ? 'stopped: nothing of this run is left running\n'
+          : `stopped, but ${late.join(' and ')} did not finish in time: the watchdog removes what is left once this process has exited (or run \`streamchaos cleanup\`)\n`,
+      );
       process.exit(exitCodeOf(signal));
     });
   };

@@ -68,7 +68,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
   const plan = planExperiment(spec, options.seed);
   const history = new HistoryRecorder(join(options.outDir, 'history.jsonl'));
   const cleanup = new Cleanup();
-  const forget = onExit(() => cleanup.run());
+  const forget = onExit(() => cleanup.run(), 'healing the faults and stopping the workload');
   cleanup.defer('history', () => history.close());
   const deadlineMs = options.deadlineMs ?? defaultDeadlineMs(spec, options.runtime.name);
   let doing = 'preparing the run';

@@ -33,27 +33,48 @@ export class Cleanup {
  * Teardowns that must run when the harness is interrupted (SIGINT, SIGTERM) or crashes.
  * The CLI installs the signal handlers and calls `runExitHooks`; library code registers.
  */
-const hooks = new Set<() => Promise<unknown>>();
+const hooks = new Map<() => Promise<unknown>, string>();
 
-export function onExit(teardown: () => Promise<unknown>): () => void {
-  hooks.add(teardown);
+/** How long one exit hook may take before the harness gives up on it and leaves the rest to its watchdog. */
+export const EXIT_HOOK_TIMEOUT_MS = 90_000;
+
+export function onExit(teardown: () => Promise<unknown>, label = 'teardown'): () => void {
+  hooks.set(teardown, label);
   return () => hooks.delete(teardown);
 }
 
-export async function runExitHooks(): Promise<void> {
+/**
+ * Runs every hook at once and waits for them, each up to `timeoutMs`: a teardown that hangs
+ * (an engine that stopped answering) must not keep an interrupted harness alive. What such a
+ * hook did not stop, the watchdog removes once the harness has exited. Returns the labels of
+ * the hooks that did not finish in time.
+ */
+export async function runExitHooks(timeoutMs = EXIT_HOOK_TIMEOUT_MS): Promise<string[]> {
   const pending = [...hooks];
   hooks.clear();
-  await Promise.allSettled(pending.map((h) => h()));
+  const late: string[] = [];
+  await Promise.all(
+    pending.map(async ([hook, label]) => {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), timeoutMs);
+      });
+      const outcome = await Promise.race([hook().then(() => 'done' as const, () => 'done' as const), expired]);
+      clearTimeout(timer);
+      if (outcome === 'late') late.push(label);
+    }),
+  );
+  return late;
 }
 
-let interruption: { signal: NodeJS.Signals; done: Promise<void> } | undefined;
+let interruption: { signal: NodeJS.Signals; done: Promise<string[]> } | undefined;
 
 /**
  * The harness was told to stop (SIGINT, SIGTERM): runs the exit hooks once, and from now on
  * `interruptedBy` says so, so that a run that is still going gives no verdict from a cluster
- * that is being torn down. Resolves when every hook has run.
+ * that is being torn down. Resolves when every hook has run (or was given up on: their labels).
  */
-export function interrupt(signal: NodeJS.Signals): Promise<void> {
+export function interrupt(signal: NodeJS.Signals): Promise<string[]> {
   interruption ??= { signal, done: runExitHooks() };
   return interruption.done;
 }

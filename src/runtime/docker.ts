@@ -52,7 +52,7 @@ export class DockerRuntime implements Runtime {
     const options = { ...given, dir: resolve(given.dir) };
     const topo = topology(spec.brokers.count, spec.ports.base);
     const cleanup = new Cleanup();
-    const forget = onExit(() => cleanup.run());
+    const forget = onExit(() => cleanup.run(), 'stopping the environment being started');
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_UP_TIMEOUT_MS);
     const remaining = (): number => Math.max(1000, deadline - Date.now());
     const progress = options.progress;
@@ -167,7 +167,7 @@ export class DockerRuntime implements Runtime {
         cleanup,
       });
       forget();
-      onExit(() => env.down());
+      onExit(() => env.down(), `stopping environment ${spec.name}`);
       return env;
     } catch (e) {
       await cleanup.run();

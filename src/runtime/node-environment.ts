@@ -5,7 +5,7 @@ import { once, type Network } from '../network/links.js';
 import type { Topology } from '../network/topology.js';
 import type { EnvironmentSpec } from '../spec/environment.js';
 import { waitFor } from '../util/time.js';
-import type { Cleanup } from './cleanup.js';
+import { interruptedBy, type Cleanup } from './cleanup.js';
 import type { NodeInfo, ProcessorLauncher, RunningNode, StartedEnvironment } from './runtime.js';
 
 const NODE_OP_TIMEOUT_MS = 60_000;
@@ -98,9 +98,13 @@ export class NodeEnvironment implements StartedEnvironment {
     await waitFor(() => probeKafka(observer, 1000), { what: `${node} to answer on ${observer} again`, timeoutMs: 30_000, intervalMs: 50 });
   }
 
+  /** Stops it (if running) and starts it again; resolves once it has registered with the cluster. */
   async restart(node: string): Promise<void> {
     const { id, broker } = this.broker(node);
     await broker.stop(NODE_OP_TIMEOUT_MS);
+    // interrupted (Ctrl-C), the environment is being torn down: a broker started now would only
+    // race that teardown, and wait in vain for controllers that are going away
+    if (interruptedBy() !== undefined) return;
     await broker.start();
     await waitFor(
       async () => {

@@ -28,7 +28,7 @@ export class ProcessRuntime implements Runtime {
     const options = { ...given, dir: resolve(given.dir) }; // nodes run in their own folders: every path they get is absolute
     const topo = topology(spec.brokers.count, spec.ports.base);
     const cleanup = new Cleanup();
-    const forget = onExit(() => cleanup.run());
+    const forget = onExit(() => cleanup.run(), 'stopping the environment being started');
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_UP_TIMEOUT_MS);
     const remaining = (): number => Math.max(1000, deadline - Date.now());
     try {
@@ -86,7 +86,7 @@ export class ProcessRuntime implements Runtime {
         cleanup,
       });
       forget();
-      onExit(() => env.down());
+      onExit(() => env.down(), `stopping environment ${spec.name}`);
       return env;
     } catch (e) {
       await cleanup.run();

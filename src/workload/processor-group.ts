@@ -7,6 +7,7 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import type { NodeExit, ProcessorLauncher, ProcessorProgram, RunningNode } from '../runtime/runtime.js';
 import type { ProcessorSpec } from '../spec/experiment.js';
 import { waitFor, withTimeout } from '../util/time.js';
+import { interruptedBy } from '../runtime/cleanup.js';
 
 const MAIN = fileURLToPath(new URL('./processor-main.js', import.meta.url));
 /** Starting an instance: a process in a moment; a container may first need its image pulled (bounded at 10 min). */
@@ -141,6 +142,7 @@ export class ProcessorGroup {
     const { i, child } = this.instance(name);
     this.downOnPurpose.add(i);
     await withTimeout(child.stop(5000), 5000 + STOP_MARGIN_MS, `${name} (${child.where}) to stop`);
+    if (interruptedBy() !== undefined) return; // being torn down: nothing to bring back
     await this.startInstance(i);
   }
 
