@@ -26,7 +26,8 @@ case "${1:-start}" in
     mkdir -p "$root"
     setsid dockerd --bridge=none --iptables=false --ip6tables=false \
       --data-root "$root/data" --exec-root "$root/exec" --pidfile "$pidfile" \
-      -H "$sock" >"$root/dockerd.log" 2>&1 < /dev/null &
+      -H "$sock" >"$root/dockerd.log" 2>&1 < /dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+    # (a daemon keeps no descriptor of its caller: an inherited lock or pipe would stay held)
     for _ in $(seq 1 60); do
       if answers "$sock"; then echo "$sock"; exit 0; fi
       sleep 0.5

@@ -57,7 +57,7 @@ async function idempotent(op: () => Promise<unknown>): Promise<void> {
 
 /**
  * One container of a run: created once, started (again) on demand, always with host networking,
- * never privileged, running as the harness's own user so the files it writes in the run folder
+ * never privileged and unable to gain privileges (no-new-privileges), running as the harness's own user so the files it writes in the run folder
  * are the user's. Its output is streamed into its log file from before it starts.
  */
 export class Container implements BrokerNode {
@@ -92,6 +92,7 @@ export class Container implements BrokerNode {
           Binds: [...spec.binds],
           ExtraHosts: [...(spec.extraHosts ?? [])],
           Privileged: false,
+          SecurityOpt: ['no-new-privileges'],
           AutoRemove: false,
           Init: spec.init ?? false,
         },

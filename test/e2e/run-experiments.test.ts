@@ -80,12 +80,13 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
     const failed = result.checks.filter((c) => !c.pass);
     expect(failed.map((c) => c.name)).toEqual(['recovery: crash the leader of orders-5']);
     expect(result.exactlyOnce).toMatchObject({ lost: 0, duplicated: 0 }); // only the SLO failed
-    expect(stdout).toMatch(/✗ recovery: crash the leader of orders-5: .*\[observed [\d.]+, threshold 0\.01\]/);
+    // a busy machine may not even recover before the load stops: then it is observed 'never'
+    expect(stdout).toMatch(/✗ recovery: crash the leader of orders-5: .*\[observed ([\d.]+|never), threshold 0\.01\]/);
 
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<testsuite [^>]*tests="\d+"[^>]*failures="1"/);
     const testcase = /<testcase [^>]*name="recovery: crash the leader of orders-5"[^>]*>([\s\S]*?)<\/testcase>/.exec(junit);
-    expect(testcase?.[1]).toMatch(/<failure message="observed [\d.]+, threshold 0\.01"/);
+    expect(testcase?.[1]).toMatch(/<failure message="observed ([\d.]+|never), threshold 0\.01"/);
     expect((junit.match(/<testcase /g) ?? []).length).toBe(result.checks.length);
 
     const view = await openInChromium(join(out, 'report.html'), join(SCREENSHOTS, 'leader-kill-impossible-slo.png'));

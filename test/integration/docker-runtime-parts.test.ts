@@ -58,6 +58,14 @@ describe.skipIf(engine === undefined && !required)('docker runtime parts, on a r
     try {
       await c.start();
       expect(c.running).toBe(true);
+      const { HostConfig, Config } = await docker.getContainer(c.container).inspect();
+      expect({ privileged: HostConfig.Privileged, network: HostConfig.NetworkMode, capAdd: HostConfig.CapAdd ?? [], securityOpt: HostConfig.SecurityOpt }).toEqual({
+        privileged: false,
+        network: 'host',
+        capAdd: [],
+        securityOpt: ['no-new-privileges'],
+      });
+      expect(Config.User).toBe(`${process.getuid!()}:${process.getgid!()}`);
       await c.pause();
       expect(await c.paused()).toBe(true);
       await c.resume();
