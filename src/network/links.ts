@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { Toxiproxy, type Proxy, type ToxicType } from 'toxiproxy-node-client';
 import { TimeoutError } from '../errors.js';
+import { pidAlive } from '../runtime/env-state.js';
 import { withTimeout } from '../util/time.js';
 import type { Link, LinkTopology, Topology } from './topology.js';
 
@@ -10,6 +12,22 @@ const POPULATE_MS = 30_000;
 
 /** Every toxic streamchaos adds is named with this prefix, so it can tell its own from the user's. */
 export const OUR_TOXIC_PREFIX = 'streamchaos-';
+
+/**
+ * This harness's toxics: `streamchaos-<host>-<pid>-…`. On a Toxiproxy that several harnesses
+ * share (a user's), each removes its own, and those of a harness on this host that has died;
+ * never a live one's, nor one on another host (it cannot tell whether that one is alive).
+ */
+const OWNER = `${OUR_TOXIC_PREFIX}${hostname().replace(/[^A-Za-z0-9.]/g, '_')}-${process.pid}-`;
+
+/** Whether a toxic of that name is ours to remove: this harness's, or a dead harness's of this host. */
+export function toxicIsOursToRemove(name: string, host = hostname(), alive: (pid: number) => boolean = pidAlive): boolean {
+  if (!name.startsWith(OUR_TOXIC_PREFIX)) return false;
+  if (name.startsWith(OWNER)) return true;
+  const m = /^streamchaos-(.+)-(\d+)-/.exec(name);
+  if (m === null) return false; // not one of ours as we name them now: leave it
+  return m[1] === host.replace(/[^A-Za-z0-9.]/g, '_') && !alive(Number(m[2]));
+}
 
 /** Undoes one network operation. Idempotent: calling it again does nothing. */
 export type Heal = () => Promise<void>;
@@ -43,7 +61,7 @@ export class Network {
 
   /**
    * The proxies a user runs (an external environment): they already exist and stay the user's.
-   * healAll then removes only the toxics named `streamchaos-…` and re-enables only the proxies
+   * healAll then removes only our toxics (toxicIsOursToRemove) and re-enables only the proxies
    * this Network disabled; it never calls Toxiproxy's /reset, which would also remove the user's own toxics.
    */
   static borrow(topology: LinkTopology): Network {
@@ -104,7 +122,7 @@ export class Network {
       for (const link of links) {
         const proxy = await this.call(this.api.get(link.name), `describe link ${link.name}`);
         for (const stream of streams) {
-          const name = `${OUR_TOXIC_PREFIX}${type}-${stream}-${++this.seq}`;
+          const name = `${OWNER}${type}-${stream}-${++this.seq}`;
           await this.call(proxy.addToxic({ name, type, stream, toxicity, attributes }), `add a ${type} toxic to link ${link.name}`);
           added.push({ proxy, name });
         }
@@ -131,7 +149,7 @@ export class Network {
 
   /**
    * Heals everything. On a Toxiproxy streamchaos started: every proxy enabled, every toxic removed
-   * (POST /reset). On a user's Toxiproxy: only the toxics named `streamchaos-…` are removed from the
+   * (POST /reset). On a user's Toxiproxy: only our toxics (toxicIsOursToRemove) are removed from the
    * declared proxies, and only the proxies this Network disabled are enabled again.
    */
   async healAll(): Promise<void> {
@@ -144,11 +162,11 @@ export class Network {
     await Promise.all(this.topology.links.filter((l) => this.disabled.has(l.name)).map((l) => this.setEnabled(l, true)));
   }
 
-  /** Removes every toxic named `streamchaos-…` from the links (also ones a killed earlier run left); resolves with their names. */
+  /** Removes this harness's toxics from the links, and those a dead harness of this host left (toxicIsOursToRemove); resolves with their names. */
   async removeOurToxics(): Promise<string[]> {
     const removed: string[] = [];
     for (const state of await this.state()) {
-      for (const toxic of state.toxics.filter((t) => t.name.startsWith(OUR_TOXIC_PREFIX))) {
+      for (const toxic of state.toxics.filter((t) => toxicIsOursToRemove(t.name))) {
         await this.call(this.api.getApi().delete(`${this.topology.toxiproxyApi}/proxies/${encodeURIComponent(state.link.name)}/toxics/${encodeURIComponent(toxic.name)}`), `remove toxic ${toxic.name} from ${state.link.name}`);
         removed.push(`${state.link.name}/${toxic.name}`);
       }

@@ -138,7 +138,7 @@ describe('an experiment against an external environment', () => {
     expect(result.faults[0]?.injectedAt).toBeDefined();
     expect(result.faults[0]?.healedAt).toBeDefined();
     // the fault went through the user's Toxiproxy, as a toxic of ours
-    expect([...seen].some((n) => n.startsWith('streamchaos-latency-'))).toBe(true);
+    expect([...seen].some((n) => /^streamchaos-.+-\d+-latency-/.test(n))).toBe(true);
     // after the run: the user's toxic is still there, ours are gone, the proxy is enabled
     expect((await toxics()).map((t) => t.name)).toEqual(['user-own-latency']);
     const proxy = (await (await fetch(`${API}/proxies/${PROXY}`)).json()) as { enabled: boolean };

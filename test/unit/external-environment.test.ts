@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Scram } from '../../src/cluster/sasl.js';
 import { kafkajsOptions, resolveSecurity, securityEnv, securityFromEnv } from '../../src/cluster/security.js';
@@ -237,13 +239,30 @@ describe("teardown on the user's Toxiproxy", () => {
     ];
     const network = Network.borrow({ brokers: [{ id: 1, observer: 'x:1' }, { id: 2, observer: 'x:2' }], links, toxiproxyApi: api, bootstrap: '', observer: '' });
     await network.addToxic([links[0]!], 'latency', { latency: 100 });
-    fake.proxies['c1']!.toxics.push({ name: 'streamchaos-latency-downstream-99', type: 'latency', stream: 'downstream', toxicity: 1, attributes: {} }); // left by a killed run
+    const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
+    const dead = spawnSync('true').pid!;
+    const toxic = (name: string) => ({ name, type: 'latency', stream: 'downstream', toxicity: 1, attributes: {} });
+    fake.proxies['c1']!.toxics.push(
+      toxic(`streamchaos-${host}-${dead}-latency-downstream-99`), // left by a killed run on this host
+      toxic(`streamchaos-${host}-${process.ppid}-latency-downstream-7`), // a live harness's, sharing this Toxiproxy
+      toxic(`streamchaos-elsewhere-${dead}-latency-downstream-3`), // another machine's: cannot tell whether it lives
+    );
     await network.cut([links[1]!]);
     expect(fake.proxies['c2']!.enabled).toBe(false);
-    expect(fake.proxies['c1']!.toxics.map((t) => t.name)).toEqual(['user-latency', 'streamchaos-latency-downstream-1', 'streamchaos-latency-downstream-99']);
+    expect(fake.proxies['c1']!.toxics.map((t) => t.name)).toEqual([
+      'user-latency',
+      `streamchaos-${host}-${process.pid}-latency-downstream-1`,
+      `streamchaos-${host}-${dead}-latency-downstream-99`,
+      `streamchaos-${host}-${process.ppid}-latency-downstream-7`,
+      `streamchaos-elsewhere-${dead}-latency-downstream-3`,
+    ]);
 
     await network.healAll();
-    expect(fake.proxies['c1']!.toxics.map((t) => t.name)).toEqual(['user-latency']);
+    expect(fake.proxies['c1']!.toxics.map((t) => t.name)).toEqual([
+      'user-latency',
+      `streamchaos-${host}-${process.ppid}-latency-downstream-7`,
+      `streamchaos-elsewhere-${dead}-latency-downstream-3`,
+    ]);
     expect(fake.proxies['c2']!.enabled).toBe(true);
     expect(fake.calls.filter((c) => c.includes('/reset'))).toEqual([]);
     expect(fake.calls.filter((c) => c.startsWith('DELETE /proxies/c') && !c.includes('/toxics/'))).toEqual([]); // no proxy deleted
