@@ -99,14 +99,25 @@ export async function main(argv: readonly string[]): Promise<void> {
             describe:
               "the run's overall deadline, e.g. 20m, 1h30m or 900 (seconds); past it the run heals every fault, tears everything down, writes what it recorded and exits 3. Default: a generous sum of the experiment's phases",
           })
+          .option('yes', {
+            type: 'boolean',
+            default: false,
+            describe: 'confirm the faults of a run against an external environment (marked nonProduction: true); without it, a terminal asks, and a run without a terminal is refused',
+          })
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe: 'run the workload and every check, and inject no fault (the output and the report say so)',
+          })
           .example('$0 run experiments/leader-kill.yaml', 'kill the leader of orders-0 under load, verify exactly-once')
           .example('$0 run experiments/leader-kill.yaml --seed 7 --out /tmp/run', 'another seed, a chosen folder')
           .example('$0 run experiments/leader-kill.yaml --fail-on exactly-once,order', 'a CI gate that blocks on correctness only')
           .example('$0 run experiments/leader-kill.yaml --runtime docker', 'the same experiment with every node in a container')
-          .example('$0 run experiments/leader-kill.yaml --deadline 15m', 'a CI job that must end within 15 minutes, whatever hangs'),
+          .example('$0 run experiments/leader-kill.yaml --deadline 15m', 'a CI job that must end within 15 minutes, whatever hangs')
+          .example('$0 run gameday.yaml --yes', 'against a staging cluster (runtime: external): confirm its faults up front'),
       (a) =>
         run(async () =>
-          (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn, runtime: a.runtime, deadline: a.deadline }),
+          (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn, runtime: a.runtime, deadline: a.deadline, yes: a.yes, dryRun: a.dryRun }),
         )(),
     )
     .command(

@@ -12,6 +12,7 @@ export function printSummary(r: RunResult, outDir: string): void {
   const out: string[] = [''];
   const held = r.checks.filter((x) => x.pass).length;
   out.push(`${r.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL')} ${r.name} (seed ${r.seed}): ${held} of ${r.checks.length} checks held`);
+  if (r.plan.dryRun === true) out.push(c.yellow(`  DRY RUN: no fault was injected (${r.plan.timeline.length} planned); the workload and every check ran`));
   for (const check of r.checks) {
     const mark = check.pass ? c.green('✓') : check.blocking === false ? c.yellow('!') : c.red('✗');
     const vs = check.pass || check.observed === undefined ? '' : ` [observed ${check.observed}${check.threshold === undefined ? '' : `, threshold ${check.threshold}`}]`;

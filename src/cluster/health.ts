@@ -11,13 +11,15 @@ export interface ClusterHealth {
 
 /**
  * One reading of the cluster's health: which expected brokers are alive, which declared
- * topics exist, and which partitions (of every topic) lack a leader or a full ISR.
+ * topics exist, and which partitions (of every topic, or with `onlyDeclared` of the declared
+ * ones: a shared staging cluster's other topics are not ours to judge) lack a leader or a full ISR.
  */
-export async function readHealth(observer: Observer, brokers: readonly number[], topics: readonly string[]): Promise<ClusterHealth> {
+export async function readHealth(observer: Observer, brokers: readonly number[], topics: readonly string[], onlyDeclared = false): Promise<ClusterHealth> {
   const live = await observer.liveBrokers();
   const names = await observer.topicNames();
   const missingTopics = topics.filter((t) => !names.includes(t));
-  const unhealthy = names.length === 0 ? [] : unhealthyPartitions(await observer.partitions(names));
+  const judged = onlyDeclared ? names.filter((n) => topics.includes(n)) : names;
+  const unhealthy = judged.length === 0 ? [] : unhealthyPartitions(await observer.partitions(judged));
   const missingBrokers = brokers.filter((b) => !live.includes(b));
   return {
     liveBrokers: live,

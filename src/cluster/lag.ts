@@ -1,5 +1,6 @@
 import kafkajs, { type Admin } from 'kafkajs';
 import { waitFor, withTimeout } from '../util/time.js';
+import { kafkajsSecurity } from './security.js';
 
 export interface GroupLag {
   /** End offset minus committed offset, per partition (a partition with no commit counts from its start). */
@@ -25,6 +26,7 @@ export class LagReader {
     this.admin = new Kafka({
       clientId,
       brokers: observerBootstrap.split(','),
+      ...kafkajsSecurity(observerBootstrap),
       connectionTimeout: 1000,
       requestTimeout: timeoutMs,
       retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 200 },

@@ -3,6 +3,7 @@ import { EnvironmentError } from '../errors.js';
 import type { TopicSpec } from '../spec/environment.js';
 import { withTimeout } from '../util/time.js';
 import { fetchMetadata, type BrokerMetadata } from './metadata.js';
+import { kafkajsSecurity } from './security.js';
 
 /** Bounds of the admin client's calls: kafkajs retries on its own, and can still hang on a dropped connection. */
 const CONNECT_MS = 20_000;
@@ -46,6 +47,7 @@ export class Observer {
     const kafka = new Kafka({
       clientId: 'streamchaos-observer',
       brokers: [...bootstrap],
+      ...kafkajsSecurity(bootstrap),
       connectionTimeout: 2000,
       requestTimeout: options.requestTimeoutMs ?? 5000,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
@@ -117,6 +119,12 @@ export class Observer {
       `creating topics ${missing.map((t) => t.name).join(', ')}`,
     );
     return missing.map((t) => t.name);
+  }
+
+  /** The end offset (high watermark) of every partition of `topic`. */
+  async endOffsets(topic: string): Promise<Record<number, number>> {
+    const offsets = await withTimeout(this.admin.fetchTopicOffsets(topic), ADMIN_MS, `the end offsets of ${topic}`);
+    return Object.fromEntries(offsets.map((o) => [o.partition, Number(o.high)]));
   }
 
   /** A topic's configuration as the brokers report it, for the given keys. */

@@ -1,10 +1,13 @@
-import { Socket } from 'node:net';
+import { connect, isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { securityFor, tlsOptions } from './security.js';
 
 /**
  * Asks one Kafka listener for its API versions over a fresh TCP connection and resolves
  * true when a well-formed answer arrives within `timeoutMs`. Independent of any client
  * library, it tells "the broker process answers on this port" apart from "a connection
  * is accepted by the kernel but nobody reads it" (a paused JVM) and "refused" (dead).
+ * Over TLS when the address has TLS settings; brokers answer ApiVersions before SASL.
  * Never rejects.
  */
 export function probeKafka(hostPort: string, timeoutMs = 2000): Promise<boolean> {
@@ -23,7 +26,9 @@ export function probeKafka(hostPort: string, timeoutMs = 2000): Promise<boolean>
   size.writeInt32BE(body.length, 0);
 
   return new Promise((resolve) => {
-    const socket = new Socket();
+    const tls = securityFor(hostPort)?.tls;
+    const send = (): void => void socket.write(Buffer.concat([size, body]));
+    const socket = tls === undefined ? connect(port, host, send) : tlsConnect({ host, port, ...tlsOptions(tls), ...(isIP(host) === 0 ? { servername: host } : {}) }, send);
     let received = Buffer.alloc(0);
     const finish = (ok: boolean): void => {
       clearTimeout(timer);
@@ -37,6 +42,5 @@ export function probeKafka(hostPort: string, timeoutMs = 2000): Promise<boolean>
       received = Buffer.concat([received, chunk]);
       if (received.length >= 8) finish(received.readInt32BE(4) === correlationId);
     });
-    socket.connect(port, host, () => socket.write(Buffer.concat([size, body])));
   });
 }

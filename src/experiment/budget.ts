@@ -1,3 +1,4 @@
+import { environmentBrokerIds } from '../spec/environment.js';
 import type { ExperimentSpec } from '../spec/experiment.js';
 import { injectBoundMs } from './timeline.js';
 
@@ -38,7 +39,7 @@ export function defaultDeadlineMs(spec: ExperimentSpec, runtime: string): number
   const consumers = spec.workload.consumers ?? [];
   const pulls = runtime === 'docker' || processor?.image !== undefined;
   const drains = (processor === undefined ? 0 : 1) + (consumers.length > 0 ? 1 : 0);
-  const brokers = spec.environment.brokers.count;
+  const brokers = environmentBrokerIds(spec.environment).length;
   const rolling = spec.timeline.filter((f) => f.kind === 'rolling-restart').reduce((sum, f) => sum + injectBoundMs(f, brokers), 0);
   return (
     BUDGET.startupMs +

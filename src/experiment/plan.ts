@@ -1,5 +1,8 @@
 import { describeTarget, formatDuration, type ExperimentSpec, type FaultSpec, type TargetRule } from '../spec/experiment.js';
 import type { Plan } from '../history/plan.js';
+import { environmentBrokerIds } from '../spec/environment.js';
+import { externalCapabilities } from '../spec/external-faults.js';
+import type { ExternalEnvironmentSpec } from '../spec/external-environment.js';
 import { Random } from '../workload/random.js';
 
 export type { Plan, PlannedFault } from '../history/plan.js';
@@ -9,8 +12,9 @@ export function faultRandom(seed: number, index: number): Random {
   return new Random(seed).fork(`fault-${index}`);
 }
 
-export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed): Plan {
-  const brokerIds = Array.from({ length: spec.environment.brokers.count }, (_, i) => i + 1);
+export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, options: { dryRun?: boolean } = {}): Plan {
+  const env = spec.environment;
+  const brokerIds = environmentBrokerIds(env);
   const processors = spec.workload.processor?.instances ?? 0;
   return {
     name: spec.name,
@@ -18,11 +22,13 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed): 
     seed,
     durationMs: spec.durationMs,
     environment: {
-      name: spec.environment.name,
-      brokers: spec.environment.brokers.count,
-      kafka: spec.environment.kafka.version,
-      topics: spec.environment.topics.map((t) => t.name),
+      name: env.name,
+      brokers: brokerIds.length,
+      kafka: env.runtime === 'external' ? "the cluster's own" : env.kafka.version,
+      topics: env.topics.map((t) => t.name),
     },
+    ...(env.runtime === 'external' ? { external: externalPlan(env) } : {}),
+    ...(options.dryRun === true ? { dryRun: true } : {}),
     producers: spec.workload.producers.map((p) => ({
       name: p.name,
       topic: p.topic,
@@ -74,10 +80,35 @@ function targetText(f: FaultSpec, random: Random, brokers: number[], processors:
   return one(f.target);
 }
 
+function externalPlan(env: ExternalEnvironmentSpec): NonNullable<Plan['external']> {
+  const { possible, impossible } = externalCapabilities(env);
+  return {
+    bootstrap: env.bootstrap.join(','),
+    observer: (env.observer ?? env.bootstrap).join(','),
+    security: env.security.sasl === undefined ? env.security.protocol : `${env.security.protocol}, ${env.security.sasl.mechanism} as $${env.security.sasl.usernameEnv}`,
+    ...(env.toxiproxy === undefined ? {} : { toxiproxy: env.toxiproxy.api }),
+    proxies: (env.toxiproxy?.proxies ?? []).map((p) => `${p.name}: ${p.from === 'client' ? 'clients' : `broker ${p.from}`} → broker ${p.to}${p.kind === 'client' ? '' : ` (${p.kind})`}`),
+    possible,
+    impossible,
+  };
+}
+
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
-  lines.push(`experiment ${plan.name}  (seed ${plan.seed}, load for ${formatDuration(plan.durationMs)})`);
-  lines.push(`environment ${plan.environment.name}: ${plan.environment.brokers} brokers, Kafka ${plan.environment.kafka}, topics ${plan.environment.topics.join(', ')}`);
+  lines.push(`experiment ${plan.name}  (seed ${plan.seed}, load for ${formatDuration(plan.durationMs)})${plan.dryRun === true ? '  — DRY RUN: no fault will be injected' : ''}`);
+  const x = plan.external;
+  if (x === undefined) {
+    lines.push(`environment ${plan.environment.name}: ${plan.environment.brokers} brokers, Kafka ${plan.environment.kafka}, topics ${plan.environment.topics.join(', ')}`);
+  } else {
+    lines.push(`environment ${plan.environment.name}: EXTERNAL (marked nonProduction), bootstrap ${x.bootstrap}, observer ${x.observer}, security ${x.security}, topics ${plan.environment.topics.join(', ') || '(none)'}`);
+    lines.push(`  toxiproxy ${x.toxiproxy ?? '(none declared)'}${x.proxies.length === 0 ? '' : `, your proxies:`}`);
+    for (const p of x.proxies) lines.push(`    ${p}`);
+    lines.push('  faults possible here:');
+    for (const p of x.possible) lines.push(`    ✓ ${p}`);
+    lines.push('  faults not possible here:');
+    for (const p of x.impossible) lines.push(`    ✗ ${p}`);
+    lines.push('  a run needs --yes (or a typed confirmation on a terminal) before any fault; --dry-run injects none');
+  }
   for (const p of plan.producers) {
     lines.push(
       `producer ${p.name} → ${p.topic}: ${p.rate} records/s over ${p.keys} keys, ${p.payloadBytes} B, acks=${p.acks}${p.idempotent ? ', idempotent' : ''}${p.transactional ? ', transactional' : ''}${p.instances > 1 ? `, ${p.instances} instances` : ''}`,

@@ -42,7 +42,12 @@ export function buildResult(input: ResultInput): RunResult {
     name: 'faults injected and healed',
     category: 'faults',
     pass: failedFaults.length === 0,
-    message: failedFaults.length === 0 ? `${input.faults.length} of ${input.faults.length}` : failedFaults.map((f) => `${f.name}: ${f.error}`).join('; '),
+    message:
+      input.plan.dryRun === true
+        ? `dry run: none of the ${input.plan.timeline.length} planned faults was injected`
+        : failedFaults.length === 0
+          ? `${input.faults.length} of ${input.faults.length}`
+          : failedFaults.map((f) => `${f.name}: ${f.error}`).join('; '),
     observed: input.faults.length - failedFaults.length,
     threshold: input.faults.length,
   });

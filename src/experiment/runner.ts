@@ -6,12 +6,13 @@ import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, m
 import { measure } from '../check/measure.js';
 import type { CheckCategory, RunResult } from '../check/result.js';
 import { LagReader, waitForCaughtUp } from '../cluster/lag.js';
-import { EnvironmentError, spokenDuration } from '../errors.js';
+import { EnvironmentError, spokenDuration, UsageError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
-import { ENVIRONMENT_UP } from '../history/types.js';
+import { DRY_RUN_NOTE, ENVIRONMENT_UP } from '../history/types.js';
 import type { Progress } from '../provision/progress.js';
 import { Cleanup, interruptedBy, onExit } from '../runtime/cleanup.js';
 import type { Runtime, StartedEnvironment } from '../runtime/runtime.js';
+import { environmentBrokerIds } from '../spec/environment.js';
 import { formatDuration, type ExperimentSpec } from '../spec/experiment.js';
 import { runWithDeadline } from '../util/deadline.js';
 import { sleep, withTimeout } from '../util/time.js';
@@ -44,6 +45,14 @@ export interface RunOptions {
   failOn?: readonly CheckCategory[];
   /** The run's overall deadline (`--deadline`), from when it starts; `defaultDeadlineMs` when undefined. */
   deadlineMs?: number;
+  /** `--dry-run`: the workload and every check run, and no fault is injected (the report says so). */
+  dryRun?: boolean;
+  /**
+   * The user confirmed faults against an external environment (`--yes`, or typed the environment's
+   * name). Without it, a run against an external environment that is not a dry run is refused
+   * before anything is touched.
+   */
+  confirmedExternal?: boolean;
 }
 
 /** Healing and teardown after the run; past this, the harness exits anyway (its processes die with it). */
@@ -64,8 +73,14 @@ const CLEANUP_MS = 300_000;
  * naming the deadline and the phase.
  */
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions): Promise<RunResult> {
+  const dryRun = options.dryRun === true;
+  if (spec.environment.runtime === 'external' && !dryRun && options.confirmedExternal !== true) {
+    throw new UsageError(`refusing to inject faults into external environment ${spec.environment.name} without confirmation`, {
+      hint: 'confirm with --yes (or interactively), or run the workload and checks with no fault with --dry-run',
+    });
+  }
   await mkdir(options.outDir, { recursive: true });
-  const plan = planExperiment(spec, options.seed);
+  const plan = planExperiment(spec, options.seed, { dryRun });
   const history = new HistoryRecorder(join(options.outDir, 'history.jsonl'));
   const cleanup = new Cleanup();
   const forget = onExit(() => cleanup.run(), 'healing the faults and stopping the workload');
@@ -115,7 +130,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     }
 
     const topics = spec.environment.topics.map((t) => t.name);
-    const minIsr = Object.fromEntries(spec.environment.topics.map((t) => [t.name, Number(t.config['min.insync.replicas'] ?? spec.environment.brokers.config['min.insync.replicas'] ?? 1)]));
+    const minIsr = Object.fromEntries(spec.environment.topics.map((t) => [t.name, Number(t.config['min.insync.replicas'] ?? (spec.environment.runtime === 'external' ? undefined : spec.environment.brokers.config['min.insync.replicas']) ?? 1)]));
     let processors: ProcessorGroup | undefined;
     const groups = [
       ...(spec.workload.processor === undefined ? [] : [{ group: processorGroupId(spec.workload.processor.input), topic: spec.workload.processor.input }]),
@@ -162,11 +177,18 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     defer('consumers', () => Promise.all(consumers.map((c) => c.stop())));
     await Promise.all(consumers.map((c) => c.start()));
     const output = spec.workload.processor?.output ?? spec.workload.producers[0]?.topic ?? '';
+    // an external environment's topics outlive runs: this run's output starts at today's end offsets
+    const from = spec.environment.runtime === 'external' ? await env.observer.endOffsets(output) : {};
+    if (Object.keys(from).length > 0) history.record({ type: 'event', kind: 'note', time: Date.now(), name: `${output} read from this run's start offsets`, detail: { from } });
     const watcher = new Watcher(output, env.observer, env.topology.brokers, history, options.log, spec.workload.processor?.idHeader);
     defer('watcher', () => watcher.stop());
-    await watcher.start();
+    await watcher.start(from);
+    if (dryRun) {
+      history.record({ type: 'event', kind: 'note', time: Date.now(), name: DRY_RUN_NOTE, detail: { skipped: spec.timeline.map((f) => f.name) } });
+      options.progress.done(`dry run: the ${spec.timeline.length === 1 ? 'fault' : `${spec.timeline.length} faults`} of the timeline will not be injected`);
+    }
     const timeline = new Timeline({
-      faults: spec.timeline,
+      faults: dryRun ? [] : spec.timeline,
       seed: options.seed,
       history,
       context: (faultRandomStream) => ({
@@ -185,7 +207,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       await env.network.healAll();
     });
 
-    phase(`running load for ${formatDuration(spec.durationMs)} with ${spec.timeline.length} fault${spec.timeline.length === 1 ? '' : 's'}`);
+    phase(`running load for ${formatDuration(spec.durationMs)} with ${dryRun ? 'no fault (dry run)' : `${spec.timeline.length} fault${spec.timeline.length === 1 ? '' : 's'}`}`);
     // on an early exit, stop offering load at once (not waiting: healing comes first); sends in flight end on their own
     defer('producers', () => void Promise.all(producers.map((p) => p.stop())).catch(() => undefined));
     await Promise.all(producers.map((p) => p.start()));
@@ -222,7 +244,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
 
     const input = spec.workload.producers.find((p) => p.topic === (spec.workload.processor?.input ?? output))?.topic ?? output;
     phase(`verifying ${output} (read_committed, through the observer)`);
-    const verified = await verifyTopic(output, env.topology.observer, history, BUDGET.verifyMs, options.log, spec.workload.processor?.idHeader);
+    const verified = await verifyTopic(output, env.topology.observer, history, BUDGET.verifyMs, options.log, spec.workload.processor?.idHeader, from);
     options.progress.done(`read ${verified.records} records${verified.complete ? ', to the end of every partition' : `; incomplete: ${verified.error}`}`);
     await watcher.stop(); // it tailed the output all along; by now it has seen what the verifier read
 
@@ -294,7 +316,9 @@ async function probes(
 ): Promise<ProbeResult[]> {
   const results: ProbeResult[] = [];
   for (const name of names) {
-    const r = await runProbe(name, env.observer, spec.environment, withinMs);
+    // an external cluster's brokers are the ones its metadata listed at startup; a managed one's are 1..count
+    const brokers = spec.environment.runtime === 'external' ? env.topology.brokers.map((b) => b.id) : environmentBrokerIds(spec.environment);
+    const r = await runProbe(name, env.observer, spec.environment, brokers, withinMs);
     history.record({ type: 'event', kind: 'probe', time: Date.now(), name: `steady-state ${when}: ${name}`, detail: { pass: r.pass, message: r.message } });
     results.push(r);
   }

@@ -12,13 +12,12 @@ export interface ProbeResult {
 /**
  * Steady-state probes (Chaos Toolkit's hypothesis), each read through the observer. A probe
  * may take up to `withinMs` to hold (after the faults, the cluster needs time to settle);
- * its result says what it saw last.
+ * its result says what it saw last. `brokers`: the ids the environment has (its topology's).
  */
-export async function runProbe(probe: SteadyStateProbe, observer: Observer, env: EnvironmentSpec, withinMs: number): Promise<ProbeResult> {
-  const brokers = Array.from({ length: env.brokers.count }, (_, i) => i + 1);
+export async function runProbe(probe: SteadyStateProbe, observer: Observer, env: EnvironmentSpec, brokers: readonly number[], withinMs: number): Promise<ProbeResult> {
   let message = '';
   const holds = async (): Promise<boolean> => {
-    const h = await readHealth(observer, brokers, env.topics.map((t) => t.name));
+    const h = await readHealth(observer, brokers, env.topics.map((t) => t.name), env.runtime === 'external');
     switch (probe) {
       case 'cluster-healthy':
         message = describeHealth(h);

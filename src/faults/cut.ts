@@ -1,6 +1,6 @@
 import { selectLinks } from '../network/topology.js';
 import type { Fault } from './fault.js';
-import { linkNames } from './links.js';
+import { declaredLinks, linkNames } from './links.js';
 import { resolveBroker } from './targets.js';
 
 /**
@@ -13,7 +13,7 @@ export const cut: Fault<'cut'> = {
     // same order as the plan draws random targets: from, then to
     const from = spec.from.type === 'clients' ? 'client' : await resolveBroker(spec.from, ctx);
     const to = await resolveBroker(spec.to, ctx);
-    const links = selectLinks(ctx.topology, { from, to });
+    const links = declaredLinks(ctx.topology, selectLinks(ctx.topology, { from, to }), `${from === 'client' ? 'clients' : `broker ${from}`} → broker ${to}`);
     const heal = await ctx.network.cut(links);
     return { target: `${from === 'client' ? 'clients' : `broker-${from}`} → broker-${to} (${linkNames(links)})`, heal };
   },

@@ -1,7 +1,7 @@
 import type { Observer } from '../cluster/observer.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { Heal, Network } from '../network/links.js';
-import type { Topology } from '../network/topology.js';
+import type { LinkTopology } from '../network/topology.js';
 import type { StartedEnvironment } from '../runtime/runtime.js';
 import type { FaultSpec } from '../spec/experiment.js';
 import type { ProcessorGroup } from '../workload/processor-group.js';
@@ -13,7 +13,7 @@ export interface FaultContext {
   /** The processor instances, when the experiment runs a processor. */
   processors?: ProcessorGroup;
   network: Network;
-  topology: Topology;
+  topology: LinkTopology;
   observer: Observer;
   history: HistoryRecorder;
   /** This fault's own random stream, forked from the run's seed. */

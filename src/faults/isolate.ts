@@ -1,6 +1,6 @@
 import { selectLinks } from '../network/topology.js';
 import type { Fault } from './fault.js';
-import { brokerLinks, linkNames } from './links.js';
+import { brokerLinks, declaredLinks, linkNames } from './links.js';
 import { resolveBrokers } from './targets.js';
 
 /**
@@ -15,7 +15,7 @@ export const isolate: Fault<'isolate'> = {
     const ids = await resolveBrokers(spec.target, ctx);
     const links = [
       ...new Set(
-        ids.flatMap((id) => (spec.from === 'clients' ? selectLinks(ctx.topology, { from: 'client', to: id }) : brokerLinks(ctx, id, spec.from === 'peers' ? 'peers' : 'all'))),
+        ids.flatMap((id) => (spec.from === 'clients' ? declaredLinks(ctx.topology, selectLinks(ctx.topology, { from: 'client', to: id }), `clients → broker ${id}`) : brokerLinks(ctx, id, spec.from === 'peers' ? 'peers' : 'all'))),
       ),
     ];
     const heal = await ctx.network.cut(links);

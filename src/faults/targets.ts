@@ -9,7 +9,11 @@ import type { FaultContext } from './fault.js';
  * run, so "the leader of orders-0" means the leader at the moment of injection.
  */
 export async function resolveBrokers(rule: TargetRule, ctx: FaultContext): Promise<number[]> {
-  const ids = ctx.topology.brokers.map((b) => b.id);
+  // on a user's Toxiproxy, the brokers within reach are those its declared proxies reach (as `plan` draws them)
+  const ids =
+    ctx.topology.userOwned === true
+      ? [...new Set(ctx.topology.links.flatMap((l) => (l.from === 'client' ? [l.to] : [l.from, l.to])))].sort((a, b) => a - b)
+      : ctx.topology.brokers.map((b) => b.id);
   switch (rule.type) {
     case 'broker':
       return [rule.id];

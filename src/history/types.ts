@@ -157,3 +157,6 @@ export function parseRecordId(id: string): { process: string; seq: number } | un
 
 /** The name of the note a run records once its environment is up; its detail is RuntimeInfo's fields. */
 export const ENVIRONMENT_UP = 'environment up';
+
+/** The note a dry run records (detail.skipped: the names of the faults it did not inject). */
+export const DRY_RUN_NOTE = 'dry run: no fault injected';

@@ -46,15 +46,33 @@ export interface BrokerEndpoints {
   controller: string;
 }
 
-export interface Topology {
-  base: number;
-  brokers: BrokerEndpoints[];
+/**
+ * What faults, the observer and the workload need to know of any environment: its brokers (each
+ * with the address the harness reads it at), its links and the Toxiproxy serving them, and the
+ * bootstrap addresses. A managed environment's Topology has more (its ports); an external one's
+ * comes from the cluster's metadata and the proxies the user declared.
+ */
+export interface LinkTopology {
+  brokers: readonly { id: number; observer: string }[];
   links: Link[];
+  /** The Toxiproxy API; empty when the environment has none (an external one without proxies). */
   toxiproxyApi: string;
   /** Comma-separated client bootstrap servers (through the client link proxies). */
   bootstrap: string;
   /** Comma-separated observer bootstrap servers (direct). */
   observer: string;
+  /**
+   * The Toxiproxy server and its proxies belong to the user (an external environment): streamchaos
+   * only adds and removes its own toxics and re-enables what it disabled; it never resets the
+   * server and never creates or deletes a proxy.
+   */
+  userOwned?: boolean;
+}
+
+/** The topology of an environment streamchaos starts: every port it listens on. */
+export interface Topology extends LinkTopology {
+  base: number;
+  brokers: BrokerEndpoints[];
 }
 
 export function brokerHostname(id: number): string {
@@ -127,7 +145,7 @@ export function linkLabel(link: Link): string {
 }
 
 /** Links matching a selection; every field given must match. */
-export function selectLinks(topo: Topology, select: { from?: 'client' | number; to?: number; kind?: LinkKind }): Link[] {
+export function selectLinks(topo: LinkTopology, select: { from?: 'client' | number; to?: number; kind?: LinkKind }): Link[] {
   return topo.links.filter(
     (l) =>
       (select.from === undefined || l.from === select.from) &&
@@ -140,7 +158,7 @@ export function selectLinks(topo: Topology, select: { from?: 'client' | number; 
  * The links to cut so that the brokers in `group` cannot talk to the brokers outside it (both
  * ways, replication and controller traffic). Clients keep reaching every broker.
  */
-export function linksBetween(topo: Topology, group: readonly number[], others: readonly number[]): Link[] {
+export function linksBetween(topo: LinkTopology, group: readonly number[], others: readonly number[]): Link[] {
   const inGroup = new Set(group);
   const inOthers = new Set(others);
   return topo.links.filter(

@@ -1,4 +1,4 @@
-import type { EnvironmentSpec } from '../spec/environment.js';
+import type { ManagedEnvironmentSpec } from '../spec/environment.js';
 import type { Topology } from '../network/topology.js';
 
 /**
@@ -38,7 +38,7 @@ export function brokerDefaults(brokerCount: number): Record<string, string> {
  * "partition" would then leave the quorum connected). So from 3.9 the controller listener is
  * advertised by name too. Kafka 3.7 and 3.8 reject that, and only use the static voters.
  */
-export function serverProperties(env: EnvironmentSpec, topo: Topology, id: number, dataDir: string, kafkaVersion: string): string {
+export function serverProperties(env: ManagedEnvironmentSpec, topo: Topology, id: number, dataDir: string, kafkaVersion: string): string {
   const me = topo.brokers.find((b) => b.id === id);
   if (me === undefined) throw new RangeError(`no broker ${id} in a ${topo.brokers.length}-broker topology`);
   const port = (hostPort: string): string => hostPort.slice(hostPort.lastIndexOf(':') + 1);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { hostsFileFor, type Topology } from '../network/topology.js';
 import type { KafkaDistribution } from '../provision/kafka.js';
-import type { EnvironmentSpec } from '../spec/environment.js';
+import type { ManagedEnvironmentSpec } from '../spec/environment.js';
 import { exec } from '../util/exec.js';
 import { loggingConfig, serverProperties } from './broker-config.js';
 
@@ -34,7 +34,7 @@ export function newClusterId(random: (n: number) => Buffer = randomBytes): strin
  * Writes broker `id`'s server.properties, hosts file and logging config under `<root>/broker-<id>`.
  * Every environment starts from empty storage: data left by an earlier run there is deleted.
  */
-export async function writeBrokerFiles(root: string, env: EnvironmentSpec, topo: Topology, id: number, kafka: Pick<KafkaDistribution, 'version' | 'logging'>): Promise<BrokerFiles> {
+export async function writeBrokerFiles(root: string, env: ManagedEnvironmentSpec, topo: Topology, id: number, kafka: Pick<KafkaDistribution, 'version' | 'logging'>): Promise<BrokerFiles> {
   const dir = join(root, `broker-${id}`);
   await rm(join(dir, 'data'), { recursive: true, force: true });
   await rm(join(dir, 'broker.log'), { force: true });
@@ -84,7 +84,7 @@ export function checkFormatted(files: BrokerFiles, code: number | null, tail: re
  * `classpath`. A local JVM resolves its peers' names through the link-proxy hosts file; a
  * container gets the same names as extra hosts instead (`hostsFile: false`).
  */
-export function brokerJavaArgs(env: EnvironmentSpec, files: BrokerFiles, classpath: string, options: { hostsFile: boolean } = { hostsFile: true }): string[] {
+export function brokerJavaArgs(env: ManagedEnvironmentSpec, files: BrokerFiles, classpath: string, options: { hostsFile: boolean } = { hostsFile: true }): string[] {
   return [
     `-Xmx${env.brokers.heap}`,
     `-Xms${minHeap(env.brokers.heap)}`,

@@ -1,4 +1,4 @@
-import type { EnvironmentSpec } from '../spec/environment.js';
+import type { ManagedEnvironmentSpec } from '../spec/environment.js';
 import { hostsFileFor, topology } from '../network/topology.js';
 import { PUBLIC_IMAGES } from '../provision/images.js';
 import { serverProperties } from './broker-config.js';
@@ -13,7 +13,7 @@ const CLUSTER_ID = 'c3RyZWFtY2hhb3MtbG9jYWw';
  * peers resolve (extra_hosts) to that broker's own link proxies, as its hosts file does for a
  * JVM process. Returns the compose YAML and the Toxiproxy config it mounts.
  */
-export function composeFiles(env: EnvironmentSpec, toxiproxyConfigPath: string): { compose: string; toxiproxy: string } {
+export function composeFiles(env: ManagedEnvironmentSpec, toxiproxyConfigPath: string): { compose: string; toxiproxy: string } {
   const topo = topology(env.brokers.count, env.ports.base);
   const toxiproxy = JSON.stringify(
     topo.links.map((l) => ({ name: l.name, listen: l.listen, upstream: l.upstream, enabled: true })),

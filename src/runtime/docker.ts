@@ -4,7 +4,7 @@ import { EnvironmentError, isStreamchaosError } from '../errors.js';
 import { Network } from '../network/links.js';
 import { hostsFileFor, topology, type Topology } from '../network/topology.js';
 import { PUBLIC_IMAGES } from '../provision/images.js';
-import type { EnvironmentSpec } from '../spec/environment.js';
+import { managedOnly, type EnvironmentSpec } from '../spec/environment.js';
 import { count } from '../util/words.js';
 import { brokerJavaArgs, checkFormatted, formatJavaArgs, newClusterId, writeBrokerFiles, type BrokerFiles } from './broker-files.js';
 import { waitForToxiproxy, waitUntilHealthy } from './bring-up.js';
@@ -48,7 +48,8 @@ export class DockerRuntime implements Runtime {
 
   constructor(private readonly engine?: Engine) {}
 
-  async up(spec: EnvironmentSpec, given: UpOptions): Promise<StartedEnvironment> {
+  async up(environment: EnvironmentSpec, given: UpOptions): Promise<StartedEnvironment<Topology>> {
+    const spec = managedOnly(environment, `the docker runtime cannot start it`);
     const options = { ...given, dir: resolve(given.dir) };
     const topo = topology(spec.brokers.count, spec.ports.base);
     const cleanup = new Cleanup();

@@ -39,7 +39,7 @@ export interface NodeEnvironmentParts {
  * An environment that is up, whatever runs its nodes: the node operations mean the same on
  * every runtime and resolve once their effect can be observed through Kafka.
  */
-export class NodeEnvironment implements StartedEnvironment {
+export class NodeEnvironment implements StartedEnvironment<Topology> {
   readonly runtime: string;
   readonly spec: EnvironmentSpec;
   readonly topology: Topology;

@@ -4,7 +4,7 @@ import { EnvironmentError, isStreamchaosError } from '../errors.js';
 import { Network } from '../network/links.js';
 import { topology, type Topology } from '../network/topology.js';
 import type { Tools } from '../provision/setup.js';
-import type { EnvironmentSpec } from '../spec/environment.js';
+import { managedOnly, type EnvironmentSpec } from '../spec/environment.js';
 import { count } from '../util/words.js';
 import { brokerJavaArgs, formatStorage, newClusterId, writeBrokerFiles } from './broker-files.js';
 import { waitForToxiproxy, waitUntilHealthy } from './bring-up.js';
@@ -24,7 +24,8 @@ export class ProcessRuntime implements Runtime {
   /** `tools`: the Kafka distribution, Java and toxiproxy-server to run (see provision/setup.ts). */
   constructor(private readonly tools: Tools) {}
 
-  async up(spec: EnvironmentSpec, given: UpOptions): Promise<StartedEnvironment> {
+  async up(environment: EnvironmentSpec, given: UpOptions): Promise<StartedEnvironment<Topology>> {
+    const spec = managedOnly(environment, `the process runtime cannot start it`);
     const options = { ...given, dir: resolve(given.dir) }; // nodes run in their own folders: every path they get is absolute
     const topo = topology(spec.brokers.count, spec.ports.base);
     const cleanup = new Cleanup();

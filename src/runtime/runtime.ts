@@ -1,6 +1,6 @@
 import type { Observer } from '../cluster/observer.js';
 import type { Network } from '../network/links.js';
-import type { Topology } from '../network/topology.js';
+import type { LinkTopology, Topology } from '../network/topology.js';
 import type { Progress } from '../provision/progress.js';
 import type { EnvironmentSpec } from '../spec/environment.js';
 
@@ -81,9 +81,10 @@ export interface NodeInfo {
  * topic exists and every partition's ISR is full. Node operations resolve once their effect
  * can be observed, and reject with a TimeoutError naming the effect when it cannot.
  */
-export interface StartedEnvironment {
+/** `T`: a managed environment's full Topology (its ports), or the LinkTopology of any environment. */
+export interface StartedEnvironment<T extends LinkTopology = LinkTopology> {
   readonly spec: EnvironmentSpec;
-  readonly topology: Topology;
+  readonly topology: T;
   readonly network: Network;
   /** The harness's own client, on the listeners no fault touches. */
   readonly observer: Observer;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { isStreamchaosError } from '../errors.js';
 import type { Progress } from '../provision/progress.js';
-import type { EnvironmentSpec } from '../spec/environment.js';
+import type { ManagedEnvironmentSpec } from '../spec/environment.js';
 import { runExitHooks } from './cleanup.js';
 import { envDir, removeEnvState, writeEnvState, type EnvState } from './env-state.js';
 import { prepareRuntime } from './choose.js';
@@ -20,7 +20,7 @@ export type SupervisorMessage =
  * even a SIGKILL of the supervisor leaves none running; containers left by a killed supervisor
  * are removed by the next docker-runtime start (reapLeftoverContainers).
  */
-export async function superviseEnvironment(spec: EnvironmentSpec, file: string, timeoutMs: number): Promise<void> {
+export async function superviseEnvironment(spec: ManagedEnvironmentSpec, file: string, timeoutMs: number): Promise<void> {
   const send = (m: SupervisorMessage): void => {
     if (process.connected) process.send?.(m);
   };
@@ -49,7 +49,7 @@ export async function superviseEnvironment(spec: EnvironmentSpec, file: string, 
   process.on('disconnect', orphaned);
 
   try {
-    const runtime = await prepareRuntime(spec.runtime, spec.kafka.version, progress);
+    const runtime = await prepareRuntime(spec, progress);
     env = await runtime.up(spec, { dir: envDir(spec.name), progress, timeoutMs, log: (line) => console.log(line), owner: `env-${spec.name}` });
     const state: EnvState = {
       name: spec.name,

@@ -1,12 +1,15 @@
 /**
- * The environment file: which Kafka, how many brokers, which ports, which topics.
+ * The environment file: which Kafka, how many brokers, which ports, which topics — or, for
+ * `runtime: external`, a cluster streamchaos did not start (external-environment.ts).
  * Parse with `parseEnvironment` / `loadEnvironment` (load-environment.ts), which add file:line
- * to every problem; this module holds the schema and its rules.
+ * to every problem; this module holds the managed schema and its rules.
  */
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import { noManagedBrokerConfigs } from './broker-rules.js';
 import { choice, expected, imageReference, kafkaConfig, mapping, matching, wholeNumber } from './fields.js';
 import { replicationFitsBrokers, topicConfigs, uniqueTopicNames } from './topic-rules.js';
+import type { ExternalEnvironmentSpec } from './external-environment.js';
 import type { Rule } from './view.js';
 
 export interface TopicSpec {
@@ -17,7 +20,8 @@ export interface TopicSpec {
   config: Record<string, string>;
 }
 
-export interface EnvironmentSpec {
+/** An environment streamchaos starts and stops itself: local JVMs or containers. */
+export interface ManagedEnvironmentSpec {
   /** Defaults to the file's basename without extension. */
   name: string;
   description?: string;
@@ -40,6 +44,34 @@ export interface EnvironmentSpec {
   /** streamchaos uses the 500 ports from `base`. */
   ports: { base: number };
   topics: TopicSpec[];
+}
+
+/** Either an environment streamchaos runs (process, docker) or one it only connects to (external). */
+export type EnvironmentSpec = ManagedEnvironmentSpec | ExternalEnvironmentSpec;
+
+/** The runtimes an environment file may name. */
+export const RUNTIME_NAMES = ['process', 'docker', 'external'] as const;
+
+/**
+ * The broker ids an experiment may name for this environment: 1..count for a managed one; for
+ * an external one, the brokers its declared Toxiproxy proxies reach (the only ones a fault can touch).
+ */
+export function environmentBrokerIds(env: EnvironmentSpec): number[] {
+  if (env.runtime !== 'external') return Array.from({ length: env.brokers.count }, (_, i) => i + 1);
+  const ids = new Set<number>();
+  for (const p of env.toxiproxy?.proxies ?? []) {
+    ids.add(p.to);
+    if (p.from !== 'client') ids.add(p.from);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** The managed environment, or a UsageError saying that `what` needs one (streamchaos starts nothing in an external one). */
+export function managedOnly(env: EnvironmentSpec, what: string): ManagedEnvironmentSpec {
+  if (env.runtime !== 'external') return env;
+  throw new UsageError(`${what}: environment ${env.name} is external (runtime: external); streamchaos starts and stops nothing there`, {
+    hint: 'run experiments against it with `streamchaos run <experiment>`; `env up` and --runtime are for environments streamchaos starts (process, docker)',
+  });
 }
 
 export const DEFAULT_KAFKA_VERSION = '4.3.1';
@@ -98,7 +130,7 @@ function topicNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-const topicName = z.string({ error: expected('a topic name') }).superRefine((name, ctx) => {
+export const topicName = z.string({ error: expected('a topic name') }).superRefine((name, ctx) => {
   const problem = topicNameProblem(name);
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
@@ -114,7 +146,7 @@ export function specName(noun: 'environment' | 'experiment') {
 
 const environmentName = specName('environment');
 
-const topic = mapping(
+export const topicSchema = mapping(
   {
     name: topicName,
     partitions: wholeNumber(1, 1000),
@@ -131,7 +163,14 @@ export const environmentSchema = mapping(
   {
     name: environmentName.optional(),
     description: z.string({ error: expected('a string') }).optional(),
-    runtime: choice(['process', 'docker']).default('process'),
+    // 'external' is parsed by the external schema (see environmentSchemaFor); listed here for the typo suggestion
+    runtime: choice(RUNTIME_NAMES)
+      .default('process')
+      .transform((runtime, ctx): 'process' | 'docker' => {
+        if (runtime !== 'external') return runtime;
+        ctx.addIssue({ code: 'custom', message: 'an external environment is read with its own schema' });
+        return z.NEVER;
+      }),
     kafka: mapping({ version: kafkaVersion.default(DEFAULT_KAFKA_VERSION) }).default({ version: DEFAULT_KAFKA_VERSION }),
     images: mapping(
       { kafka: imageReference().optional(), toxiproxy: imageReference().optional(), processor: imageReference().optional() },
@@ -149,7 +188,7 @@ export const environmentSchema = mapping(
       'a mapping with at least count',
     ),
     ports: mapping({ base: portBase.default(DEFAULT_PORT_BASE) }).default({ base: DEFAULT_PORT_BASE }),
-    topics: z.array(topic, { error: expected('a list of topics') }).default([]),
+    topics: z.array(topicSchema, { error: expected('a list of topics') }).default([]),
   },
   'a mapping of environment fields (name, runtime, kafka, images, brokers, ports, topics)',
 ).superRefine(

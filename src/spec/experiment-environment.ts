@@ -7,7 +7,8 @@ import { InvalidInputError, UsageError, type InputIssue } from '../errors.js';
 import type { Collector } from './collector.js';
 import { environmentSchema, type EnvironmentSpec } from './environment.js';
 import { describeValue } from './fields.js';
-import { loadEnvironment } from './load-environment.js';
+import { externalEnvironmentSchema } from './external-environment.js';
+import { isExternal, loadEnvironment } from './load-environment.js';
 import { isRecord } from './view.js';
 
 export interface ResolvedEnvironment {
@@ -32,6 +33,12 @@ export async function resolveEnvironment(c: Collector, raw: unknown, experimentF
   if (!isRecord(raw)) {
     c.add(['environment'], raw === undefined ? `missing; expected ${EXPECTED}` : `expected ${EXPECTED}, received ${describeValue(raw)}`);
     return { spec: undefined, issues: [] };
+  }
+  if (isExternal(raw)) {
+    const parsed = c.value(externalEnvironmentSchema, raw, ['environment']);
+    if (parsed === undefined) return { spec: undefined, issues: [] };
+    const { name, ...rest } = parsed;
+    return { spec: { name: name ?? defaultName, ...rest }, issues: [] };
   }
   const parsed = c.value(environmentSchema, raw, ['environment']);
   if (parsed === undefined) return { spec: undefined, issues: [] };

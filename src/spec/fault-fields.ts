@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
 import type { FaultKind } from './experiment.js';
+import { environmentBrokerIds } from './environment.js';
 import { expected, wholeNumber } from './fields.js';
 import { didYouMean } from './suggest.js';
 import type { TargetContext } from './targets.js';
@@ -84,8 +85,10 @@ export function groupsField(context: TargetContext) {
       for (const [g, ids] of groups.entries()) {
         for (const [i, id] of ids.entries()) {
           const earlier = seen.get(id);
-          if (env !== undefined && id > env.brokers.count) {
-            ctx.addIssue({ code: 'custom', path: [g, i], message: `broker ${id} does not exist: environment ${env.name} has ${count(env.brokers.count, 'broker')}` });
+          const known = env === undefined ? undefined : environmentBrokerIds(env);
+          if (env !== undefined && known !== undefined && !known.includes(id)) {
+            const has = env.runtime === 'external' ? `declares proxies for brokers ${known.join(', ') || '(none)'} only` : `has ${count(known.length, 'broker')}`;
+            ctx.addIssue({ code: 'custom', path: [g, i], message: `broker ${id} does not exist: environment ${env.name} ${has}` });
           } else if (earlier !== undefined) {
             ctx.addIssue({ code: 'custom', path: [g, i], message: `broker ${id} is already in groups[${earlier}]; the groups must not overlap` });
           } else seen.set(id, g);

@@ -2,8 +2,11 @@
  * Public entry points: read an environment file, validate it, and return an EnvironmentSpec
  * with every default filled in.
  */
+import type { z } from 'zod';
 import { InvalidInputError, type InputIssue } from '../errors.js';
 import { environmentSchema, type EnvironmentSpec } from './environment.js';
+import { externalEnvironmentSchema } from './external-environment.js';
+import { isRecord } from './view.js';
 import { sortIssues, toInputIssues } from './issues.js';
 import { defaultName, readSpecFile } from './read-spec-file.js';
 import { readYaml } from './yaml-source.js';
@@ -26,11 +29,23 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
     };
     throw new InvalidInputError([...read.issues, empty]);
   }
-  const result = environmentSchema.safeParse(source.data);
-  const issues = [...read.issues, ...(result.success ? [] : toInputIssues(result.error.issues, source, environmentSchema))];
-  if (!result.success || issues.length > 0) throw new InvalidInputError(sortIssues(issues));
-  const { name, ...rest } = result.data;
+  const check = <T extends z.ZodType>(schema: T): z.output<T> => {
+    const result = schema.safeParse(source.data);
+    const issues = [...read.issues, ...(result.success ? [] : toInputIssues(result.error.issues, source, schema))];
+    if (!result.success || issues.length > 0) throw new InvalidInputError(sortIssues(issues));
+    return result.data;
+  };
+  if (isExternal(source.data)) {
+    const { name, ...rest } = check(externalEnvironmentSchema);
+    return { name: name ?? defaultName(file, 'environment'), ...rest };
+  }
+  const { name, ...rest } = check(environmentSchema);
   return { name: name ?? defaultName(file, 'environment'), ...rest };
+}
+
+/** Whether an environment (raw data) says `runtime: external`: it is then read with the external schema. */
+export function isExternal(raw: unknown): boolean {
+  return isRecord(raw) && raw['runtime'] === 'external';
 }
 
 /**

@@ -3,7 +3,7 @@
  * `coordinator of group g`…), parsed into TargetRule and checked against the environment.
  */
 import { z } from 'zod';
-import type { EnvironmentSpec } from './environment.js';
+import { environmentBrokerIds, type EnvironmentSpec } from './environment.js';
 import type { TargetRule } from './experiment.js';
 import { expected } from './fields.js';
 import { didYouMean } from './suggest.js';
@@ -151,9 +151,14 @@ function targetProblem(rule: Target, category: TargetCategory, kind: string, { e
     return `${formatTarget(rule)} does not exist: the processor runs ${count(processors, 'instance')} (processor-1 to processor-${processors})`;
   }
   if (env === undefined) return undefined;
-  const brokers = env.brokers.count;
-  if (rule.type === 'broker' && (rule.id < 1 || rule.id > brokers)) {
-    return `${formatTarget(rule)} does not exist: environment ${env.name} has ${count(brokers, 'broker')} (broker-1 to broker-${brokers})`;
+  if (rule.type === 'broker' && env.runtime === 'external') {
+    const known = environmentBrokerIds(env);
+    if (!known.includes(rule.id)) {
+      return `${formatTarget(rule)} is out of reach: external environment ${env.name} declares proxies for ${known.length === 0 ? 'no broker' : known.map((b) => `broker-${b}`).join(', ')} only`;
+    }
+  } else if (rule.type === 'broker' && env.runtime !== 'external') {
+    const brokers = env.brokers.count;
+    if (rule.id < 1 || rule.id > brokers) return `${formatTarget(rule)} does not exist: environment ${env.name} has ${count(brokers, 'broker')} (broker-1 to broker-${brokers})`;
   }
   if (rule.type !== 'leader' && rule.type !== 'follower') return undefined;
   const topic = env.topics.find((t) => t.name === rule.topic);

@@ -5,6 +5,7 @@
 import type { Collector } from './collector.js';
 import { formatDuration } from './duration.js';
 import type { FaultSpec } from './experiment.js';
+import { externalFaultProblem } from './external-faults.js';
 import { NODE_FAULT_KINDS, kindField } from './fault-fields.js';
 import { FAULT_WHAT, KIND_PARSERS, type FaultBody, type ParsedFault } from './fault-kinds.js';
 import type { PathSegment } from './locate.js';
@@ -30,7 +31,11 @@ export function parseTimeline(c: Collector, raw: unknown, context: TimelineConte
   const faults = raw.map((item: unknown, index) => {
     const path = ['timeline', index];
     const parsed = parseFault(c, item, path, context);
-    return parsed === undefined ? undefined : windowed(c, parsed, path, context.durationMs);
+    const fault = parsed === undefined ? undefined : windowed(c, parsed, path, context.durationMs);
+    const env = context.env;
+    const impossible = fault === undefined || env?.runtime !== 'external' ? undefined : externalFaultProblem(fault, env);
+    if (impossible !== undefined) c.add([...path, 'kind'], impossible);
+    return impossible === undefined ? fault : undefined;
   });
   noOverlapOnOneNode(c, faults);
   const valid = faults.filter((f): f is FaultSpec => f !== undefined);

@@ -2,6 +2,7 @@ import kafkajs, { type Consumer } from 'kafkajs';
 import type { ConsumerSpec } from '../spec/experiment.js';
 import { withTimeout } from '../util/time.js';
 import { registerCodecs } from './codecs.js';
+import { kafkajsSecurity } from '../cluster/security.js';
 
 /**
  * A consumer group of the workload: `spec.instances` read_committed kafkajs consumers reading
@@ -27,6 +28,7 @@ export class ConsumerGroupLoad {
       const kafka = new Kafka({
         clientId: name,
         brokers: this.bootstrap.split(','),
+        ...kafkajsSecurity(this.bootstrap),
         connectionTimeout: 3000,
         requestTimeout: 10_000,
         logLevel: logLevel.ERROR,

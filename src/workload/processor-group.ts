@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LagReader, waitForCaughtUp } from '../cluster/lag.js';
+import { securityEnv, securityOf } from '../cluster/security.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { NodeExit, ProcessorLauncher, ProcessorProgram, RunningNode } from '../runtime/runtime.js';
@@ -88,6 +89,8 @@ export class ProcessorGroup {
         STREAMCHAOS_GROUP: this.group,
         STREAMCHAOS_MODE: spec.mode,
         STREAMCHAOS_ID_HEADER: spec.idHeader,
+        // TLS / SASL settings (secrets too) by environment, never argv
+        ...securityEnv(securityOf(this.options.bootstrap)),
       },
     });
     const child = await withTimeout(launched, LAUNCH_MS, `processor-${i} to start`);

@@ -16,6 +16,7 @@
  * Prints `ready` once it has joined its group, and one line per problem.
  */
 import kafkajs, { type Admin, type Consumer, type Producer } from 'kafkajs';
+import { kafkajsOptions, securityFromEnv } from '../cluster/security.js';
 import { withTimeout } from '../util/time.js';
 import { registerCodecs } from './codecs.js';
 
@@ -46,6 +47,7 @@ const { Kafka, logLevel } = kafkajs;
 const kafka = new Kafka({
   clientId: config.name,
   brokers: config.bootstrap,
+  ...kafkajsOptions(securityFromEnv(process.env)), // secrets come by environment, never argv
   connectionTimeout: 3000,
   requestTimeout: 10_000,
   // quick first retries: after a commit, the coordinator answers CONCURRENT_TRANSACTIONS for a few ms

@@ -9,6 +9,7 @@ import { registerCodecs } from './codecs.js';
 import { HEADER_CRC, HEADER_ID, HEADER_SENT } from './headers.js';
 import type { Random } from './random.js';
 import { TokenBucket } from './token-bucket.js';
+import { kafkajsSecurity } from '../cluster/security.js';
 
 const TICK_MS = 5;
 const MAX_BATCH = 500;
@@ -215,6 +216,7 @@ export class LoadProducer {
     const kafka = new Kafka({
       clientId: this.lanes.length === 1 ? this.process : `${this.process}-p${lane.partition}`,
       brokers: this.bootstrap.split(','),
+      ...kafkajsSecurity(this.bootstrap),
       connectionTimeout: 3000,
       requestTimeout: 10_000,
       // reconnect promptly once a fault heals: recovery is timed by when acks resume, so a

@@ -6,6 +6,7 @@ import type { ReadRecord } from '../history/types.js';
 import { sleep, withTimeout } from '../util/time.js';
 import { registerCodecs } from './codecs.js';
 import { HEADER_ID, HEADER_SENT } from './headers.js';
+import { kafkajsSecurity } from '../cluster/security.js';
 
 export interface VerifyResult {
   records: number;
@@ -29,12 +30,15 @@ export async function verifyTopic(
   log: (line: string) => void,
   /** The header carrying each record's id (a user's processor may use its own). */
   idHeader: string = HEADER_ID,
+  /** Where this run's records start, per partition (an external environment's topic holds earlier runs' too); the log start when absent. */
+  from: Readonly<Record<number, number>> = {},
 ): Promise<VerifyResult> {
   registerCodecs();
   const { Kafka, logLevel } = kafkajs;
   const kafka = new Kafka({
     clientId: 'streamchaos-verifier',
     brokers: observerBootstrap.split(','),
+    ...kafkajsSecurity(observerBootstrap),
     connectionTimeout: 3000,
     requestTimeout: 15_000,
     logLevel: logLevel.ERROR,
@@ -56,7 +60,7 @@ export async function verifyTopic(
     await withTimeout(admin.connect(), 30_000, 'the verifier to connect');
     for (const p of await withTimeout(admin.fetchTopicOffsets(topic), 30_000, `end offsets of ${topic}`)) {
       endOffsets[String(p.partition)] = Number(p.high);
-      position.set(p.partition, Number(p.low));
+      position.set(p.partition, Math.max(Number(p.low), from[p.partition] ?? 0));
     }
     const done = (): boolean => [...position.entries()].every(([p, pos]) => pos >= (endOffsets[String(p)] ?? 0));
     if (!done()) {
@@ -71,7 +75,8 @@ export async function verifyTopic(
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           const now = Date.now();
-          const records: ReadRecord[] = batch.messages.map((m) => {
+          const start = from[batch.partition] ?? 0;
+          const records: ReadRecord[] = batch.messages.filter((m) => Number(m.offset) >= start).map((m) => {
             const sent = Number(m.headers?.[HEADER_SENT]?.toString());
             return {
               offset: Number(m.offset),

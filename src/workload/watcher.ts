@@ -34,10 +34,10 @@ export class Watcher {
     private readonly idHeader: string = HEADER_ID,
   ) {}
 
-  /** Resolves once it knows every partition's leader and reads from the start of each. */
-  async start(): Promise<void> {
+  /** Resolves once it knows every partition's leader and reads from the start of each (or from `from`, this run's start). */
+  async start(from: Readonly<Record<number, number>> = {}): Promise<void> {
     await this.refresh();
-    for (const p of this.leaders.keys()) this.offsets.set(p, 0);
+    for (const p of this.leaders.keys()) this.offsets.set(p, from[p] ?? 0);
     this.running = true;
     this.loops = [this.refreshLoop(), ...this.brokers.map((b) => this.fetchLoop(b))];
   }

@@ -5,7 +5,9 @@ import { silentProgress } from '../../src/provision/progress.js';
 import { ensureTools } from '../../src/provision/setup.js';
 import { ProcessRuntime } from '../../src/runtime/process.js';
 import type { StartedEnvironment } from '../../src/runtime/runtime.js';
+import type { Topology } from '../../src/network/topology.js';
 import { parseEnvironment } from '../../src/spec/load-environment.js';
+import { managedOnly } from '../../src/spec/environment.js';
 import { waitFor } from '../../src/util/time.js';
 
 /**
@@ -32,11 +34,11 @@ topics:
     config: { min.insync.replicas: 2, compression.type: lz4 }
 `;
 
-let started: Promise<StartedEnvironment> | undefined;
+let started: Promise<StartedEnvironment<Topology>> | undefined;
 
-export function sharedCluster(): Promise<StartedEnvironment> {
+export function sharedCluster(): Promise<StartedEnvironment<Topology>> {
   started ??= (async () => {
-    const spec = parseEnvironment(SHARED_ENVIRONMENT, 'shared-test.yaml');
+    const spec = managedOnly(parseEnvironment(SHARED_ENVIRONMENT, 'shared-test.yaml'), 'the shared test cluster');
     const tools = await ensureTools(spec.kafka.version, silentProgress);
     const env = await new ProcessRuntime(tools).up(spec, { dir: join(inject('testRoot'), 'shared-cluster'), progress: silentProgress });
     process.once('exit', () => void env.down());

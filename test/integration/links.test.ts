@@ -4,11 +4,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeKafka } from '../../src/cluster/probe.js';
 import { linksBetween, selectLinks } from '../../src/network/topology.js';
 import type { StartedEnvironment } from '../../src/runtime/runtime.js';
+import type { Topology } from '../../src/network/topology.js';
 import { sleep, waitFor } from '../../src/util/time.js';
 import { testKafka } from '../helpers/kafka-client.js';
 import { restoreCluster, sharedCluster } from '../helpers/shared-cluster.js';
 
-let env: StartedEnvironment;
+let env: StartedEnvironment<Topology>;
 beforeAll(async () => {
   env = await sharedCluster();
 });

@@ -6,7 +6,10 @@ import { EnvironmentError, TimeoutError } from '../../src/errors.js';
 import { silentProgress } from '../../src/provision/progress.js';
 import { ensureTools } from '../../src/provision/setup.js';
 import { ProcessRuntime } from '../../src/runtime/process.js';
-import { parseEnvironment } from '../../src/spec/load-environment.js';
+import { parseEnvironment as parseAny } from '../../src/spec/load-environment.js';
+import { managedOnly, type ManagedEnvironmentSpec } from '../../src/spec/environment.js';
+
+const parseEnvironment = (text: string, file: string): ManagedEnvironmentSpec => managedOnly(parseAny(text, file), 'test');
 import { processesUnder } from './global-setup.js';
 import { testKafka } from '../helpers/kafka-client.js';
 

@@ -3,8 +3,9 @@ import { topology } from '../../src/network/topology.js';
 import { advertisesController, serverProperties } from '../../src/runtime/broker-config.js';
 import { newClusterId } from '../../src/runtime/broker-files.js';
 import { parseEnvironment } from '../../src/spec/load-environment.js';
+import { managedOnly } from '../../src/spec/environment.js';
 
-const env = parseEnvironment('brokers: { count: 3, config: { num.partitions: 12 } }\n', 'three.yaml');
+const env = managedOnly(parseEnvironment('brokers: { count: 3, config: { num.partitions: 12 } }\n', 'three.yaml'), 'test');
 const props = (version: string): Map<string, string> =>
   new Map(
     serverProperties(env, topology(3, 29000), 2, '/data', version)

@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { topology } from '../../src/network/topology.js';
 import { composeFiles } from '../../src/runtime/compose.js';
 import { loadEnvironment } from '../../src/spec/load-environment.js';
+import { managedOnly } from '../../src/spec/environment.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('docker-compose.yml', () => {
   it('is what `npm run compose` writes from environments/local-3.yaml: same ports, links and broker settings as the runtimes', async () => {
-    const env = await loadEnvironment(`${ROOT}environments/local-3.yaml`);
+    const env = managedOnly(await loadEnvironment(`${ROOT}environments/local-3.yaml`), 'test');
     const { compose, toxiproxy } = composeFiles(env, 'docker/toxiproxy.json');
     expect(readFileSync(`${ROOT}docker-compose.yml`, 'utf8')).toBe(compose);
     expect(readFileSync(`${ROOT}docker/toxiproxy.json`, 'utf8')).toBe(toxiproxy);

@@ -17,6 +17,26 @@ function problems(fixture: string): string[] {
 }
 
 const cases: Array<[fixture: string, expected: string[]]> = [
+  // runtime: external (see external-environment.ts)
+  ['external-not-marked.yaml', [
+    "fixtures/external-not-marked.yaml:3:16: nonProduction: is false: streamchaos refuses to inject faults into a cluster not marked as non-production; if this is a staging or test cluster, write 'nonProduction: true'",
+  ]],
+  ['external-managed-fields.yaml', [
+    "fixtures/external-managed-fields.yaml:4:1: 'brokers' does not apply to an external environment: streamchaos does not start its brokers (they are learned from the cluster's metadata); remove this field",
+    "fixtures/external-managed-fields.yaml:6:1: 'ports' does not apply to an external environment: streamchaos opens no ports for it (the addresses are bootstrap, observer and toxiproxy.api); remove this field",
+  ]],
+  ['external-secret-in-file.yaml', [
+    "fixtures/external-secret-in-file.yaml:6:3: security.sasl.passwordEnv: missing; expected the name of an environment variable holding the password",
+    "fixtures/external-secret-in-file.yaml:9:5: security.sasl: 'password': write the name of an environment variable in 'passwordEnv' instead; streamchaos never reads secrets from files (and never writes them into reports)",
+  ]],
+  ['external-proxy-problems.yaml', [
+    "fixtures/external-proxy-problems.yaml:3:12: bootstrap: 'not an address' is not a host:port address, e.g. 'kafka-1.staging:9092'",
+    "fixtures/external-proxy-problems.yaml:4:34: security: 'sasl' is set but protocol is PLAINTEXT: use SASL_PLAINTEXT or SASL_SSL, or remove it",
+    "fixtures/external-proxy-problems.yaml:6:8: toxiproxy.api: 'localhost:8474' is not a Toxiproxy API URL; write http://host:port, e.g. 'http://127.0.0.1:8474'",
+    "fixtures/external-proxy-problems.yaml:9:15: toxiproxy.proxies[1].name: proxy 'clients-1' is already declared at toxiproxy.proxies[0]",
+    "fixtures/external-proxy-problems.yaml:10:35: toxiproxy.proxies[2].to: from and to are both broker 1; a broker → broker proxy joins two brokers",
+    "fixtures/external-proxy-problems.yaml:11:44: toxiproxy.proxies[3].kind: client traffic comes from clients, not from a broker: write 'broker: <id>' instead of from and to",
+  ]],
   ['unknown-field-typo.yaml', [
     'fixtures/unknown-field-typo.yaml:4:5: topics[0].replicationFactor: missing; expected a whole number of at least 1',
     "fixtures/unknown-field-typo.yaml:6:5: topics[0]: unknown field 'replicationFactr'; did you mean 'replicationFactor'?",
@@ -78,7 +98,7 @@ const cases: Array<[fixture: string, expected: string[]]> = [
     'fixtures/not-a-mapping.yaml:1:1: expected a mapping of environment fields (name, runtime, kafka, images, brokers, ports, topics), received a list',
   ]],
   ['runtime-typo.yaml', [
-    "fixtures/runtime-typo.yaml:1:10: runtime: 'dokcer' is not valid; expected 'process' or 'docker'; did you mean 'docker'?",
+    "fixtures/runtime-typo.yaml:1:10: runtime: 'dokcer' is not valid; expected 'process' or 'docker' or 'external'; did you mean 'docker'?",
   ]],
   ['jvm-xmx.yaml', ["fixtures/jvm-xmx.yaml:5:7: brokers.jvmOptions[1]: set the maximum heap with brokers.heap, not with '-Xmx2g'"]],
   ['topics-not-a-list.yaml', ['fixtures/topics-not-a-list.yaml:4:3: topics: expected a list of topics, received a mapping']],

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError, UsageError, formatIssue } from '../../src/errors.js';
 import { environmentSchema } from '../../src/spec/environment.js';
-import { loadEnvironment, parseEnvironment } from '../../src/spec/load-environment.js';
+import { loadEnvironment, parseEnvironment as parseAny } from '../../src/spec/load-environment.js';
+import { managedOnly, type ManagedEnvironmentSpec } from '../../src/spec/environment.js';
+
+/** These tests are about managed environments (external ones: spec-external-environment.test.ts). */
+const parseEnvironment = (text: string, file: string): ManagedEnvironmentSpec => managedOnly(parseAny(text, file), 'test');
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/environments/${name}`, import.meta.url));
 

@@ -1,6 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadEnvironment } from '../../src/spec/load-environment.js';
+import { loadEnvironment as loadAny } from '../../src/spec/load-environment.js';
+import { managedOnly, type ManagedEnvironmentSpec } from '../../src/spec/environment.js';
+
+const loadEnvironment = async (file: string): Promise<ManagedEnvironmentSpec> => managedOnly(await loadAny(file), 'test');
 
 const shipped = (name: string): string => fileURLToPath(new URL(`../../environments/${name}`, import.meta.url));
 

@@ -7,7 +7,7 @@ import { probeKafka } from '../../cluster/probe.js';
 import { EnvironmentError, TimeoutError } from '../../errors.js';
 import { ensureTools } from '../../provision/setup.js';
 import { parseRuntime, type RuntimeName } from '../../runtime/choose.js';
-import type { EnvironmentSpec } from '../../spec/environment.js';
+import { managedOnly, type EnvironmentSpec, type ManagedEnvironmentSpec } from '../../spec/environment.js';
 import { envDir, listEnvStates, pidAlive, readEnvState, removeEnvState, type EnvState } from '../../runtime/env-state.js';
 import type { SupervisorMessage } from '../../runtime/supervisor.js';
 import { loadEnvironment } from '../../spec/load-environment.js';
@@ -186,6 +186,8 @@ export async function envStatus(args: { json: boolean }): Promise<number> {
   return 0;
 }
 
-function withRuntime(spec: EnvironmentSpec, runtime: RuntimeName | undefined): EnvironmentSpec {
+/** The environment to start, with `--runtime` applied; an external one is refused (streamchaos starts nothing there). */
+function withRuntime(environment: EnvironmentSpec, runtime: RuntimeName | undefined): ManagedEnvironmentSpec {
+  const spec = managedOnly(environment, runtime === undefined ? 'env up' : `env up --runtime ${runtime}`);
   return runtime === undefined ? spec : { ...spec, runtime };
 }

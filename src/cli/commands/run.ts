@@ -7,6 +7,8 @@ import { runExperiment } from '../../experiment/runner.js';
 import { parseRuntime, prepareRuntime } from '../../runtime/choose.js';
 import { parseDuration } from '../../spec/duration.js';
 import { loadExperiment } from '../../spec/load-experiment.js';
+import { safetyGate } from '../../experiment/safety-gate.js';
+import { confirmExternalRun } from '../confirm.js';
 import { terminalProgress } from '../output.js';
 import { printSummary } from '../summary.js';
 import { checkSeed } from '../seed.js';
@@ -22,6 +24,10 @@ export interface RunArgs {
   runtime?: string;
   /** `--deadline`: the run's overall deadline, a duration (`30m`, `1h`, `90s`, or seconds); a default from the experiment when absent. */
   deadline?: string;
+  /** `--yes`: confirms the faults of a run against an external environment. */
+  yes?: boolean;
+  /** `--dry-run`: run the workload and every check, inject no fault. */
+  dryRun?: boolean;
 }
 
 function version(): string {
@@ -43,23 +49,31 @@ export async function run(args: RunArgs): Promise<number> {
   const deadlineMs = parseDeadline(args.deadline);
   const runtimeName = parseRuntime(args.runtime);
   const spec = await loadExperiment(args.file);
+  const dryRun = args.dryRun === true;
+  // before anything touches the cluster: a run against an external environment needs a confirmation
+  const gate = safetyGate({ environment: spec.environment, dryRun, yes: args.yes === true, interactive: process.stdin.isTTY === true && process.stderr.isTTY === true });
+  if (gate.action === 'refuse') throw new UsageError(gate.message, { hint: gate.hint });
+  if (gate.action === 'ask' && !(await confirmExternalRun(spec))) {
+    throw new UsageError(`not confirmed: nothing was done to ${gate.environment}`, { hint: 'type the environment name exactly, or pass --yes' });
+  }
   const seed = args.seed ?? spec.seed;
   const outDir = args.out ?? join('reports', `${timestamp()}-${spec.name}`);
   mkdirSync(outDir, { recursive: true });
   const harnessLog = join(outDir, 'harness.log');
   const progress = terminalProgress();
-  const chosen = runtimeName ?? spec.environment.runtime;
-  const runtime = await prepareRuntime(chosen, spec.environment.kafka.version, progress);
+  const runtime = await prepareRuntime(spec.environment, progress, runtimeName);
   const result = await runExperiment(spec, {
     outDir,
     seed,
     runtime,
     progress,
-    command: `streamchaos run ${args.file} --seed ${seed}${failOn === undefined ? '' : ` --fail-on ${failOn.join(',')}`}${runtimeName === undefined ? '' : ` --runtime ${runtimeName}`}${args.deadline === undefined ? '' : ` --deadline ${args.deadline.trim()}`}`,
+    command: `streamchaos run ${args.file} --seed ${seed}${failOn === undefined ? '' : ` --fail-on ${failOn.join(',')}`}${runtimeName === undefined ? '' : ` --runtime ${runtimeName}`}${args.deadline === undefined ? '' : ` --deadline ${args.deadline.trim()}`}${dryRun ? ' --dry-run' : ''}`,
     version: version(),
     log: (line) => appendFileSync(harnessLog, `${new Date().toISOString()} ${line}\n`),
     ...(failOn === undefined ? {} : { failOn }),
     ...(deadlineMs === undefined ? {} : { deadlineMs }),
+    dryRun,
+    confirmedExternal: true, // the gate above let it through (--yes or typed), or it is not external
   });
   if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else printSummary(result, outDir);

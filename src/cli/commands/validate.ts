@@ -33,6 +33,9 @@ export async function validate(args: { files: readonly string[] }): Promise<numb
 }
 
 function describeEnvironment(spec: EnvironmentSpec): string {
+  if (spec.runtime === 'external') {
+    return `external environment ${spec.name} (non-production) at ${spec.bootstrap.join(',')}, ${count(spec.toxiproxy?.proxies.length ?? 0, 'declared proxy', 'declared proxies')}, ${count(spec.topics.length, 'topic')}`;
+  }
   return `environment ${spec.name}, ${count(spec.brokers.count, 'broker')}, Kafka ${spec.kafka.version}, ${count(spec.topics.length, 'topic')}`;
 }
 

@@ -32,6 +32,7 @@ export function verdictBanner(result: RunResult, m: Measurements): Markup {
 <h1>${result.name}</h1>
 ${description === undefined || description === '' ? '' : html`<p class="description">${description}</p>`}
 <p class="verdict-count">${checkCount(result.checks)}</p>
+${result.plan.dryRun === true ? html`<p class="verdict-meta dry-run"><b>DRY RUN</b>: the workload and every check ran; none of the ${String(result.plan.timeline.length)} planned faults was injected.</p>` : ''}
 <p class="verdict-meta">seed <b>${String(result.seed)}</b> · started ${formatDate(result.startedAt)} · ${formatSeconds(result.plan.durationMs / 1000)} s planned · environment ${result.plan.environment.name}</p>
 </div>
 </header>
