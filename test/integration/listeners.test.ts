@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Topology } from '../../src/network/topology.js';
 import type { StartedEnvironment } from '../../src/runtime/runtime.js';
 import { sharedCluster } from '../helpers/shared-cluster.js';
 
-let env: StartedEnvironment;
+let env: StartedEnvironment<Topology>;
 beforeAll(async () => {
   env = await sharedCluster();
 });
