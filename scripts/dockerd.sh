@@ -37,13 +37,14 @@ case "${1:-start}" in
     exit 1
     ;;
   stop)
-    if [ -f "$pidfile" ]; then
-      pid="$(cat "$pidfile")"
+    # by its pid file, or (the file lost) by the command line that names it
+    pids="$( ( [ -f "$pidfile" ] && cat "$pidfile"; pgrep -f -- "--pidfile $pidfile" ) 2>/dev/null | sort -u)"
+    for pid in $pids; do
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
       kill -9 "$pid" 2>/dev/null || true
-      rm -f "$pidfile"
-    fi
+    done
+    rm -f "$pidfile"
     # the network namespace mount dockerd leaves in its exec root
     grep -o "$root/exec[^ ]*" /proc/mounts 2>/dev/null | sort -r | xargs -r -n1 umount 2>/dev/null || true
     echo "stopped"
