@@ -1,7 +1,7 @@
 import kafkajs, { type Admin, type LogEntry } from 'kafkajs';
 import { EnvironmentError } from '../errors.js';
 import type { TopicSpec } from '../spec/environment.js';
-import { withTimeout } from '../util/time.js';
+import { waitFor, withTimeout } from '../util/time.js';
 import { fetchMetadata, type BrokerMetadata } from './metadata.js';
 import { kafkajsSecurity } from './security.js';
 
@@ -121,9 +121,20 @@ export class Observer {
     return missing.map((t) => t.name);
   }
 
-  /** The end offset (high watermark) of every partition of `topic`. */
+  /**
+   * The end offset (high watermark) of every partition of `topic`. Retried: just after a topic is
+   * created, its leader may list it before it has taken the partition on (NOT_LEADER_FOR_PARTITION,
+   * on which kafkajs gives up at once).
+   */
   async endOffsets(topic: string): Promise<Record<number, number>> {
-    const offsets = await withTimeout(this.admin.fetchTopicOffsets(topic), ADMIN_MS, `the end offsets of ${topic}`);
+    let offsets: { partition: number; high: string }[] = [];
+    await waitFor(
+      async () => {
+        offsets = await withTimeout(this.admin.fetchTopicOffsets(topic), ADMIN_MS, `the end offsets of ${topic}`);
+        return true;
+      },
+      { what: `the end offsets of ${topic}`, timeoutMs: ADMIN_MS, intervalMs: 250 },
+    );
     return Object.fromEntries(offsets.map((o) => [o.partition, Number(o.high)]));
   }
 
