@@ -38,7 +38,7 @@ case "${1:-start}" in
     ;;
   stop)
     # by its pid file, or (the file lost) by the command line that names it
-    pids="$( ( [ -f "$pidfile" ] && cat "$pidfile"; pgrep -f -- "--pidfile $pidfile" ) 2>/dev/null | sort -u)"
+    pids="$( ( [ -f "$pidfile" ] && { cat "$pidfile"; echo; }; pgrep -f -- "--pidfile $pidfile" ) 2>/dev/null | grep -E '^[0-9]+$' | sort -u || true)"
     for pid in $pids; do
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done

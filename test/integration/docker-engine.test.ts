@@ -12,7 +12,10 @@ import { processesUnder } from './global-setup.js';
 describe('the Docker engine (scripts/dockerd.sh)', () => {
   it('starts, runs a labelled host-network container from a locally built image, and stops leaving nothing', () => {
     const cache = join(inject('testRoot'), 'cache');
-    const env = { ...process.env, STREAMCHAOS_CACHE: cache };
+    // its own engine, beside any other (without DOCKER_HOST, and a cache of its own): what start
+    // starts, stop must stop (a stop that left the engine running once went unnoticed here)
+    const env: NodeJS.ProcessEnv = { ...process.env, STREAMCHAOS_CACHE: cache };
+    delete env['DOCKER_HOST'];
     const script = join(ROOT, 'scripts', 'dockerd.sh');
     const host = execFileSync(script, ['start'], { env, encoding: 'utf8' }).trim();
     expect(host).toMatch(/^unix:\/\//);
