@@ -24,6 +24,24 @@ async function toxics(): Promise<Toxic[]> {
   return (await res.json()) as Toxic[];
 }
 
+/** Runs `action` while polling the user's Toxiproxy every 300 ms; resolves with its result and the name of every toxic seen meanwhile. */
+async function whileWatchingToxics<T>(action: () => Promise<T>): Promise<{ result: T; seen: Set<string> }> {
+  const seen = new Set<string>();
+  let polling = true;
+  const poll = (async () => {
+    while (polling) {
+      for (const t of await toxics().catch(() => [])) seen.add(t.name);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  })();
+  try {
+    return { result: await action(), seen };
+  } finally {
+    polling = false;
+    await poll;
+  }
+}
+
 function write(name: string, text: string): string {
   const file = join(root, name);
   writeFileSync(file, text);
@@ -120,17 +138,7 @@ describe('an experiment against an external environment', () => {
 
   it('runs with --yes through the user\'s proxy: exactly-once holds, only our toxic came and went, the cluster stays up', async () => {
     const out = join(root, 'run');
-    const seen = new Set<string>();
-    let polling = true;
-    const poll = (async () => {
-      while (polling) {
-        for (const t of await toxics().catch(() => [])) seen.add(t.name);
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    })();
-    const r = await cli(['run', experimentFile, '--yes', '--out', out], cliEnv);
-    polling = false;
-    await poll;
+    const { result: r, seen } = await whileWatchingToxics(() => cli(['run', experimentFile, '--yes', '--out', out], cliEnv));
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { verdict: string; exactlyOnce: { lost: number; duplicated: number }; faults: { kind: string; injectedAt?: string; healedAt?: string }[] };
     expect(result.verdict).toBe('pass');
@@ -151,17 +159,8 @@ describe('an experiment against an external environment', () => {
 
   it('--dry-run runs the workload and the checks with no fault, and says so', async () => {
     const out = join(root, 'dry');
-    const seen = new Set<string>();
-    let polling = true;
-    const poll = (async () => {
-      while (polling) {
-        for (const t of await toxics().catch(() => [])) seen.add(t.name);
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    })();
-    const r = await cli(['run', experimentFile, '--dry-run', '--out', out], cliEnv); // no --yes needed: nothing is injected
-    polling = false;
-    await poll;
+    // no --yes needed: nothing is injected
+    const { result: r, seen } = await whileWatchingToxics(() => cli(['run', experimentFile, '--dry-run', '--out', out], cliEnv));
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toContain('DRY RUN: no fault was injected');
     expect([...seen]).toEqual(['user-own-latency']);
