@@ -18,6 +18,8 @@ export const BUDGET = {
   processorStartMs: 120_000,
   /** Consumer groups of the workload joining (per group). */
   consumersStartMs: 60_000,
+  /** Load kept going while a heal begun in its time completes, and for a recovery hold after it. */
+  healTailMs: 90_000,
   /** Load stopped (sends in flight end or are abandoned after 45 s) and every fault healed. */
   stopAndHealMs: 120_000,
   /** The steady state after: the cluster settles. */
@@ -48,6 +50,7 @@ export function defaultDeadlineMs(spec: ExperimentSpec, runtime: string): number
     (processor === undefined ? 0 : BUDGET.processorStartMs) +
     consumers.length * BUDGET.consumersStartMs +
     spec.durationMs +
+    (spec.timeline.some((f) => f.healAtMs !== undefined) ? BUDGET.healTailMs + spec.slos.recovery.holdSeconds * 1000 : 0) +
     rolling +
     BUDGET.stopAndHealMs +
     drains * spec.workload.drainMs +

@@ -8,7 +8,8 @@ import type { CheckCategory, RunResult } from '../check/result.js';
 import { LagReader, waitForCaughtUp } from '../cluster/lag.js';
 import { EnvironmentError, spokenDuration, UsageError } from '../errors.js';
 import { HistoryRecorder } from '../history/recorder.js';
-import { DRY_RUN_NOTE, ENVIRONMENT_UP } from '../history/types.js';
+import { DRY_RUN_NOTE, ENVIRONMENT_UP, LOAD_EXTENDED_NOTE } from '../history/types.js';
+import { WINDOW_MS } from '../check/ack-series.js';
 import type { Progress } from '../provision/progress.js';
 import { Cleanup, interruptedBy, onExit } from '../runtime/cleanup.js';
 import type { Runtime, StartedEnvironment } from '../runtime/runtime.js';
@@ -217,6 +218,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     const ticker = liveProgress(history, spec, t0, options.progress);
     defer('progress', () => clearInterval(ticker));
     await sleep(spec.durationMs);
+    await keepLoadThroughHeals(timeline, spec, history, options.progress);
     clearInterval(ticker);
 
     history.record({ type: 'event', kind: 'load', time: Date.now(), name: 'stop' });
@@ -304,6 +306,25 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     for (const e of errors) options.log(e.message);
     if (passed) await writePartialReports(options.outDir, history.entries(), spec, options.log);
   }
+}
+
+/**
+ * A heal takes time (a killed broker's restart: 10-20 s on a busy 2-core machine), and recovery
+ * after it can only be judged while load runs: when the load's time is up with a heal still in
+ * progress, or completed less than a recovery hold ago, the load goes on (bounded) until the
+ * last heal has completed and a hold has passed. The History says by how much and why.
+ */
+async function keepLoadThroughHeals(timeline: Timeline, spec: ExperimentSpec, history: HistoryRecorder, progress: Progress): Promise<void> {
+  const due = Date.now();
+  const lastHeal = await timeline.healsInProgress(BUDGET.healTailMs);
+  if (lastHeal === undefined) return;
+  const until = lastHeal + spec.slos.recovery.holdSeconds * 1000 + WINDOW_MS + 250;
+  if (Date.now() < until) await sleep(until - Date.now());
+  const extraMs = Date.now() - due;
+  if (extraMs < 100) return;
+  const reason = `the last heal completed ${spokenDuration(Math.max(0, lastHeal - due + spec.durationMs))} into the load`;
+  history.record({ type: 'event', kind: 'note', time: Date.now(), name: LOAD_EXTENDED_NOTE, detail: { extraMs, lastHealAt: lastHeal, reason } });
+  progress.done(`load ran ${spokenDuration(extraMs)} longer: ${reason}, and recovery after it needs a hold of ${spec.slos.recovery.holdSeconds} s`);
 }
 
 async function probes(

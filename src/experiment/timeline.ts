@@ -80,6 +80,21 @@ export class Timeline {
     await Promise.all(pending.map(([i]) => this.heal(i)));
   }
 
+  /**
+   * Waits, at most `withinMs`, for the heals their windows have begun (a killed broker's restart
+   * takes seconds); returns when the last heal completed, if any fault was healed.
+   */
+  async healsInProgress(withinMs: number): Promise<number | undefined> {
+    const running = [...this.healing.values()];
+    if (running.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(running), new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)))]);
+      clearTimeout(timer);
+    }
+    const healed = this.outcomes.flatMap((o) => (o.healedAt === undefined ? [] : [o.healedAt]));
+    return healed.length === 0 ? undefined : Math.max(...healed);
+  }
+
   /** Waits for every window to finish (after healAll, windows end quickly). */
   async settled(): Promise<void> {
     await Promise.allSettled(this.tasks);
@@ -127,11 +142,12 @@ export class Timeline {
     if (heal === undefined) return;
     const f = this.options.faults[i]!;
     const outcome = this.outcomes[i]!;
+    const begunAt = this.now();
     try {
       await withTimeout(heal(), HEAL_MS, `healing ${f.name}${outcome.target === undefined ? '' : ` on ${outcome.target}`}`);
       this.active.delete(i);
       outcome.healedAt = this.now();
-      this.options.history.record({ type: 'event', kind: 'fault-heal', time: outcome.healedAt, name: f.name, target: outcome.target, detail: { kind: f.kind, index: i } });
+      this.options.history.record({ type: 'event', kind: 'fault-heal', time: outcome.healedAt, name: f.name, target: outcome.target, detail: { kind: f.kind, index: i, begunAt } });
     } catch (e) {
       outcome.error = `heal failed: ${e instanceof Error ? e.message : String(e)}`;
       this.options.history.record({ type: 'event', kind: 'fault-error', time: this.now(), name: f.name, detail: { kind: f.kind, index: i, error: outcome.error } });

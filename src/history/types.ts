@@ -158,5 +158,8 @@ export function parseRecordId(id: string): { process: string; seq: number } | un
 /** The name of the note a run records once its environment is up; its detail is RuntimeInfo's fields. */
 export const ENVIRONMENT_UP = 'environment up';
 
+/** The note a run records when its load went on past `duration` for a heal still in progress (detail.extraMs, lastHealAt, reason). */
+export const LOAD_EXTENDED_NOTE = 'load extended for a heal';
+
 /** The note a dry run records (detail.skipped: the names of the faults it did not inject). */
 export const DRY_RUN_NOTE = 'dry run: no fault injected';

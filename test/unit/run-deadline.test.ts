@@ -76,6 +76,9 @@ describe('defaultDeadlineMs', () => {
       BUDGET.probeBeforeMs +
       consumers * BUDGET.consumersStartMs +
       spec.durationMs +
+      // leader-kill's broker is healed in its window: the load may go on while it restarts
+      BUDGET.healTailMs +
+      spec.slos.recovery.holdSeconds * 1000 +
       BUDGET.stopAndHealMs +
       (consumers > 0 ? spec.workload.drainMs : 0) +
       BUDGET.settleMs +

@@ -58,6 +58,35 @@ describe('Timeline', () => {
     expect(t.results()[0]).toMatchObject({ injectedAt: start!.time, healedAt: heal!.time });
   });
 
+  it('waits for a heal in progress and says when it completed; the heal event says when it began', async () => {
+    const log: string[] = [];
+    const history = recorder();
+    let now = 0;
+    let finishHeal: () => void = () => undefined;
+    const slowHeal = (random: FaultContext['random']): FaultContext => {
+      const ctx = context(log)(random);
+      return {
+        ...ctx,
+        network: {
+          cut: async () => async () => {
+            now = 12_000; // the heal runs from 9 s to 12 s, as a broker's restart would
+            await new Promise<void>((r) => (finishHeal = r));
+          },
+        },
+      } as unknown as FaultContext;
+    };
+    const t = new Timeline({ faults: [isolate(0, 9000)], seed: 1, history, context: slowHeal, now: () => now, sleep: async () => void (now += 500) });
+    expect(await t.healsInProgress(10)).toBeUndefined(); // nothing healed yet
+    t.start(0);
+    while (now < 12_000) await new Promise((r) => setTimeout(r, 1));
+    // the heal is running: bounded, it gives up on waiting and reports no completion
+    expect(await t.healsInProgress(5)).toBeUndefined();
+    setTimeout(() => finishHeal(), 5);
+    expect(await t.healsInProgress(5000)).toBe(12_000);
+    const heal = history.events.find((e) => e.kind === 'fault-heal');
+    expect(heal).toMatchObject({ time: 12_000, detail: { begunAt: 9000 } });
+  });
+
   it('heals whatever is still active when healAll runs (e.g. on Ctrl-C), once, and starts nothing after', async () => {
     const log: string[] = [];
     const history = recorder();
