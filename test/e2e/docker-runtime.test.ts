@@ -103,9 +103,21 @@ describe.skipIf(engine === undefined && !required)('streamchaos run --runtime do
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await waitFor(() => readFileSync(join(out, 'history.jsonl'), 'utf8').includes('"fault-start"'), { what: 'the fault to be injected', timeoutMs: 180_000, intervalMs: 200 });
-    expect((await ours()).length).toBeGreaterThan(0);
-    child.kill('SIGINT');
-    expect(await exited, stderr).toBe(130);
-  });
+    try {
+      await waitFor(() => readFileSync(join(out, 'history.jsonl'), 'utf8').includes('"fault-start"'), { what: 'the fault to be injected', timeoutMs: 180_000, intervalMs: 200 });
+      expect((await ours()).length).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      // the teardown's own bound is 90 s per exit hook; past that the harness is stuck
+      const code = await Promise.race([exited, new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 120_000))]);
+      expect(code, stderr).toBe(130);
+    } finally {
+      // a harness still running here would hold local-3's ports and fail every later test: kill it
+      // (its watchdog then removes its containers, which afterEach checks)
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+        await waitFor(async () => (await ours()).length === 0, { what: 'the watchdog to remove the containers', timeoutMs: 30_000, intervalMs: 300 }).catch(() => undefined);
+      }
+    }
+  }, 360_000);
 });

@@ -29,12 +29,9 @@ function bigHistory(): HistoryEntry[] {
 }
 
 describe('checkExactlyOnce at scale', () => {
-  it('checks 10^6 records in a few seconds', () => {
-    const history = bigHistory();
-    const started = performance.now();
-    const r = checkExactlyOnce(history, { inputTopic: 'orders', outputTopic: 'orders', orderedPerKey: true });
-    const elapsed = performance.now() - started;
-    expect(r).toMatchObject({ pass: true, sent: 1_000_000, acked: 1_000_000, read: 1_000_000, reordered: 0 });
-    expect(elapsed).toBeLessThan(8_000); // about 1.5 s on a slow 2-core machine; generous for a loaded CI
+  // how fast: `npm run bench` (bench/verifier.mjs), never a timed test
+  it('checks 10^6 records of a clean run and finds nothing wrong', () => {
+    const r = checkExactlyOnce(bigHistory(), { inputTopic: 'orders', outputTopic: 'orders', orderedPerKey: true });
+    expect(r).toMatchObject({ pass: true, sent: 1_000_000, acked: 1_000_000, read: 1_000_000, reordered: 0, lost: 0, duplicated: 0 });
   }, 60_000);
 });

@@ -1,0 +1,131 @@
+// What the Kafka benchmarks share: one broker (or three) started through streamchaos's own
+// process runtime, Kafka's own tools from Maven Central, and our load generator run bare.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HistoryRecorder } from '../dist/history/recorder.js';
+import { silentProgress } from '../dist/provision/progress.js';
+import { ensureTools } from '../dist/provision/setup.js';
+import { ProcessRuntime } from '../dist/runtime/process.js';
+import { managedOnly } from '../dist/spec/environment.js';
+import { parseEnvironment } from '../dist/spec/load-environment.js';
+import { LoadProducer } from '../dist/workload/producer.js';
+import { Random } from '../dist/workload/random.js';
+
+export const KAFKA_VERSION = '4.3.1';
+export const scratch = mkdtempSync(join(tmpdir(), 'streamchaos-bench-'));
+
+/** An environment of `brokers` brokers on ports from `base` (clear of the tests' 27000 and a user's 29000). */
+export function environmentText(brokers, base = 28000) {
+  const rf = Math.min(3, brokers);
+  return `
+name: bench-${brokers}
+kafka: { version: "${KAFKA_VERSION}" }
+brokers:
+  count: ${brokers}
+  heap: 1g
+  config:
+    offsets.topic.replication.factor: ${rf}
+    transaction.state.log.replication.factor: ${rf}
+    transaction.state.log.min.isr: 1
+ports: { base: ${base} }
+topics:
+  - name: bench
+    partitions: 6
+    replicationFactor: ${rf}
+    config: { min.insync.replicas: 1 }
+`;
+}
+
+let tools;
+export async function kafkaTools() {
+  tools ??= await ensureTools(KAFKA_VERSION, silentProgress);
+  return tools;
+}
+
+/** Starts an environment with streamchaos's process runtime; returns it and how long it took (ms). */
+export async function up(brokers, name) {
+  const spec = managedOnly(parseEnvironment(environmentText(brokers), `${name}.yaml`), 'the benchmark');
+  const runtime = new ProcessRuntime(await kafkaTools());
+  const started = performance.now();
+  const env = await runtime.up(spec, { dir: join(scratch, name), progress: silentProgress });
+  return { env, ms: performance.now() - started };
+}
+
+/** The classpath of Kafka's own tools (ProducerPerformance): kafka-tools and its dependencies, resolved once into the cache. */
+export function toolsClasspath(brokerLibs) {
+  const cache = process.env.STREAMCHAOS_CACHE ?? join(homedir(), '.cache', 'streamchaos');
+  const dir = join(cache, `kafka-tools-${KAFKA_VERSION}`);
+  if (!existsSync(join(dir, 'libs'))) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'pom.xml'),
+      `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>io.streamchaos</groupId><artifactId>kafka-tools-bench</artifactId><version>1</version><packaging>pom</packaging>
+<dependencies><dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>${KAFKA_VERSION}</version></dependency></dependencies></project>\n`,
+    );
+    const staging = join(dir, 'libs.partial');
+    rmSync(staging, { recursive: true, force: true });
+    execFileSync('mvn', ['-B', '-q', '-ntp', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    renameSync(staging, join(dir, 'libs'));
+  }
+  if (readdirSync(join(dir, 'libs')).length === 0) throw new Error(`no jars in ${join(dir, 'libs')}`);
+  return `${join(dir, 'libs', '*')}:${brokerLibs}`;
+}
+
+/** Kafka's own kafka-producer-perf-test (org.apache.kafka.tools.ProducerPerformance): records/s and MB/s. */
+export async function producerPerformance({ java, classpath, bootstrap, topic, records, recordSize }) {
+  const args = [
+    '-Xmx1g',
+    '-cp',
+    classpath,
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic', topic,
+    '--num-records', String(records),
+    '--record-size', String(recordSize),
+    '--throughput', '-1',
+    '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=all', 'enable.idempotence=true',
+  ];
+  const out = await new Promise((resolve, reject) => {
+    const child = spawn(java, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (c) => (text += c));
+    child.stderr.on('data', (c) => (text += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      code === 0 ? resolve(text) : reject(new Error(`ProducerPerformance exited ${code}:\n${text.slice(-1500)}`));
+    });
+  });
+  // "300000 records sent, 51234.5 records/sec (50.03 MB/sec), 412.3 ms avg latency, …" (the last such line is the total)
+  const totals = [...out.matchAll(/(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/g)].pop();
+  if (totals === undefined) throw new Error(`no totals in ProducerPerformance's output:\n${out.slice(-1500)}`);
+  return { records: Number(totals[1]), recordsPerSecond: Number(totals[2]), mbPerSecond: Number(totals[3]) };
+}
+
+/**
+ * Our load generator as a run drives it, for `seconds` at `rate` records/s (a huge rate: as fast
+ * as it goes), acks=all and idempotence on. Returns acknowledged records/s, MB/s of values and
+ * the acknowledged records of every whole second.
+ */
+export async function ourProducer({ bootstrap, topic, partitions, rate, seconds, payloadBytes, name }) {
+  const history = new HistoryRecorder(join(scratch, `${name}.jsonl`));
+  const spec = { name, topic, rate, keys: 1000, payloadBytes, acks: 'all', idempotent: true, instances: 1 };
+  const producer = new LoadProducer(name, spec, partitions, bootstrap, history, new Random(7), () => undefined);
+  await producer.start();
+  const perSecond = [];
+  let last = 0;
+  const started = performance.now();
+  const ticker = setInterval(() => {
+    perSecond.push(producer.stats.acked - last);
+    last = producer.stats.acked;
+  }, 1000);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  clearInterval(ticker);
+  const acked = producer.stats.acked;
+  const elapsed = (performance.now() - started) / 1000;
+  await producer.stop();
+  await history.close();
+  rmSync(history.file, { force: true });
+  return { recordsPerSecond: acked / elapsed, mbPerSecond: (acked * payloadBytes) / elapsed / 2 ** 20, perSecond };
+}

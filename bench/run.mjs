@@ -1,0 +1,153 @@
+// `npm run bench`: streamchaos's figures on this machine, each printed with its reference and
+// the ratio. `--json` prints them as JSON; `--write` also writes bench/RESULTS.md;
+// `--only verifier,producer` runs some sections. Every figure comes from a run made now.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const write = args.includes('--write');
+const onlyArg = args[args.indexOf('--only') + 1];
+const only = args.includes('--only') && onlyArg !== undefined ? new Set(onlyArg.split(',')) : undefined;
+const say = (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+
+/** @type {{section: string, name: string, value: number, unit: string, reference: string, referenceValue: number, ratio: number, goal?: string, met?: boolean, note?: string}[]} */
+const figures = [];
+const problems = [];
+
+function figure(f) {
+  figures.push(f);
+  const goal = f.goal === undefined ? '' : `  goal ${f.goal}: ${f.met ? 'met' : 'NOT met'}`;
+  say(`  ${f.name.padEnd(44)} ${fmt(f.value)} ${f.unit.padEnd(10)} vs ${f.reference} ${fmt(f.referenceValue)}  ratio ${f.ratio.toFixed(2)}${goal}`);
+}
+
+function fmt(v) {
+  return v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(v >= 10 ? 1 : 3);
+}
+
+const sections = {
+  /** The exactly-once check over synthetic histories of 1M and 10M records, anomalies planted. */
+  async verifier() {
+    say('verifier: the exactly-once check over synthetic histories (anomalies planted, each must be found)');
+    for (const [n, goalSeconds] of [[1_000_000, 1], [10_000_000, 10]]) {
+      const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=20000', join(here, 'verifier.mjs'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (r.status !== 0) {
+        problems.push(`verifier at ${n} records: exit ${r.status}\n${r.stderr.slice(-2000)}`);
+        continue;
+      }
+      const m = JSON.parse(r.stdout.trim().split('\n').pop());
+      if (!m.correct) problems.push(`verifier at ${n} records found ${JSON.stringify(m.found)}, planted ${JSON.stringify(m.planted)}`);
+      const label = n >= 10_000_000 ? '10M' : '1M';
+      figure({ section: 'verifier', name: `check ${label} records: time`, value: m.seconds, unit: 's', reference: 'goal', referenceValue: goalSeconds, ratio: m.seconds / goalSeconds, goal: `< ${goalSeconds} s`, met: m.seconds < goalSeconds });
+      figure({ section: 'verifier', name: `check ${label} records: rate`, value: m.recordsPerSecond, unit: 'records/s', reference: 'goal', referenceValue: n / goalSeconds, ratio: m.recordsPerSecond / (n / goalSeconds) });
+      if (n >= 10_000_000) {
+        const gib = m.peakRssBytes / 2 ** 30;
+        figure({ section: 'verifier', name: `check ${label} records: peak RSS (history held too)`, value: gib, unit: 'GiB', reference: 'goal', referenceValue: 1, ratio: gib, goal: '< 1 GiB', met: gib < 1 });
+      }
+    }
+  },
+};
+
+/** One single-broker environment for the producer and rate sections (started on first use). */
+let single;
+async function singleBroker() {
+  const k = await import('./kafka.mjs');
+  single ??= await k.up(1, 'single');
+  return { k, env: single.env };
+}
+
+Object.assign(sections, {
+  /** Our load generator vs Kafka's own ProducerPerformance, same broker and settings, alternating. */
+  async producer() {
+    const { k, env } = await singleBroker();
+    const t = await k.kafkaTools();
+    const classpath = k.toolsClasspath(t.kafka.classpath);
+    const bootstrap = env.topology.observer; // both straight to the broker: the generators are measured, not the proxy
+    say(`producer: ours vs Kafka's ProducerPerformance (${k.KAFKA_VERSION}), one broker, acks=all, idempotence on, 6 partitions, alternating runs`);
+    for (const [size, records] of [[1024, 300_000], [100, 1_000_000]]) {
+      const ours = [];
+      const theirs = [];
+      for (let round = 0; round < 2; round++) {
+        ours.push(await k.ourProducer({ bootstrap, topic: 'bench', partitions: 6, rate: 1_000_000, seconds: 12, payloadBytes: size, name: `ours-${size}-${round}` }));
+        theirs.push(await k.producerPerformance({ java: t.kafka.java, classpath, bootstrap, topic: 'bench', records, recordSize: size }));
+      }
+      const mean = (xs, f) => xs.reduce((a, x) => a + f(x), 0) / xs.length;
+      const oursRate = mean(ours, (x) => x.recordsPerSecond);
+      const theirRate = mean(theirs, (x) => x.recordsPerSecond);
+      const oursMb = mean(ours, (x) => x.mbPerSecond);
+      const theirMb = mean(theirs, (x) => x.mbPerSecond);
+      figure({ section: 'producer', name: `${size} B records: records/s`, value: oursRate, unit: 'records/s', reference: 'ProducerPerformance', referenceValue: theirRate, ratio: oursRate / theirRate, goal: '≥ 0.8', met: oursRate / theirRate >= 0.8 });
+      figure({ section: 'producer', name: `${size} B records: MB/s`, value: oursMb, unit: 'MB/s', reference: 'ProducerPerformance', referenceValue: theirMb, ratio: oursMb / theirMb });
+    }
+  },
+
+  /** The load generator holding a target rate for 30 s: achieved rate and per-second jitter. */
+  async rate() {
+    const { k, env } = await singleBroker();
+    say('rate: our load generator at a target rate for 30 s (acknowledged records, one broker)');
+    for (const target of [1000, 10_000]) {
+      const r = await k.ourProducer({ bootstrap: env.topology.observer, topic: 'bench', partitions: 6, rate: target, seconds: 31, payloadBytes: 256, name: `rate-${target}` });
+      const seconds = r.perSecond.slice(1, 31); // the first second ramps up
+      const mean = seconds.reduce((a, b) => a + b, 0) / seconds.length;
+      const sd = Math.sqrt(seconds.reduce((a, b) => a + (b - mean) ** 2, 0) / seconds.length);
+      const error = mean / target - 1;
+      figure({ section: 'rate', name: `${target}/s target: achieved`, value: mean, unit: 'records/s', reference: 'target', referenceValue: target, ratio: mean / target, goal: 'within ±2%', met: Math.abs(error) <= 0.02 });
+      figure({ section: 'rate', name: `${target}/s target: per-second jitter (sd)`, value: sd, unit: 'records/s', reference: 'target', referenceValue: target, ratio: sd / target, note: `min ${Math.min(...seconds)}, max ${Math.max(...seconds)}` });
+    }
+  },
+
+  /** Command to a healthy 3-broker environment with its link proxies, warm (Kafka and Toxiproxy cached). */
+  async startup() {
+    if (single !== undefined) {
+      await single.env.down();
+      single = undefined;
+    }
+    const k = await import('./kafka.mjs');
+    say('startup: a healthy 3-broker environment with its link proxies, Kafka and Toxiproxy cached (process runtime)');
+    const times = [];
+    for (let i = 0; i < 2; i++) {
+      const { env, ms } = await k.up(3, `startup-${i}`);
+      times.push(ms / 1000);
+      await env.down();
+    }
+    const one = await k.up(1, 'startup-single');
+    await one.env.down();
+    const mean = times.reduce((a, b) => a + b, 0) / times.length;
+    figure({ section: 'startup', name: '3 brokers + proxies, warm, process runtime', value: mean, unit: 's', reference: '1 broker', referenceValue: one.ms / 1000, ratio: mean / (one.ms / 1000), note: `runs: ${times.map((t) => t.toFixed(1)).join(', ')} s` });
+  },
+});
+
+const started = Date.now();
+for (const [name, run] of Object.entries(sections)) {
+  if (only !== undefined && !only.has(name)) continue;
+  try {
+    await run();
+  } catch (e) {
+    problems.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+if (single !== undefined) await single.env.down();
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const result = { date: new Date().toISOString(), machine, seconds: (Date.now() - started) / 1000, figures, problems };
+if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+for (const p of problems) process.stderr.write(`bench problem: ${p}\n`);
+if (write) {
+  const rows = figures.map((f) => `| ${f.section} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.reference} ${fmt(f.referenceValue)} | ${f.ratio.toFixed(2)} | ${f.goal === undefined ? '' : `${f.goal}: ${f.met ? 'met' : '**not met**'}`} |`);
+  writeFileSync(
+    join(here, 'RESULTS.md'),
+    `# Benchmark results\n\nWritten by \`npm run bench -- --write\` on ${result.date.slice(0, 10)}, on ${machine}${commit()}. Every figure comes from that run.\n\n| section | figure | value | reference | ratio | goal |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
+  );
+}
+process.exitCode = problems.length === 0 ? 0 : 1;
+
+function commit() {
+  try {
+    return `, at commit ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', cwd: here }).trim()}`;
+  } catch {
+    return '';
+  }
+}
