@@ -129,3 +129,48 @@ export async function ourProducer({ bootstrap, topic, partitions, rate, seconds,
   rmSync(history.file, { force: true });
   return { recordsPerSecond: acked / elapsed, mbPerSecond: (acked * payloadBytes) / elapsed / 2 ** 20, perSecond };
 }
+
+/**
+ * The known truth for the clock: every client link of `env` cut for exactly `seconds` (brokers
+ * keep running and keep their leaders: no failover), under a real producer; returns how long
+ * the cut held and the outage the recovery checker measured from the History alone.
+ */
+export async function measuredOutage(env, seconds, round) {
+  const { measure } = await import('../dist/check/measure.js');
+  const { Timeline } = await import('../dist/experiment/timeline.js');
+  const { DEFAULT_RECOVERY } = await import('../dist/history/slos.js');
+  const producer = { name: 'clock', topic: 'bench', rate: 400, keys: 50, payloadBytes: 100, acks: 'all', idempotent: true, instances: 1 };
+  const history = new HistoryRecorder(join(scratch, `clock-${round}.jsonl`));
+  const plan = {
+    name: 'clock', seed: round, durationMs: 0,
+    environment: { name: 'bench-3', brokers: 3, kafka: KAFKA_VERSION, topics: ['bench'] },
+    producers: [{ ...producer, transactional: false }], timeline: [],
+    steadyState: { before: [], after: [] },
+    slos: { exactlyOnce: true, orderedPerKey: false, recovery: DEFAULT_RECOVERY },
+  };
+  history.record({ type: 'run', time: Date.now(), name: 'clock', seed: round, plan, command: 'bench', version: '0' });
+  const cut = { name: `cut every client link for ${seconds} s`, kind: 'isolate', target: { type: 'all-brokers' }, from: 'clients', atMs: 6000, healAtMs: 6000 + seconds * 1000 };
+  const load = new LoadProducer('clock', producer, 6, env.topology.bootstrap, history, new Random(round), () => undefined);
+  const timeline = new Timeline({
+    faults: [cut], seed: round, history,
+    context: (random) => ({ env, network: env.network, topology: env.topology, observer: env.observer, history, random, log: () => undefined }),
+  });
+  try {
+    await load.start();
+    const t0 = Date.now();
+    history.record({ type: 'event', kind: 'load', name: 'start', time: t0 });
+    timeline.start(t0);
+    await new Promise((r) => setTimeout(r, 6000 + seconds * 1000 + 6000));
+    history.record({ type: 'event', kind: 'load', name: 'stop', time: Date.now() });
+    await load.stop();
+  } finally {
+    await timeline.healAll();
+    await timeline.settled();
+    await history.close();
+  }
+  const outcome = timeline.results()[0];
+  if (outcome.error !== undefined) throw new Error(outcome.error);
+  const f = measure(history.entries()).faults[0];
+  rmSync(history.file, { force: true });
+  return { cutSeconds: (outcome.healedAt - outcome.injectedAt) / 1000, measuredSeconds: f.outageSeconds };
+}
