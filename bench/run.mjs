@@ -74,7 +74,7 @@ Object.assign(sections, {
       const theirs = [];
       for (let round = 0; round < 2; round++) {
         ours.push(await k.ourProducer({ bootstrap, topic: 'bench', partitions: 6, rate: offered, seconds: 12, payloadBytes: size, name: `ours-${size}-${round}` }));
-        theirs.push(await k.producerPerformance({ java: t.kafka.java, classpath, bootstrap, topic: 'bench', records, recordSize: size }));
+        theirs.push(await k.producerPerformance({ java: t.kafka.java.bin, classpath, bootstrap, topic: 'bench', records, recordSize: size }));
       }
       const mean = (xs, f) => xs.reduce((a, x) => a + f(x), 0) / xs.length;
       const oursRate = mean(ours, (x) => x.recordsPerSecond);
