@@ -11,7 +11,7 @@ const state = { STREAMCHAOS_STATE: join(inject('testRoot'), 'run-state') };
 describe('streamchaos run --deadline, on real Kafka and Toxiproxy', () => {
   it('leader-kill with a deadline shorter than its load: exit 3 naming the deadline and the phase, the note in the History, nothing left running', async () => {
     const out = join(inject('testRoot'), 'run-deadline');
-    const { code, stderr } = await cli(['run', 'experiments/leader-kill.yaml', '--deadline', '40s', '--out', out], state, 240_000);
+    const { code, stderr } = await cli(['run', 'experiments/leader-kill.yaml', '--deadline', '40s', '--out', out], state, 290_000);
 
     expect(code, stderr).toBe(3);
     const said = /error: the run passed its deadline of 40s while (.+)\n/.exec(stderr);
@@ -34,5 +34,7 @@ describe('streamchaos run --deadline, on real Kafka and Toxiproxy', () => {
     const report = await cli(['report', out], state);
     expect(report.code).toBe(1);
     expect(report.stdout).toContain('FAIL leader-kill');
-  });
+    // past the deadline the teardown still heals: a killed broker is restarted (up to a minute or
+    // two on a busy machine) before everything stops, so the test's own bound covers that
+  }, 300_000);
 });
