@@ -60,6 +60,14 @@ async function singleBroker() {
   return { k, env: single.env };
 }
 
+/** Stops the single-broker environment, so a section that starts its own has the machine (and the ports). */
+async function releaseSingle() {
+  if (single === undefined) return;
+  const { env } = single;
+  single = undefined;
+  await env.down();
+}
+
 Object.assign(sections, {
   /** Our load generator vs Kafka's own ProducerPerformance, same broker and settings, alternating. */
   async producer() {
@@ -103,10 +111,7 @@ Object.assign(sections, {
 
   /** A known 5 s outage of every client link, measured by the recovery checker, 5 times: the error. */
   async clock() {
-    if (single !== undefined) {
-      await single.env.down();
-      single = undefined;
-    }
+    await releaseSingle();
     const k = await import('./kafka.mjs');
     say('clock: every client link cut for exactly 5 s (3 brokers, no failover possible), measured by the recovery checker, 5 times');
     const { env } = await k.up(3, 'clock');
@@ -129,10 +134,7 @@ Object.assign(sections, {
 
   /** The harness process's CPU seconds and peak RSS during a 60 s experiment at 5,000 records/s. */
   async footprint() {
-    if (single !== undefined) {
-      await single.env.down();
-      single = undefined;
-    }
+    await releaseSingle();
     const { readFileSync } = await import('node:fs');
     const k = await import('./kafka.mjs');
     say('footprint: the harness process during a 60 s experiment at 5,000 records/s (bench/footprint.yaml)');
@@ -182,10 +184,7 @@ Object.assign(sections, {
 
   /** Command to a healthy 3-broker environment with its link proxies, warm (Kafka and Toxiproxy cached). */
   async startup() {
-    if (single !== undefined) {
-      await single.env.down();
-      single = undefined;
-    }
+    await releaseSingle();
     const k = await import('./kafka.mjs');
     say('startup: a healthy 3-broker environment with its link proxies, Kafka and Toxiproxy cached (process runtime)');
     const times = [];
@@ -210,7 +209,7 @@ for (const [name, run] of Object.entries(sections)) {
     problems.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
-if (single !== undefined) await single.env.down();
+await releaseSingle();
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const result = { date: new Date().toISOString(), machine, seconds: (Date.now() - started) / 1000, figures, problems };
 if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -127,7 +127,7 @@ export class LoadProducer {
   /**
    * A record's value: random bytes from a pool made once (crypto's randomBytes per record was
    * the generator's largest cost), at an offset that moves with the sequence number, which is
-   * also written in its first bytes so that no two values of this producer are alike.
+   * also written in its first 6 bytes (when it has them) so that no two values of this producer are alike.
    */
   private payload(seq: number): Buffer {
     const n = this.spec.payloadBytes;
