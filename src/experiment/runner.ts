@@ -204,7 +204,9 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       }),
     });
     defer('faults', async () => {
-      await timeline.healAll();
+      // past here the environment is torn down: a killed node is left to the teardown, not restarted first
+      env.windDown();
+      await timeline.healAll({ tearingDown: true });
       await env.network.healAll();
     });
 

@@ -4,6 +4,7 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import type { Heal } from '../network/links.js';
 import type { FaultSpec } from '../spec/experiment.js';
 import { withTimeout } from '../util/time.js';
+import { LEFT_TO_TEARDOWN_NOTE } from '../history/types.js';
 import { faultRandom } from './plan.js';
 
 /**
@@ -52,6 +53,8 @@ export interface FaultOutcome {
  */
 export class Timeline {
   private readonly active = new Map<number, Heal>();
+  /** Active faults whose heal the teardown makes needless (Injected.undoneByTeardown). */
+  private readonly undoneByTeardown = new Set<number>();
   private readonly healing = new Map<number, Promise<void>>();
   private readonly outcomes: FaultOutcome[];
   private tasks: Promise<void>[] = [];
@@ -73,11 +76,25 @@ export class Timeline {
     return this.outcomes;
   }
 
-  /** Heals every fault still active and stops windows that have not started. */
-  async healAll(): Promise<void> {
+  /**
+   * Heals every fault still active and stops windows that have not started. `tearingDown`: the
+   * environment is about to be torn down (the run ends early), so a heal that would only start
+   * a node again for the teardown to stop (Injected.undoneByTeardown) is not begun: the fault
+   * is recorded as left to the teardown (a note). A heal its window has begun is still awaited.
+   */
+  async healAll(options: { tearingDown?: boolean } = {}): Promise<void> {
     this.stopped = true;
-    const pending = [...this.active.entries()];
-    await Promise.all(pending.map(([i]) => this.heal(i)));
+    const pending = [...this.active.keys()];
+    if (options.tearingDown === true) {
+      for (const i of pending) {
+        if (!this.undoneByTeardown.has(i) || this.healing.has(i)) continue;
+        this.active.delete(i);
+        const f = this.options.faults[i]!;
+        const target = this.outcomes[i]!.target;
+        this.options.history.record({ type: 'event', kind: 'note', time: this.now(), name: LEFT_TO_TEARDOWN_NOTE, target, detail: { fault: f.name, kind: f.kind, index: i } });
+      }
+    }
+    await Promise.all([...this.active.keys()].map((i) => this.heal(i)));
   }
 
   /**
@@ -117,6 +134,7 @@ export class Timeline {
       record.record({ type: 'event', kind: 'fault-start', time: started, name: f.name, target: injected.target, detail });
       if (injected.heal === undefined) return;
       this.active.set(i, injected.heal);
+      if (injected.undoneByTeardown === true) this.undoneByTeardown.add(i);
     } catch (e) {
       outcome.error = e instanceof Error ? e.message : String(e);
       record.record({ type: 'event', kind: 'fault-error', time: this.now(), name: f.name, detail: { kind: f.kind, index: i, error: outcome.error } });

@@ -8,6 +8,6 @@ export const brokerKill: Fault<'broker-kill'> = {
   async inject(spec, ctx) {
     const node = `broker-${await resolveBroker(spec.target, ctx)}`;
     await ctx.env.kill(node);
-    return { target: node, heal: once(() => ctx.env.restart(node)) };
+    return { target: node, heal: once(() => ctx.env.restart(node)), undoneByTeardown: true };
   },
 };

@@ -8,6 +8,6 @@ export const brokerTerminate: Fault<'broker-terminate'> = {
   async inject(spec, ctx) {
     const node = `broker-${await resolveBroker(spec.target, ctx)}`;
     await ctx.env.terminate(node);
-    return { target: node, heal: once(() => ctx.env.restart(node)) };
+    return { target: node, heal: once(() => ctx.env.restart(node)), undoneByTeardown: true };
   },
 };

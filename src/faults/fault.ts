@@ -26,6 +26,12 @@ export interface Injected {
   target: string;
   /** Undefined for instant faults (a restart) that leave nothing to undo. */
   heal?: Heal;
+  /**
+   * The heal only brings back a node the environment's teardown would stop again (a killed
+   * broker or processor): when the run ends before the heal (its deadline, an error), the
+   * teardown skips it instead of waiting for a restart nobody will use.
+   */
+  undoneByTeardown?: boolean;
   detail?: Record<string, unknown>;
 }
 

@@ -8,6 +8,6 @@ export const processorKill: Fault<'processor-kill'> = {
   async inject(spec, ctx) {
     const name = processorName(spec.target, ctx);
     await ctx.processors!.kill(name);
-    return { target: name, heal: once(() => ctx.processors!.restart(name)) };
+    return { target: name, heal: once(() => ctx.processors!.restart(name)), undoneByTeardown: true };
   },
 };

@@ -163,3 +163,6 @@ export const LOAD_EXTENDED_NOTE = 'load extended for a heal';
 
 /** The note a dry run records (detail.skipped: the names of the faults it did not inject). */
 export const DRY_RUN_NOTE = 'dry run: no fault injected';
+
+/** The note for a fault the run ended before healing (its deadline, an error) whose node the teardown stopped for good: no restart was begun for it (detail.fault, kind, index). */
+export const LEFT_TO_TEARDOWN_NOTE = 'not healed: the run ended first, the teardown stopped it';

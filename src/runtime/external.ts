@@ -223,6 +223,10 @@ class ExternalEnvironment implements StartedEnvironment {
     return this.refuse('restart', node);
   }
 
+  windDown(): void {
+    // nothing of this environment is ours to stop or start
+  }
+
   private refuse(what: string, node: string): Promise<never> {
     return Promise.reject(
       new UsageError(`cannot ${what} ${node}: environment ${this.spec.name} is external, and streamchaos does not run its brokers`, {

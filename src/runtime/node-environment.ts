@@ -51,6 +51,7 @@ export class NodeEnvironment implements StartedEnvironment<Topology> {
   readonly down: () => Promise<void>;
   private readonly brokers: ReadonlyMap<number, BrokerNode>;
   private readonly toxiproxy: NodeEnvironmentParts['toxiproxy'];
+  private woundDown = false;
 
   constructor(parts: NodeEnvironmentParts) {
     ({ runtime: this.runtime, spec: this.spec, topology: this.topology, network: this.network, observer: this.observer, dir: this.dir } = parts);
@@ -102,17 +103,31 @@ export class NodeEnvironment implements StartedEnvironment<Topology> {
   async restart(node: string): Promise<void> {
     const { id, broker } = this.broker(node);
     await broker.stop(NODE_OP_TIMEOUT_MS);
-    // interrupted (Ctrl-C), the environment is being torn down: a broker started now would only
-    // race that teardown, and wait in vain for controllers that are going away
-    if (interruptedBy() !== undefined) return;
+    // interrupted (Ctrl-C) or wound down, the environment is being torn down: a broker started
+    // now would only race that teardown, and wait in vain for controllers that are going away
+    if (this.tearingDown()) return;
     await broker.start();
     await waitFor(
       async () => {
         if (!broker.running) throw new EnvironmentError(`${node} exited while restarting:\n${await broker.tail(20)}`);
         return (await this.observer.liveBrokers()).includes(id);
       },
-      { what: `${node} to register with the cluster again`, timeoutMs: NODE_OP_TIMEOUT_MS, intervalMs: 250, hint: () => broker.tail(20) },
+      {
+        what: `${node} to register with the cluster again`,
+        timeoutMs: NODE_OP_TIMEOUT_MS,
+        intervalMs: 250,
+        hint: () => broker.tail(20),
+        abortIf: () => (this.tearingDown() ? new EnvironmentError(`${node} was started again, but the environment is being torn down: not waiting for it to register`) : undefined),
+      },
     );
+  }
+
+  windDown(): void {
+    this.woundDown = true;
+  }
+
+  private tearingDown(): boolean {
+    return this.woundDown || interruptedBy() !== undefined;
   }
 
   private broker(node: string): { id: number; broker: BrokerNode; observer: string } {

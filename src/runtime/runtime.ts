@@ -102,6 +102,12 @@ export interface StartedEnvironment<T extends LinkTopology = LinkTopology> {
   resume(node: string): Promise<void>;
   /** Terminates the node if it runs, starts it again, resolves when the cluster lists it as alive again. */
   restart(node: string): Promise<void>;
+  /**
+   * The run is ending and this environment is about to be torn down: a restart from now on
+   * stops its node without starting it again, and one waiting for its node to register gives
+   * up (rejects), since the teardown would only stop the node again.
+   */
+  windDown(): void;
   /** Starts a processor instance the way this runtime runs programs (a user's image always as a container). */
   startProcessor: ProcessorLauncher;
   /** What ran each kind of node, for the report: `java 17 (local)`, `apache/kafka:4.3.1`… */

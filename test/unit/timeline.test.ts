@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Timeline } from '../../src/experiment/timeline.js';
 import type { FaultContext } from '../../src/faults/fault.js';
 import type { HistoryRecorder } from '../../src/history/recorder.js';
-import type { HistoryEntry, EventEntry } from '../../src/history/types.js';
+import { LEFT_TO_TEARDOWN_NOTE, type HistoryEntry, type EventEntry } from '../../src/history/types.js';
 import type { FaultSpec } from '../../src/spec/experiment.js';
 
 /** A fake clock: sleeping advances time, nothing waits for real. */
@@ -107,6 +107,43 @@ describe('Timeline', () => {
     expect(log).toEqual(['cut client-to-broker-2', 'heal']);
     expect(history.events.filter((e) => e.kind === 'fault-heal')).toHaveLength(1);
     expect(t.results()[1]?.injectedAt).toBeUndefined();
+  });
+
+  it('ending early (tearingDown), leaves a killed broker to the teardown instead of restarting it, and still heals the links', async () => {
+    const log: string[] = [];
+    const history = recorder();
+    let now = 0;
+    const withBrokers = (random: FaultContext['random']): FaultContext => {
+      const ctx = context(log)(random);
+      return {
+        ...ctx,
+        env: {
+          kill: async (node: string) => void log.push(`kill ${node}`),
+          restart: async (node: string) => void log.push(`restart ${node}`),
+        },
+      } as unknown as FaultContext;
+    };
+    const kill: FaultSpec = { name: 'kill broker-3', kind: 'broker-kill', atMs: 0, healAtMs: 60_000, target: { type: 'broker', id: 3 } };
+    const t = new Timeline({ faults: [kill, isolate(0, 60_000)], seed: 1, history, context: withBrokers, now: () => now, sleep: () => new Promise((r) => setTimeout(r, 1)) });
+    t.start(0);
+    while (log.length < 2) await new Promise((r) => setTimeout(r, 1));
+    await t.healAll({ tearingDown: true });
+    now = 100_000;
+    await t.settled();
+    expect(log.sort()).toEqual(['cut client-to-broker-2', 'heal', 'kill broker-3']);
+    const note = history.events.find((e) => e.kind === 'note');
+    expect(note).toMatchObject({ name: LEFT_TO_TEARDOWN_NOTE, target: 'broker-3', detail: { fault: 'kill broker-3', index: 0 } });
+    expect(history.events.filter((e) => e.kind === 'fault-heal').map((e) => e.name)).toEqual(['isolate broker-2']);
+    expect(t.results()[0]?.healedAt).toBeUndefined(); // not healed, and not said to be
+
+    // the same run ending normally restarts it
+    const log2: string[] = [];
+    const ctx2 = (random: FaultContext['random']): FaultContext => ({ ...withBrokers(random), env: { kill: async () => void log2.push('kill'), restart: async () => void log2.push('restart') } }) as unknown as FaultContext;
+    const t2 = new Timeline({ faults: [kill], seed: 1, history: recorder(), context: ctx2, now: () => 0, sleep: () => new Promise((r) => setTimeout(r, 1)) });
+    t2.start(0);
+    while (log2.length < 1) await new Promise((r) => setTimeout(r, 1));
+    await t2.healAll();
+    expect(log2).toEqual(['kill', 'restart']);
   });
 
   it('records a fault that fails to inject and goes on with the others', async () => {
