@@ -1,4 +1,4 @@
-import type { SentId } from './collect-sends.js';
+import { ACKED, FAILED, type Sends } from './collect-sends.js';
 import { Samples } from './samples.js';
 
 export interface IdClasses {
@@ -18,7 +18,7 @@ export interface IdClasses {
  * than once is duplicated, whatever the outcome; failed and present is an aborted read;
  * indeterminate once or not at all is fine. Samples come in send order.
  */
-export function classifyIds(ids: readonly SentId[], copiesOf: Uint32Array, samples: number): IdClasses {
+export function classifyIds(sends: Sends, copiesOf: Uint32Array, samples: number): IdClasses {
   const lost = new Samples<string>(samples);
   const duplicated = new Samples<string>(samples);
   const failedButPresent = new Samples<string>(samples);
@@ -33,20 +33,22 @@ export function classifyIds(ids: readonly SentId[], copiesOf: Uint32Array, sampl
     indeterminatePresent: 0,
     indeterminateAbsent: 0,
   };
-  for (const { id, index, outcome } of ids) {
-    const copies = copiesOf[index]!;
+  const { count, outcome: outcomes, ids } = sends;
+  for (let i = 0; i < count; i++) {
+    const copies = copiesOf[i]!;
+    const outcome = outcomes[i]!;
     if (copies > 1) {
       classes.duplicated++;
       classes.extraCopies += copies - 1;
-      duplicated.push(id);
+      duplicated.push(ids[i]!);
     }
-    if (outcome === 'acked' && copies === 0) {
+    if (outcome === ACKED && copies === 0) {
       classes.lost++;
-      lost.push(id);
-    } else if (outcome === 'failed' && copies > 0) {
+      lost.push(ids[i]!);
+    } else if (outcome === FAILED && copies > 0) {
       classes.failedButPresent++;
-      failedButPresent.push(id);
-    } else if (outcome === 'indeterminate' && copies <= 1) {
+      failedButPresent.push(ids[i]!);
+    } else if (outcome !== ACKED && outcome !== FAILED && copies <= 1) {
       if (copies === 1) classes.indeterminatePresent++;
       else classes.indeterminateAbsent++;
     }

@@ -1,30 +1,38 @@
-import type { HistoryEntry } from '../history/types.js';
+import { parseRecordId, type HistoryEntry } from '../history/types.js';
 import { IdIndex } from './id-index.js';
-import { orderOf } from './order-of.js';
 
-/** What became of a sent record, from its batch's completion: `ok`, `fail`, or `info` / no completion at all. */
-export type SendOutcome = 'acked' | 'failed' | 'indeterminate';
+/**
+ * What became of a sent record, from its batch's completion (`fail`, `info` or no completion
+ * at all, `ok`), as stored in Sends.outcome; ranked: a stronger outcome has the larger number.
+ */
+export const FAILED = 0;
+export const INDETERMINATE = 1;
+export const ACKED = 2;
 
-/** One distinct sent id, as the exactly-once checker needs it. */
-export interface SentId {
-  id: string;
-  /** Its place in Sends.list: an index into per-id arrays. */
-  index: number;
-  key: string;
-  crc: number;
-  outcome: SendOutcome;
-  /** Number of its (process, key) pair, -1 when the id is malformed (then it takes no part in order checks). */
-  group: number;
-  seq: number;
-}
-
+/**
+ * Every distinct id sent to the input topic(s), in the order first sent, as columns: the
+ * distinct id number `i` (its place in send order) indexes each array. Columns, not an
+ * object per id: at 10^7 ids an object each costs gigabytes and most of the time in GC.
+ */
 export interface Sends {
-  /** Every distinct id sent to the input topic(s), in the order first sent. */
-  list: SentId[];
-  /** The same, by id. */
-  byId: IdIndex<SentId>;
+  /** How many distinct ids: the length that counts in each column. */
+  count: number;
+  /** Each id (the history's own string, not a copy). */
+  ids: string[];
+  /** CRC-32 of its first send. */
+  crc: Uint32Array;
+  /** FAILED, INDETERMINATE or ACKED: the strongest over its sends. */
+  outcome: Uint8Array;
+  /** Number of its (process, key) pair, -1 when the id is malformed (then it takes no part in order checks). */
+  group: Int32Array;
+  /** Its seq within its process, -1 when malformed. */
+  seq: Float64Array;
+  /** Id number by id. */
+  byId: IdIndex;
   /** How many (process, key) pairs: group numbers are below this. */
   groups: number;
+  /** The key of each (process, key) pair, by group number. */
+  groupKeys: string[];
   /** Counted per record invoked (an id sent twice counts twice); acked + failed + indeterminate = sent. */
   sent: number;
   acked: number;
@@ -32,8 +40,7 @@ export interface Sends {
   indeterminate: number;
 }
 
-const RANK: Record<SendOutcome, number> = { failed: 0, indeterminate: 1, acked: 2 };
-const OUTCOME = { ok: 'acked', fail: 'failed', info: 'indeterminate' } as const;
+const OUTCOME = { ok: ACKED, fail: FAILED, info: INDETERMINATE } as const;
 
 /**
  * The records sent to `inputTopics`, each with its batch's outcome. A batch invoked and never
@@ -43,45 +50,87 @@ const OUTCOME = { ok: 'acked', fail: 'failed', info: 'indeterminate' } as const;
  * of batches on other topics (e.g. a processor's own sends to the output) are ignored.
  */
 export function collectSends(history: readonly HistoryEntry[], inputTopics: ReadonlySet<string>): Sends {
-  const completions = new Map<string, SendOutcome>();
+  // batch numbers are per process: a Map of numbers per process, no string made per batch
+  const completions = new Map<string, Map<number, number>>();
+  let invoked = 0;
   for (const entry of history) {
-    if (entry.type !== 'send' || entry.phase === 'invoke') continue;
-    const batch = batchKey(entry.process, entry.batch);
-    completions.set(batch, stronger(completions.get(batch), OUTCOME[entry.phase]));
+    if (entry.type !== 'send') continue;
+    if (entry.phase === 'invoke') {
+      if (inputTopics.has(entry.topic)) invoked += entry.records.length;
+      continue;
+    }
+    let ofProcess = completions.get(entry.process);
+    if (ofProcess === undefined) completions.set(entry.process, (ofProcess = new Map()));
+    ofProcess.set(entry.batch, Math.max(ofProcess.get(entry.batch) ?? FAILED, OUTCOME[entry.phase]));
   }
-  const sends: Sends = { list: [], byId: new IdIndex(), groups: 0, sent: 0, acked: 0, failed: 0, indeterminate: 0 };
+  const sends: Sends = {
+    count: 0,
+    ids: new Array<string>(invoked), // sized once: growing it would copy it again and again
+    crc: new Uint32Array(invoked),
+    outcome: new Uint8Array(invoked),
+    group: new Int32Array(invoked),
+    seq: new Float64Array(invoked),
+    byId: new IdIndex(),
+    groups: 0,
+    groupKeys: [],
+    sent: 0,
+    acked: 0,
+    failed: 0,
+    indeterminate: 0,
+  };
   const groups = new Map<string, Map<string, number>>();
+  const keysOf = (process: string): Map<string, number> => {
+    let keys = groups.get(process);
+    if (keys === undefined) groups.set(process, (keys = new Map()));
+    return keys;
+  };
+  /** Key maps by the index's process number: the same maps as `groups` has for those names. */
+  const keysByNumber: Map<string, number>[] = [];
+  const { byId } = sends;
   for (const entry of history) {
     if (entry.type !== 'send' || entry.phase !== 'invoke' || !inputTopics.has(entry.topic)) continue;
-    const outcome = completions.get(batchKey(entry.process, entry.batch)) ?? 'indeterminate';
-    for (const record of entry.records) {
-      sends.sent++;
-      sends[outcome]++;
-      const known = sends.byId.get(record.id);
+    const outcome = completions.get(entry.process)?.get(entry.batch) ?? INDETERMINATE;
+    const records = entry.records;
+    sends.sent += records.length;
+    if (outcome === ACKED) sends.acked += records.length;
+    else if (outcome === FAILED) sends.failed += records.length;
+    else sends.indeterminate += records.length;
+    for (const record of records) {
+      const known = byId.claim(record.id, sends.count);
       if (known !== undefined) {
-        known.outcome = stronger(known.outcome, outcome);
+        if (outcome > sends.outcome[known]!) sends.outcome[known] = outcome;
         continue;
       }
-      const order = orderOf(record.id, entry.process);
-      let group = -1;
-      if (order !== undefined) {
-        let byKey = groups.get(order.process);
-        if (byKey === undefined) groups.set(order.process, (byKey = new Map()));
-        group = byKey.get(record.key) ?? sends.groups++;
-        byKey.set(record.key, group);
+      const i = sends.count++;
+      sends.ids[i] = record.id;
+      sends.crc[i] = record.crc;
+      sends.outcome[i] = outcome;
+      // the index has just parsed the id: its process and seq, unless the id is out of its form
+      let keys: Map<string, number> | undefined;
+      let seq = byId.lastSeq;
+      const p = byId.lastProcess;
+      if (p >= 0) {
+        keys = keysByNumber[p] ??= keysOf(byId.processName(p));
+      } else {
+        const order = parseRecordId(record.id);
+        if (order !== undefined) {
+          keys = keysOf(order.process);
+          seq = order.seq;
+        }
       }
-      const sent: SentId = { id: record.id, index: sends.list.length, key: record.key, crc: record.crc, outcome, group, seq: order?.seq ?? -1 };
-      sends.list.push(sent);
-      sends.byId.set(record.id, sent);
+      if (keys === undefined) {
+        sends.group[i] = -1;
+        sends.seq[i] = -1;
+        continue;
+      }
+      let group = keys.get(record.key);
+      if (group === undefined) {
+        keys.set(record.key, (group = sends.groups++));
+        sends.groupKeys.push(record.key);
+      }
+      sends.group[i] = group;
+      sends.seq[i] = seq;
     }
   }
   return sends;
-}
-
-function batchKey(process: string, batch: number): string {
-  return `${batch}:${process}`;
-}
-
-function stronger(a: SendOutcome | undefined, b: SendOutcome): SendOutcome {
-  return a !== undefined && RANK[a] > RANK[b] ? a : b;
 }

@@ -82,7 +82,7 @@ function judge(history: readonly HistoryEntry[], options: ExactlyOnceOptions): E
   const sends = collectSends(history, inputTopics);
   const output = readOutput(history, options.outputTopic);
   const walk = walkOutput(output.partitions, sends, samples);
-  const ids = classifyIds(sends.list, walk.copies, samples);
+  const ids = classifyIds(sends, walk.copies, samples);
   const violated =
     ids.lost > 0 ||
     ids.duplicated > 0 ||

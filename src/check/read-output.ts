@@ -43,6 +43,7 @@ function sortedByOffset(records: ReadRecord[]): ReadRecord[] {
 }
 
 function withoutRereads(records: ReadRecord[]): ReadRecord[] {
+  if (!hasReread(records)) return records; // the usual case: no copy
   const kept: ReadRecord[] = [];
   for (const record of records) {
     const last = kept[kept.length - 1];
@@ -50,4 +51,13 @@ function withoutRereads(records: ReadRecord[]): ReadRecord[] {
     kept.push(record);
   }
   return kept;
+}
+
+function hasReread(records: readonly ReadRecord[]): boolean {
+  for (let i = 1; i < records.length; i++) {
+    const a = records[i - 1]!;
+    const b = records[i]!;
+    if (a.offset === b.offset && a.id === b.id && a.crc === b.crc) return true;
+  }
+  return false;
 }

@@ -10,7 +10,7 @@ export interface Reorder {
 }
 
 export interface OutputWalk {
-  /** How many times each sent id appears in the output, by SentId.index. */
+  /** How many times each sent id appears in the output, by its id number (Sends). */
   copies: Uint32Array;
   unexpected: number;
   unexpectedSamples: string[];
@@ -29,7 +29,8 @@ export interface OutputWalk {
  * no id, or an id never sent, is unexpected (counted per record).
  */
 export function walkOutput(partitions: readonly OutputPartition[], sends: Sends, samples: number): OutputWalk {
-  const copies = new Uint32Array(sends.list.length);
+  const copies = new Uint32Array(sends.count);
+  const { byId, crc, group: groupOf, seq: seqOf } = sends;
   const corrupt = new Set<string>();
   const unexpected = new Samples<string>(samples);
   const corrupted = new Samples<string>(samples);
@@ -43,28 +44,30 @@ export function walkOutput(partitions: readonly OutputPartition[], sends: Sends,
   const highestId: string[] = new Array<string>(sends.groups);
   partitions.forEach(({ partition, records }, turn) => {
     for (const record of records) {
-      const sent = record.id === undefined ? undefined : sends.byId.get(record.id);
-      if (record.id === undefined || sent === undefined) {
+      const id = record.id;
+      const sent = id === undefined ? undefined : byId.get(id);
+      if (id === undefined || sent === undefined) {
         unexpectedCount++;
-        unexpected.push(record.id ?? `(no id) at ${partition}@${record.offset}`);
+        unexpected.push(id ?? `(no id) at ${partition}@${record.offset}`);
         continue;
       }
-      const before = copies[sent.index]!;
-      copies[sent.index] = before + 1;
-      if (record.crc !== sent.crc && !corrupt.has(record.id)) {
-        corrupt.add(record.id);
-        corrupted.push(record.id);
+      const before = copies[sent]!;
+      copies[sent] = before + 1;
+      if (record.crc !== crc[sent] && !corrupt.has(id)) {
+        corrupt.add(id);
+        corrupted.push(id);
       }
-      const group = sent.group;
+      const group = groupOf[sent]!;
       if (before > 0 || group < 0) continue;
+      const seq = seqOf[sent]!;
       const first = walking[group] !== turn;
-      if (!first && sent.seq < highestSeq[group]!) {
+      if (!first && seq < highestSeq[group]!) {
         reorderedCount++;
-        reordered.push({ key: sent.key, id: record.id, after: highestId[group]! });
-      } else if (first || sent.seq > highestSeq[group]!) {
+        reordered.push({ key: sends.groupKeys[group]!, id, after: highestId[group]! });
+      } else if (first || seq > highestSeq[group]!) {
         walking[group] = turn;
-        highestSeq[group] = sent.seq;
-        highestId[group] = record.id;
+        highestSeq[group] = seq;
+        highestId[group] = id;
       }
     }
   });
