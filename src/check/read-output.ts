@@ -20,18 +20,24 @@ export interface Output {
  * so the anomaly it shows is not hidden. Already sorted input costs no sort.
  */
 export function readOutput(history: readonly HistoryEntry[], topic: string): Output {
-  const byPartition = new Map<number, ReadRecord[]>();
+  // counted first, so each partition's array is made at its size once: grown by push, the
+  // arrays of 10^7 records would be copied again and again (and the copies collected)
+  const sizes = new Map<number, number>();
+  for (const entry of history) {
+    if (entry.type === 'read' && entry.topic === topic) sizes.set(entry.partition, (sizes.get(entry.partition) ?? 0) + entry.records.length);
+  }
+  const byPartition = new Map<number, { records: ReadRecord[]; filled: number }>();
+  for (const [partition, size] of sizes) byPartition.set(partition, { records: new Array<ReadRecord>(size), filled: 0 });
   let read = 0;
   for (const entry of history) {
     if (entry.type !== 'read' || entry.topic !== topic) continue;
-    let records = byPartition.get(entry.partition);
-    if (records === undefined) byPartition.set(entry.partition, (records = []));
-    for (const record of entry.records) records.push(record);
+    const into = byPartition.get(entry.partition)!;
+    for (const record of entry.records) into.records[into.filled++] = record;
     read += entry.records.length;
   }
   const partitions = [...byPartition.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([partition, records]) => ({ partition, records: withoutRereads(sortedByOffset(records)) }));
+    .map(([partition, { records }]) => ({ partition, records: withoutRereads(sortedByOffset(records)) }));
   return { partitions, read };
 }
 

@@ -41,6 +41,8 @@ const LANE_BACKLOG_MIN = 10;
 interface Pending {
   id: string;
   key: string;
+  /** The partition its key hashes to (hashed once, when offered). */
+  partition: number;
   value: Buffer;
   crc: number;
 }
@@ -115,10 +117,11 @@ export class LoadProducer {
       const n = bucket.take(perTick);
       for (let i = 0; i < n; i++) {
         const key = `k${this.random.int(this.spec.keys)}`;
-        const lane = this.lanes[this.spec.transactions === undefined ? this.partitionOf(key) : 0]!;
+        const partition = this.partitionOf(key);
+        const lane = this.lanes[this.spec.transactions === undefined ? partition : 0]!;
         if (lane.queue.length >= backlog) continue; // this partition is stalled: not offered
         const value = this.payload(this.seq);
-        lane.queue.push({ id: `${this.process}:${this.seq++}`, key, value, crc: crc32(value) });
+        lane.queue.push({ id: `${this.process}:${this.seq++}`, key, partition, value, crc: crc32(value) });
       }
       await sleep(TICK_MS);
     }
@@ -160,12 +163,13 @@ export class LoadProducer {
    */
   private async sendBatch(lane: Lane, pending: Pending[]): Promise<void> {
     const now = Date.now();
+    const sentAt = String(now);
     const groups = new Map<number, { records: SentRecord[]; messages: Message[] }>();
     for (const r of pending) {
-      const partition = this.partitionOf(r.key);
+      const partition = r.partition;
       const group = groups.get(partition) ?? groups.set(partition, { records: [], messages: [] }).get(partition)!;
       group.records.push({ id: r.id, key: r.key, crc: r.crc });
-      const headers: Record<string, string> = { [HEADER_ID]: r.id, [HEADER_SENT]: String(now), [HEADER_CRC]: String(r.crc) };
+      const headers: Record<string, string> = { [HEADER_ID]: r.id, [HEADER_SENT]: sentAt, [HEADER_CRC]: String(r.crc) };
       if (this.alsoIdHeader !== undefined && this.alsoIdHeader !== HEADER_ID) headers[this.alsoIdHeader] = r.id;
       group.messages.push({ key: r.key, value: r.value, partition, headers });
     }
