@@ -45,12 +45,38 @@ export async function kafkaTools() {
 }
 
 /** Starts an environment with streamchaos's process runtime; returns it and how long it took (ms). */
-export async function up(brokers, name) {
+export async function up(brokers, name, { runtime: given, tools: givenTools } = {}) {
   const spec = managedOnly(parseEnvironment(environmentText(brokers), `${name}.yaml`), 'the benchmark');
-  const runtime = new ProcessRuntime(await kafkaTools());
+  const runtime = given ?? new ProcessRuntime(givenTools ?? (await kafkaTools()));
   const started = performance.now();
   const env = await runtime.up(spec, { dir: join(scratch, name), progress: silentProgress });
   return { env, ms: performance.now() - started };
+}
+
+/**
+ * Kafka and Toxiproxy provisioned into empty caches: streamchaos's own, Maven's local
+ * repository and Go's module and build caches, all under `dir`, so everything comes from
+ * Maven Central and the Go module proxy and is built now. Returns the tools and how long (ms).
+ */
+export async function coldTools(dir) {
+  const env = {
+    ...process.env,
+    STREAMCHAOS_CACHE: join(dir, 'streamchaos'),
+    MAVEN_OPTS: `${process.env.MAVEN_OPTS ?? ''} -Dmaven.repo.local=${join(dir, 'm2')}`.trim(),
+    GOMODCACHE: join(dir, 'gomod'),
+    GOCACHE: join(dir, 'gobuild'),
+    GOPATH: join(dir, 'gopath'),
+  };
+  const started = performance.now();
+  const cold = await ensureTools(KAFKA_VERSION, silentProgress, env);
+  return { tools: cold, ms: performance.now() - started };
+}
+
+/** Removes what coldTools made (Go's module cache is read-only). */
+export function removeCold(dir) {
+  if (!existsSync(dir)) return;
+  execFileSync('chmod', ['-R', 'u+w', dir]);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** The classpath of Kafka's own tools (ProducerPerformance): kafka-tools and its dependencies, resolved once into the cache. */
