@@ -60,7 +60,6 @@ function build() {
 const history = build();
 globalThis.gc?.();
 const heapBefore = process.memoryUsage().rss;
-console.error('check begins');
 const started = performance.now();
 const r = checkExactlyOnce(history, { inputTopic: 'orders', outputTopic: 'orders', orderedPerKey: true });
 const seconds = (performance.now() - started) / 1000;
