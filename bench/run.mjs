@@ -25,6 +25,10 @@ function figure(f) {
   say(`  ${f.name.padEnd(44)} ${fmt(f.value)} ${f.unit.padEnd(10)} vs ${f.reference} ${fmt(f.referenceValue)}  ratio ${f.ratio.toFixed(2)}${goal}${f.note === undefined ? '' : `  (${f.note})`}`);
 }
 
+function mean(values) {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
 function fmt(v) {
   return v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(v >= 10 ? 1 : 3);
 }
@@ -86,11 +90,10 @@ Object.assign(sections, {
         ours.push(await k.ourProducer({ bootstrap, topic: 'bench', partitions: 6, rate: offered, seconds: 12, payloadBytes: size, name: `ours-${size}-${round}` }));
         theirs.push(await k.producerPerformance({ java: t.kafka.java.bin, classpath, bootstrap, topic: 'bench', records, recordSize: size }));
       }
-      const mean = (xs, f) => xs.reduce((a, x) => a + f(x), 0) / xs.length;
-      const oursRate = mean(ours, (x) => x.recordsPerSecond);
-      const theirRate = mean(theirs, (x) => x.recordsPerSecond);
-      const oursMb = mean(ours, (x) => x.mbPerSecond);
-      const theirMb = mean(theirs, (x) => x.mbPerSecond);
+      const oursRate = mean(ours.map((x) => x.recordsPerSecond));
+      const theirRate = mean(theirs.map((x) => x.recordsPerSecond));
+      const oursMb = mean(ours.map((x) => x.mbPerSecond));
+      const theirMb = mean(theirs.map((x) => x.mbPerSecond));
       figure({ section: 'producer', name: `${size} B records: records/s`, value: oursRate, unit: 'records/s', reference: 'ProducerPerformance', referenceValue: theirRate, ratio: oursRate / theirRate, goal: '≥ 0.8', met: oursRate / theirRate >= 0.8 });
       figure({ section: 'producer', name: `${size} B records: MB/s`, value: oursMb, unit: 'MB/s', reference: 'ProducerPerformance', referenceValue: theirMb, ratio: oursMb / theirMb });
     }
@@ -103,10 +106,10 @@ Object.assign(sections, {
     for (const target of [1000, 10_000]) {
       const r = await k.ourProducer({ bootstrap: env.topology.observer, topic: 'bench', partitions: 6, rate: target, seconds: 31, payloadBytes: 256, name: `rate-${target}` });
       const seconds = r.perSecond.slice(1, 31); // the first second ramps up
-      const mean = seconds.reduce((a, b) => a + b, 0) / seconds.length;
-      const sd = Math.sqrt(seconds.reduce((a, b) => a + (b - mean) ** 2, 0) / seconds.length);
-      const error = mean / target - 1;
-      figure({ section: 'rate', name: `${target}/s target: achieved`, value: mean, unit: 'records/s', reference: 'target', referenceValue: target, ratio: mean / target, goal: 'within ±2%', met: Math.abs(error) <= 0.02 });
+      const average = mean(seconds);
+      const sd = Math.sqrt(mean(seconds.map((b) => (b - average) ** 2)));
+      const error = average / target - 1;
+      figure({ section: 'rate', name: `${target}/s target: achieved`, value: average, unit: 'records/s', reference: 'target', referenceValue: target, ratio: average / target, goal: 'within ±2%', met: Math.abs(error) <= 0.02 });
       figure({ section: 'rate', name: `${target}/s target: per-second jitter (sd)`, value: sd, unit: 'records/s', reference: 'target', referenceValue: target, ratio: sd / target, note: `min ${Math.min(...seconds)}, max ${Math.max(...seconds)}` });
     }
   },
@@ -128,9 +131,9 @@ Object.assign(sections, {
     } finally {
       await env.down();
     }
-    const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
+    const meanError = mean(errors);
     const max = Math.max(...errors.map(Math.abs));
-    figure({ section: 'clock', name: '5 s outage: mean error', value: mean, unit: 'ms', reference: 'goal', referenceValue: 100, ratio: Math.abs(mean) / 100, goal: 'within ±100 ms', met: Math.abs(mean) <= 100, note: `errors: ${errors.map((e) => e.toFixed(0)).join(', ')} ms` });
+    figure({ section: 'clock', name: '5 s outage: mean error', value: meanError, unit: 'ms', reference: 'goal', referenceValue: 100, ratio: Math.abs(meanError) / 100, goal: 'within ±100 ms', met: Math.abs(meanError) <= 100, note: `errors: ${errors.map((e) => e.toFixed(0)).join(', ')} ms` });
     figure({ section: 'clock', name: '5 s outage: max |error|', value: max, unit: 'ms', reference: 'goal', referenceValue: 100, ratio: max / 100, goal: 'within ±100 ms', met: max <= 100 });
   },
 
@@ -197,7 +200,7 @@ Object.assign(sections, {
     }
     const one = await k.up(1, 'startup-single');
     await one.env.down();
-    const warm = times.reduce((a, b) => a + b, 0) / times.length;
+    const warm = mean(times);
     figure({ section: 'startup', name: '3 brokers + proxies, warm, process runtime', value: warm, unit: 's', reference: '1 broker', referenceValue: one.ms / 1000, ratio: warm / (one.ms / 1000), note: `runs: ${times.map((t) => t.toFixed(1)).join(', ')} s` });
 
     // cold: Kafka's jars from Maven Central and Toxiproxy built with Go, into empty caches, then the start
@@ -213,30 +216,28 @@ Object.assign(sections, {
     }
 
     // docker: the engine that answers, else one started here (loopback only), stopped again after
-    const engine = spawnSync(join(here, '..', 'scripts', 'dockerd.sh'), ['status'], { encoding: 'utf8' });
-    const hadEngine = engine.status === 0;
-    const start = spawnSync(join(here, '..', 'scripts', 'dockerd.sh'), ['start'], { encoding: 'utf8' });
+    const dockerd = (command) => spawnSync(join(here, '..', 'scripts', 'dockerd.sh'), [command], { encoding: 'utf8' });
+    const hadEngine = dockerd('status').status === 0;
+    const start = dockerd('start');
     if (start.status !== 0) throw new Error(`no Docker engine for the docker runtime's startup: ${start.stderr.trim()}`);
     process.env.DOCKER_HOST = start.stdout.trim();
     try {
-      const { prepareRuntime } = await import('../dist/runtime/choose.js');
-      const { parseEnvironment } = await import('../dist/spec/load-environment.js');
-      const { silentProgress } = await import('../dist/provision/progress.js');
-      const spec = parseEnvironment(k.environmentText(3), 'startup-docker.yaml');
+      const { DockerRuntime } = await import('../dist/runtime/docker.js');
+      const { connectEngine } = await import('../dist/runtime/docker-engine.js');
       // images: what the registry gives elsewhere; here (STREAMCHAOS_PULL=never) the local equivalents `setup --docker` builds
       const setup = spawnSync(process.execPath, [join(here, '..', 'bin', 'streamchaos.js'), 'setup', '--docker'], { encoding: 'utf8', env: process.env });
       if (setup.status !== 0) throw new Error(`streamchaos setup --docker failed:\n${(setup.stderr || setup.stdout).slice(-1500)}`);
+      const runtime = new DockerRuntime(await connectEngine());
       const dockerTimes = [];
       for (let i = 0; i < 2; i++) {
-        const runtime = await prepareRuntime(spec, silentProgress, 'docker');
         const { env, ms } = await k.up(3, `startup-docker-${i}`, { runtime });
         dockerTimes.push(ms / 1000);
         await env.down();
       }
-      const docker = dockerTimes.reduce((a, b) => a + b, 0) / dockerTimes.length;
+      const docker = mean(dockerTimes);
       figure({ section: 'startup', name: '3 brokers + proxies, warm, docker runtime', value: docker, unit: 's', reference: 'process runtime', referenceValue: warm, ratio: docker / warm, note: `runs: ${dockerTimes.map((t) => t.toFixed(1)).join(', ')} s; images built locally beforehand` });
     } finally {
-      if (!hadEngine) spawnSync(join(here, '..', 'scripts', 'dockerd.sh'), ['stop']);
+      if (!hadEngine) dockerd('stop');
     }
   },
 });

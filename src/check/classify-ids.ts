@@ -1,4 +1,4 @@
-import { ACKED, FAILED, type Sends } from './collect-sends.js';
+import { ACKED, FAILED, INDETERMINATE, type Sends } from './collect-sends.js';
 import { Samples } from './samples.js';
 
 export interface IdClasses {
@@ -48,7 +48,7 @@ export function classifyIds(sends: Sends, copiesOf: Uint32Array, samples: number
     } else if (outcome === FAILED && copies > 0) {
       classes.failedButPresent++;
       failedButPresent.push(ids[i]!);
-    } else if (outcome !== ACKED && outcome !== FAILED && copies <= 1) {
+    } else if (outcome === INDETERMINATE && copies <= 1) {
       if (copies === 1) classes.indeterminatePresent++;
       else classes.indeterminateAbsent++;
     }

@@ -69,20 +69,18 @@ export class IdIndex {
     this.lastProcess = p;
     this.lastSeq = seq;
     let slots = this.slots[p]!;
-    if (seq < slots.length) {
-      const stored = slots[seq]!;
-      if (stored !== 0 && !replace) return stored - 1;
-      if (stored === 0 && this.others.size > 0 && this.others.has(id)) return this.putOther(id, value, replace); // stored there when out of reach
-      slots[seq] = value + 1;
-      return undefined;
+    if (seq >= slots.length) {
+      if (seq >= slots.length + MAX_JUMP) return this.putOther(id, value, replace);
+      let size = slots.length;
+      while (size <= seq) size *= 2;
+      const grown = new Uint32Array(Math.min(size, MAX_SLOT + 1));
+      grown.set(slots);
+      this.slots[p] = slots = grown;
     }
-    if (seq >= slots.length + MAX_JUMP) return this.putOther(id, value, replace);
-    let size = slots.length;
-    while (size <= seq) size *= 2;
-    const grown = new Uint32Array(Math.min(size, MAX_SLOT + 1));
-    grown.set(slots);
-    this.slots[p] = slots = grown;
-    if (this.others.size > 0 && this.others.has(id)) return this.putOther(id, value, replace);
+    const stored = slots[seq]!;
+    if (stored !== 0 && !replace) return stored - 1;
+    // an id stored in the Map while its seq was out of reach stays there
+    if (stored === 0 && this.others.size > 0 && this.others.has(id)) return this.putOther(id, value, replace);
     slots[seq] = value + 1;
     return undefined;
   }
