@@ -166,8 +166,14 @@ Object.assign(sections, {
       const text = String(c);
       err += text;
       // the progress lines that bracket the load
-      if (loadStart === undefined && text.includes('running load for')) (sample(), (loadStart = { cpu, at: Date.now() }));
-      if (loadStart !== undefined && loadStop === undefined && text.includes('load stopped')) (sample(), (loadStop = { cpu, at: Date.now() }));
+      if (loadStart === undefined && text.includes('running load for')) {
+        sample();
+        loadStart = { cpu, at: Date.now() };
+      }
+      if (loadStart !== undefined && loadStop === undefined && text.includes('load stopped')) {
+        sample();
+        loadStop = { cpu, at: Date.now() };
+      }
     };
     child.stdout.on('data', watch);
     child.stderr.on('data', watch);
@@ -254,7 +260,7 @@ for (const [name, run] of Object.entries(sections)) {
 await releaseSingle();
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const result = { date: new Date().toISOString(), machine, seconds: (Date.now() - started) / 1000, figures, problems };
-if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 for (const p of problems) process.stderr.write(`bench problem: ${p}\n`);
 if (write) {
   const rows = figures.map((f) => `| ${f.section} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.reference} ${fmt(f.referenceValue)} | ${f.ratio.toFixed(2)} | ${f.goal === undefined ? '' : `${f.goal}: ${f.met ? 'met' : '**not met**'}`} | ${f.note ?? ''} |`);

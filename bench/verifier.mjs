@@ -50,7 +50,9 @@ function build() {
     [out0[j], out0[k]] = [out0[k], out0[j]];
   }
   outs.forEach((records, partition) => {
-    records.forEach((r, offset) => (r.offset = offset));
+    records.forEach((r, offset) => {
+      r.offset = offset;
+    });
     for (let i = 0; i < records.length; i += BATCH) history.push({ type: 'read', time: 0, topic: 'orders', partition, records: records.slice(i, i + BATCH) });
   });
   history.push({ type: 'read-done', time: 0, topic: 'orders', endOffsets: Object.fromEntries(outs.map((r, p) => [p, r.length])), complete: true });
@@ -67,7 +69,7 @@ const rssAfter = process.memoryUsage().rss;
 const found = { lost: r.lost, duplicated: r.duplicated, corrupted: r.corrupted, reordered: r.reordered };
 const correct = Object.entries(planted).every(([k, v]) => found[k] === v) && r.acked === n && !r.pass;
 process.stdout.write(
-  JSON.stringify({
+  `${JSON.stringify({
     records: n,
     seconds,
     recordsPerSecond: n / seconds,
@@ -79,5 +81,5 @@ process.stdout.write(
     planted,
     found,
     correct,
-  }) + '\n',
+  })}\n`,
 );

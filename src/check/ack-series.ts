@@ -20,7 +20,9 @@ export class AckSeries {
   constructor(acks: readonly { time: number; count: number }[], errors: readonly { time: number; count: number }[]) {
     this.times = Float64Array.from(acks, (a) => a.time);
     this.prefix = new Float64Array(acks.length + 1);
-    acks.forEach((a, i) => (this.prefix[i + 1] = this.prefix[i]! + a.count));
+    acks.forEach((a, i) => {
+      this.prefix[i + 1] = this.prefix[i]! + a.count;
+    });
     this.errorTimes = Float64Array.from(errors, (e) => e.time);
   }
 

@@ -60,7 +60,10 @@ export function collectSends(history: readonly HistoryEntry[], inputTopics: Read
       continue;
     }
     let ofProcess = completions.get(entry.process);
-    if (ofProcess === undefined) completions.set(entry.process, (ofProcess = new Map()));
+    if (ofProcess === undefined) {
+      ofProcess = new Map();
+      completions.set(entry.process, ofProcess);
+    }
     ofProcess.set(entry.batch, Math.max(ofProcess.get(entry.batch) ?? FAILED, OUTCOME[entry.phase]));
   }
   const sends: Sends = {
@@ -81,7 +84,10 @@ export function collectSends(history: readonly HistoryEntry[], inputTopics: Read
   const groups = new Map<string, Map<string, number>>();
   const keysOf = (process: string): Map<string, number> => {
     let keys = groups.get(process);
-    if (keys === undefined) groups.set(process, (keys = new Map()));
+    if (keys === undefined) {
+      keys = new Map();
+      groups.set(process, keys);
+    }
     return keys;
   };
   /** Key maps by the index's process number: the same maps as `groups` has for those names. */
@@ -125,7 +131,8 @@ export function collectSends(history: readonly HistoryEntry[], inputTopics: Read
       }
       let group = keys.get(record.key);
       if (group === undefined) {
-        keys.set(record.key, (group = sends.groups++));
+        group = sends.groups++;
+        keys.set(record.key, group);
         sends.groupKeys.push(record.key);
       }
       sends.group[i] = group;

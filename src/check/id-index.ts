@@ -105,7 +105,10 @@ export class IdIndex {
     const hint = this.hint;
     if (hint < names.length && samePrefix(id, names[hint]!, colon)) return hint;
     for (let p = 0; p < names.length; p++) {
-      if (p !== hint && samePrefix(id, names[p]!, colon)) return (this.hint = p);
+      if (p !== hint && samePrefix(id, names[p]!, colon)) {
+        this.hint = p;
+        return p;
+      }
     }
     return -1;
   }

@@ -16,7 +16,7 @@ export async function confirmExternalRun(spec: ExperimentSpec): Promise<boolean>
     ...spec.timeline.map((f) => `  · ${f.kind}: ${f.name}`),
     '',
   ];
-  process.stderr.write(lines.join('\n') + '\n');
+  process.stderr.write(`${lines.join('\n')}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`Type the environment's name (${env.name}) to go on, anything else to stop: `);

@@ -28,7 +28,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       if (!tty) return;
       clear();
       const width = (stream.columns ?? 100) - 4;
-      stream.write(c.dim(`  ${message.length > width ? message.slice(0, width - 1) + '…' : message}`));
+      stream.write(c.dim(`  ${message.length > width ? `${message.slice(0, width - 1)}…` : message}`));
       transient = true;
     },
     done(message) {

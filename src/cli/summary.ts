@@ -39,5 +39,5 @@ export function printSummary(r: RunResult, outDir: string): void {
   out.push(`report: ${where('report.html')}`);
   out.push(`junit: ${where('junit.xml')}  results: ${where('result.json')}`);
   out.push(`reproduce: ${r.command}`);
-  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -137,19 +137,19 @@ export function securityEnv(security: ClientSecurity | undefined): Record<string
 
 /** The inverse of securityEnv, in a processor process; undefined when none is set. */
 export function securityFromEnv(env: NodeJS.ProcessEnv): ClientSecurity | undefined {
-  const protocol = env['STREAMCHAOS_SECURITY_PROTOCOL'];
+  const protocol = env.STREAMCHAOS_SECURITY_PROTOCOL;
   if (protocol !== 'SSL' && protocol !== 'SASL_SSL' && protocol !== 'SASL_PLAINTEXT') return undefined;
-  const mechanism = env['STREAMCHAOS_SASL_MECHANISM'];
+  const mechanism = env.STREAMCHAOS_SASL_MECHANISM;
   const out: ClientSecurity = { protocol };
   if (protocol !== 'SSL' && (mechanism === 'PLAIN' || mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-512')) {
-    out.sasl = { mechanism, username: env['STREAMCHAOS_SASL_USERNAME'] ?? '', password: env['STREAMCHAOS_SASL_PASSWORD'] ?? '' };
+    out.sasl = { mechanism, username: env.STREAMCHAOS_SASL_USERNAME ?? '', password: env.STREAMCHAOS_SASL_PASSWORD ?? '' };
   }
   if (protocol !== 'SASL_PLAINTEXT') {
     const opt = (name: string): string | undefined => env[name];
     const ca = opt('STREAMCHAOS_SSL_CA');
     const cert = opt('STREAMCHAOS_SSL_CERT');
     const key = opt('STREAMCHAOS_SSL_KEY');
-    out.tls = { rejectUnauthorized: env['STREAMCHAOS_SSL_REJECT_UNAUTHORIZED'] !== 'false', ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
+    out.tls = { rejectUnauthorized: env.STREAMCHAOS_SSL_REJECT_UNAUTHORIZED !== 'false', ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
   }
   return out;
 }

@@ -141,5 +141,5 @@ export function formatPlan(plan: Plan): string {
   ].filter(Boolean);
   lines.push(`SLOs: ${slos.join(', ') || '(none)'}`);
   lines.push(`recovered when: throughput ≥ ${o.recovery.throughputRatio} × the pre-fault baseline for ${o.recovery.holdSeconds} s with no failed send; lag under ${o.recovery.lagBelow}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

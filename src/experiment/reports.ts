@@ -12,7 +12,7 @@ import type { ExperimentSpec } from '../spec/experiment.js';
 /** Writes result.json, report.html and junit.xml into the run's folder. */
 export async function writeReports(outDir: string, result: RunResult, measurements: Measurements, entries: readonly HistoryEntry[]): Promise<void> {
   const run = entries.find((e) => e.type === 'run');
-  await writeFile(join(outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+  await writeFile(join(outDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(join(outDir, 'junit.xml'), renderJunit(result));
   await writeFile(join(outDir, 'report.html'), renderHtml({ result, measurements, files: run?.files ?? [], renderedAt: new Date().toISOString() }));
 }

@@ -8,6 +8,6 @@ export const split: Fault<'split'> = {
   async inject(spec, ctx) {
     const links = spec.groups.flatMap((group, i) => spec.groups.slice(i + 1).flatMap((other) => linksBetween(ctx.topology, group, other)));
     const heal = await ctx.network.cut(links);
-    return { target: spec.groups.map((g) => `{${g.join(',')}}`).join(' | ') + ` (${linkNames(links)})`, heal };
+    return { target: `${spec.groups.map((g) => `{${g.join(',')}}`).join(' | ')} (${linkNames(links)})`, heal };
   },
 };

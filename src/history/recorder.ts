@@ -19,7 +19,7 @@ export class HistoryRecorder {
   record(entry: HistoryEntry): void {
     if (this.closed !== undefined) return; // a late completion after the run ended is dropped, not an error
     this.kept.push(entry);
-    this.stream.write(JSON.stringify(entry) + '\n');
+    this.stream.write(`${JSON.stringify(entry)}\n`);
   }
 
   entries(): readonly HistoryEntry[] {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Toxiproxy, type Proxy, type ToxicType } from 'toxiproxy-node-client';
+import { Toxiproxy, type Proxy as ToxiproxyProxy, type ToxicType } from 'toxiproxy-node-client';
 import { TimeoutError } from '../errors.js';
 import { pidAlive } from '../runtime/env-state.js';
 import { withTimeout } from '../util/time.js';
@@ -117,7 +117,7 @@ export class Network {
     streams: readonly ToxicStream[] = ['downstream'],
     toxicity = 1,
   ): Promise<Heal> {
-    const added: { proxy: Proxy; name: string }[] = [];
+    const added: { proxy: ToxiproxyProxy; name: string }[] = [];
     try {
       for (const link of links) {
         const proxy = await this.call(this.api.get(link.name), `describe link ${link.name}`);
@@ -187,7 +187,7 @@ export class Network {
   }
 }
 
-async function removeToxics(added: readonly { proxy: Proxy; name: string }[]): Promise<void> {
+async function removeToxics(added: readonly { proxy: ToxiproxyProxy; name: string }[]): Promise<void> {
   await Promise.all(
     added.map(async ({ proxy, name }) => {
       try {

@@ -325,7 +325,9 @@ async function buildFromDir(docker: Docker, dir: string, spec: ImageSpec, progre
   const what = `building the image ${spec.tag} (local equivalent of ${spec.equivalentOf})`;
   const tar = spawn('tar', ['-c', '-h', '--mode=a+rX', '--owner=0', '--group=0', '--numeric-owner', '-C', dir, '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let tarErrors = '';
-  tar.stderr.on('data', (chunk: Buffer) => void (tarErrors += chunk.toString('utf8')));
+  tar.stderr.on('data', (chunk: Buffer) => {
+    tarErrors += chunk.toString('utf8');
+  });
   const tarDone = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
     tar.on('error', (error) => resolve({ code: null, error }));
     tar.on('close', (code) => resolve({ code }));

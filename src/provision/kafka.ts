@@ -127,7 +127,7 @@ async function resolveWithMaven(version: string, dir: string, progress: Progress
   await rm(join(dir, 'libs'), { recursive: true, force: true });
   await rename(staging, join(dir, 'libs'));
   const jars = await readdir(join(dir, 'libs'));
-  await writeFile(join(dir, MARKER), jars.sort().join('\n') + '\n');
+  await writeFile(join(dir, MARKER), `${jars.sort().join('\n')}\n`);
   progress.done(`Kafka ${version}: ${jars.length} jars in ${join(dir, 'libs')}`);
 }
 

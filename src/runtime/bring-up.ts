@@ -1,6 +1,6 @@
 import { describeHealth, readHealth } from '../cluster/health.js';
 import { Observer } from '../cluster/observer.js';
-import { EnvironmentError } from '../errors.js';
+import type { EnvironmentError } from '../errors.js';
 import type { Topology } from '../network/topology.js';
 import type { Progress } from '../provision/progress.js';
 import type { EnvironmentSpec } from '../spec/environment.js';

@@ -64,7 +64,7 @@ export function formatJavaArgs(files: BrokerFiles, clusterId: string, classpath:
 /** Formats a broker's storage with Kafka's own tool (kafka-storage format). */
 export async function formatStorage(files: BrokerFiles, clusterId: string, kafka: KafkaDistribution): Promise<void> {
   const result = await exec(kafka.java.bin, formatJavaArgs(files, clusterId, kafka.classpath), { tailLines: 15 });
-  await writeFile(join(files.dir, 'format.log'), result.tail.join('\n') + '\n');
+  await writeFile(join(files.dir, 'format.log'), `${result.tail.join('\n')}\n`);
   checkFormatted(files, result.code, result.tail);
 }
 

@@ -78,7 +78,7 @@ export function composeFiles(env: ManagedEnvironmentSpec, toxiproxyConfigPath: s
     '    entrypoint: ["/bin/sh", "-c"]',
     `    command: ["${creates.join(' && ')}"]`,
   );
-  return { compose: out.join('\n') + '\n', toxiproxy: toxiproxy + '\n' };
+  return { compose: `${out.join('\n')}\n`, toxiproxy: `${toxiproxy}\n` };
 }
 
 /** The apache/kafka image's convention: a property `a.b_c` is the variable `KAFKA_A_B__C`. */

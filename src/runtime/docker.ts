@@ -130,7 +130,7 @@ export class DockerRuntime implements Runtime {
           }
         }),
       );
-      await writeFile(join(options.dir, 'cluster-id'), clusterId + '\n');
+      await writeFile(join(options.dir, 'cluster-id'), `${clusterId}\n`);
 
       progress.step(`starting ${count(spec.brokers.count, 'broker')}`);
       const brokers = new Map<number, Container>();

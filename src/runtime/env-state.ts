@@ -35,7 +35,7 @@ function stateFile(name: string, env: NodeJS.ProcessEnv): string {
 export async function writeEnvState(state: EnvState, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const file = stateFile(state.name, env);
   await mkdir(envDir(state.name, env), { recursive: true });
-  await writeFile(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
+  await writeFile(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
   await rename(`${file}.tmp`, file);
 }
 

@@ -4,7 +4,7 @@ import { describeHealth, readHealth } from '../cluster/health.js';
 import { Observer } from '../cluster/observer.js';
 import { resolveSecurity, useSecurity, type ClientSecurity } from '../cluster/security.js';
 import { EnvironmentError, isStreamchaosError, UsageError } from '../errors.js';
-import { Network, once, OUR_TOXIC_PREFIX } from '../network/links.js';
+import { Network, once, } from '../network/links.js';
 import type { Link, LinkTopology } from '../network/topology.js';
 import type { EnvironmentSpec } from '../spec/environment.js';
 import type { ExternalEnvironmentSpec } from '../spec/external-environment.js';

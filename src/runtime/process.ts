@@ -48,7 +48,7 @@ export class ProcessRuntime implements Runtime {
       const clusterId = newClusterId();
       const files = await Promise.all(topo.brokers.map((b) => writeBrokerFiles(options.dir, spec, topo, b.id, this.tools.kafka)));
       await Promise.all(files.map((f) => formatStorage(f, clusterId, this.tools.kafka)));
-      await writeFile(join(options.dir, 'cluster-id'), clusterId + '\n');
+      await writeFile(join(options.dir, 'cluster-id'), `${clusterId}\n`);
 
       options.progress.step(`starting ${count(spec.brokers.count, 'broker')}`);
       const brokers = new Map<number, ProcessNode>();

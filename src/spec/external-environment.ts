@@ -135,10 +135,10 @@ const notHere = (key: string, why: string) => refused(`'${key}' does not apply t
 
 /** The traffic a proxy carries, parsed ({ from, to, kind }) or as written ({ broker } / { from, to, kind }). */
 function trafficOf(p: Record<string, unknown>): string | undefined {
-  const to = typeof p['broker'] === 'number' ? p['broker'] : p['to'];
-  const from = typeof p['broker'] === 'number' ? 'client' : p['from'];
+  const to = typeof p.broker === 'number' ? p.broker : p.to;
+  const from = typeof p.broker === 'number' ? 'client' : p.from;
   if (typeof to !== 'number' || (from !== 'client' && typeof from !== 'number')) return undefined;
-  return from === 'client' ? `clients → broker ${to}` : `broker ${from} → broker ${to} (${typeof p['kind'] === 'string' ? p['kind'] : 'replication'})`;
+  return from === 'client' ? `clients → broker ${to}` : `broker ${from} → broker ${to} (${typeof p.kind === 'string' ? p.kind : 'replication'})`;
 }
 
 /** Rules across the proxies: unique names, one proxy per traffic. */
@@ -150,10 +150,10 @@ const uniqueProxies: Rule = (document) => {
   const issues: RuleIssue[] = [];
   proxies.forEach((p: unknown, index) => {
     if (!isRecord(p)) return;
-    if (typeof p['name'] === 'string') {
-      const earlier = names.get(p['name']);
-      if (earlier !== undefined) issues.push({ path: ['toxiproxy', 'proxies', index, 'name'], message: `proxy '${p['name']}' is already declared at toxiproxy.proxies[${earlier}]` });
-      else names.set(p['name'], index);
+    if (typeof p.name === 'string') {
+      const earlier = names.get(p.name);
+      if (earlier !== undefined) issues.push({ path: ['toxiproxy', 'proxies', index, 'name'], message: `proxy '${p.name}' is already declared at toxiproxy.proxies[${earlier}]` });
+      else names.set(p.name, index);
     }
     const key = trafficOf(p);
     if (key === undefined) return;
@@ -168,14 +168,14 @@ const uniqueProxies: Rule = (document) => {
 const securityAgrees: Rule = (document) => {
   const sec = field(document, 'security');
   if (!isRecord(sec)) return [];
-  const protocol = typeof sec['protocol'] === 'string' ? sec['protocol'] : 'PLAINTEXT';
+  const protocol = typeof sec.protocol === 'string' ? sec.protocol : 'PLAINTEXT';
   if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol)) return [];
   const sasl = protocol.startsWith('SASL_');
   const ssl = protocol.endsWith('SSL');
   const issues: RuleIssue[] = [];
-  if (sasl && sec['sasl'] === undefined) issues.push({ path: ['security', 'protocol'], message: `${protocol} needs security.sasl: { mechanism, usernameEnv, passwordEnv }` });
-  if (!sasl && sec['sasl'] !== undefined) issues.push({ path: ['security', 'sasl'], atKey: true, message: `'sasl' is set but protocol is ${protocol}: use SASL_PLAINTEXT or SASL_SSL, or remove it` });
-  if (!ssl && sec['ssl'] !== undefined) issues.push({ path: ['security', 'ssl'], atKey: true, message: `'ssl' is set but protocol is ${protocol}: use SSL or SASL_SSL, or remove it` });
+  if (sasl && sec.sasl === undefined) issues.push({ path: ['security', 'protocol'], message: `${protocol} needs security.sasl: { mechanism, usernameEnv, passwordEnv }` });
+  if (!sasl && sec.sasl !== undefined) issues.push({ path: ['security', 'sasl'], atKey: true, message: `'sasl' is set but protocol is ${protocol}: use SASL_PLAINTEXT or SASL_SSL, or remove it` });
+  if (!ssl && sec.ssl !== undefined) issues.push({ path: ['security', 'ssl'], atKey: true, message: `'ssl' is set but protocol is ${protocol}: use SSL or SASL_SSL, or remove it` });
   return issues;
 };
 

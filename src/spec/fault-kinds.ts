@@ -2,7 +2,7 @@
  * The parameters of each fault kind, strict per kind: a field another kind takes, or a typo,
  * is an unknown field here, reported with the closest field this kind knows.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Collector, Values } from './collector.js';
 import { duration } from './duration.js';
 import type { FaultKind, FaultSpec, NodeFaultKind } from './experiment.js';

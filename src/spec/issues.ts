@@ -26,7 +26,7 @@ export function toInputIssues(
       const fields = knownFields(schema, issue.path);
       return issue.keys.map((key) => issueAt(source, [...prefix, ...issue.path, key], 'key', unknownFieldMessage(key, fields)));
     }
-    const atKey = issue.code === 'custom' && issue.params?.['atKey'] === true;
+    const atKey = issue.code === 'custom' && issue.params?.atKey === true;
     return [issueAt(source, [...prefix, ...issue.path], atKey ? 'key' : 'value', issue.message)];
   });
 }

@@ -45,7 +45,7 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
 
 /** Whether an environment (raw data) says `runtime: external`: it is then read with the external schema. */
 export function isExternal(raw: unknown): boolean {
-  return isRecord(raw) && raw['runtime'] === 'external';
+  return isRecord(raw) && raw.runtime === 'external';
 }
 
 /**

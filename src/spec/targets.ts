@@ -49,14 +49,16 @@ export function parseTarget(written: string): Target | undefined {
     clients: { type: 'clients' },
   };
   if (Object.hasOwn(fixed, text)) return fixed[text];
-  let m: RegExpExecArray | null;
-  if ((m = /^broker-(\d+)$/.exec(text)) !== null) return { type: 'broker', id: Number(m[1]) };
-  if ((m = /^processor-(\d+)$/.exec(text)) !== null) return { type: 'processor', instance: Number(m[1]) };
-  if ((m = /^(leader|follower) of (\S+)-(\d+)$/.exec(text)) !== null) {
-    return { type: m[1] === 'leader' ? 'leader' : 'follower', topic: m[2] ?? '', partition: Number(m[3]) };
-  }
-  if ((m = /^coordinator of group (\S.*)$/.exec(text)) !== null) return { type: 'group-coordinator', group: m[1] ?? '' };
-  if ((m = /^coordinator of transaction (\S.*)$/.exec(text)) !== null) return { type: 'transaction-coordinator', transactionalId: m[1] ?? '' };
+  const broker = /^broker-(\d+)$/.exec(text);
+  if (broker !== null) return { type: 'broker', id: Number(broker[1]) };
+  const processor = /^processor-(\d+)$/.exec(text);
+  if (processor !== null) return { type: 'processor', instance: Number(processor[1]) };
+  const role = /^(leader|follower) of (\S+)-(\d+)$/.exec(text);
+  if (role !== null) return { type: role[1] === 'leader' ? 'leader' : 'follower', topic: role[2] ?? '', partition: Number(role[3]) };
+  const group = /^coordinator of group (\S.*)$/.exec(text);
+  if (group !== null) return { type: 'group-coordinator', group: group[1] ?? '' };
+  const transaction = /^coordinator of transaction (\S.*)$/.exec(text);
+  if (transaction !== null) return { type: 'transaction-coordinator', transactionalId: transaction[1] ?? '' };
   return undefined;
 }
 

@@ -47,7 +47,7 @@ function parseFault(c: Collector, raw: unknown, path: PathSegment[], context: Ta
     c.add(path, `expected ${FAULT_WHAT}, received ${describeValue(raw)}`);
     return undefined;
   }
-  const kind = c.value(kindField, raw['kind'], [...path, 'kind']);
+  const kind = c.value(kindField, raw.kind, [...path, 'kind']);
   if (kind === undefined) return undefined;
   if ((kind === 'processor-kill' || kind === 'processor-pause') && context.processors === 'none') {
     c.add([...path, 'kind'], `${kind} needs a processor, and the workload has none: add workload.processor`);

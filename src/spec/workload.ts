@@ -75,7 +75,7 @@ export function parseWorkload(c: Collector, raw: unknown, env: EnvironmentSpec |
   const consumers = rawConsumers === undefined ? [] : parseConsumers(c, rawConsumers, [...path, 'consumers'], env);
   const producers = parseProducers(c, rawProducers, [...path, 'producers'], env);
   const processor = rawProcessor === undefined ? undefined : parseProcessor(c, rawProcessor, [...path, 'processor'], env);
-  if (processor?.spec !== undefined && producers !== undefined && producers.every((p) => p !== undefined)) {
+  if (processor?.spec && producers?.every((p) => p !== undefined)) {
     const { input } = processor.spec;
     if (!producers.some((p) => p?.topic === input)) {
       c.add([...path, 'processor', 'input'], `no producer writes to '${input}', the processor's input: give at least one producer topic: ${input}`);

@@ -208,7 +208,9 @@ async function main(): Promise<void> {
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => say(`consumer crashed: ${payload.error.message}; restarting from committed offsets`));
   let lastFetch = Date.now();
-  consumer.on(consumer.events.FETCH, () => void (lastFetch = Date.now()));
+  consumer.on(consumer.events.FETCH, () => {
+    lastFetch = Date.now();
+  });
   let lastTick = Date.now();
   setInterval(() => {
     const now = Date.now();

@@ -59,7 +59,7 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
     expect(result.latency.overall?.count).toBeGreaterThan(5000);
 
     // a CI log gets a plain summary: no colour codes, the report's path
-    expect(stdout).not.toMatch(/\x1b\[/);
+    expect(stdout).not.toContain('\x1b[');
     expect(stdout).toContain(`report: `);
 
     // the report, as a person opens it
@@ -107,7 +107,7 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
     mkdirSync(cut, { recursive: true });
     const lines = readFileSync(join(leaderKillOut, 'history.jsonl'), 'utf8').split('\n');
     const stop = lines.findIndex((l) => l.includes('"kind":"load"') && l.includes('"name":"stop"'));
-    writeFileSync(join(cut, 'history.jsonl'), lines.slice(0, stop + 1).join('\n') + '\n');
+    writeFileSync(join(cut, 'history.jsonl'), `${lines.slice(0, stop + 1).join('\n')}\n`);
     const partial = await cli(['report', cut], state);
     expect(partial.code).toBe(1);
     expect(partial.stdout).toContain('the run did not finish');

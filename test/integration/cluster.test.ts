@@ -54,13 +54,13 @@ describe('a 3-broker KRaft cluster behind Toxiproxy', () => {
     try {
       const batch = Array.from({ length: 100 }, (_, i) => ({ key: `k${i % 7}`, value: `${run}-plain-${i}` }));
       await producer.send({ topic: 'events', acks: -1, messages: batch });
-      batch.forEach((m) => sent.add(m.value));
+      for (const m of batch) sent.add(m.value);
 
       const committed = await tx.transaction();
       const good = Array.from({ length: 10 }, (_, i) => ({ key: 'tx', value: `${run}-committed-${i}` }));
       await committed.send({ topic: 'events', messages: good });
       await committed.commit();
-      good.forEach((m) => sent.add(m.value));
+      for (const m of good) sent.add(m.value);
 
       const aborted = await tx.transaction();
       await aborted.send({ topic: 'events', messages: Array.from({ length: 5 }, (_, i) => ({ key: 'tx', value: `${run}-aborted-${i}` })) });

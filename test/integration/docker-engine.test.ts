@@ -15,7 +15,7 @@ describe('the Docker engine (scripts/dockerd.sh)', () => {
     // its own engine, beside any other (without DOCKER_HOST, and a cache of its own): what start
     // starts, stop must stop (a stop that left the engine running once went unnoticed here)
     const env: NodeJS.ProcessEnv = { ...process.env, STREAMCHAOS_CACHE: cache };
-    delete env['DOCKER_HOST'];
+    delete env.DOCKER_HOST;
     const script = join(ROOT, 'scripts', 'dockerd.sh');
     const host = execFileSync(script, ['start'], { env, encoding: 'utf8' }).trim();
     expect(host).toMatch(/^unix:\/\//);

@@ -19,9 +19,15 @@ function connects(hostPort: string): Promise<boolean> {
   const colon = hostPort.lastIndexOf(':');
   return new Promise((resolve) => {
     const s = new Socket();
-    s.setTimeout(1000, () => (s.destroy(), resolve(false)));
+    s.setTimeout(1000, () => {
+      s.destroy();
+      resolve(false);
+    });
     s.once('error', () => resolve(false));
-    s.connect(Number(hostPort.slice(colon + 1)), hostPort.slice(0, colon), () => (s.destroy(), resolve(true)));
+    s.connect(Number(hostPort.slice(colon + 1)), hostPort.slice(0, colon), () => {
+      s.destroy();
+      resolve(true);
+    });
   });
 }
 

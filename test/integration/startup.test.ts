@@ -66,7 +66,7 @@ describe('starting environments', () => {
   }
 
   it('says which setting a broker rejected, without a Java stack trace', async () => {
-    const e = await failedUp('bad-config', singleAt(26000).replace(/^  config:$/m, '  config:\n    num.io.threads: -3'));
+    const e = await failedUp('bad-config', singleAt(26000).replace(/^ {2}config:$/m, '  config:\n    num.io.threads: -3'));
     expect(e.message).toBe(
       'broker 1 did not accept its configuration (kafka-storage format exited 1): ConfigException: Invalid value -3 for configuration num.io.threads: Value must be at least 1',
     );
@@ -74,7 +74,7 @@ describe('starting environments', () => {
   });
 
   it('fails fast with the tail of the broker log when a broker dies at startup', async () => {
-    const e = await failedUp('bad-jvm', singleAt(26000).replace(/^  heap: 512m$/m, '  heap: 512m\n  jvmOptions: ["-XX:+NoSuchJvmFlagForStreamchaos"]'));
+    const e = await failedUp('bad-jvm', singleAt(26000).replace(/^ {2}heap: 512m$/m, '  heap: 512m\n  jvmOptions: ["-XX:+NoSuchJvmFlagForStreamchaos"]'));
     expect(e.message).toMatch(/broker-1 exited \(code 1\); last lines of .*broker\.log:/);
     expect(e.message).toContain('Unrecognized VM option');
     expect(e).not.toBeInstanceOf(TimeoutError); // it noticed the exit instead of sitting out the startup timeout

@@ -28,7 +28,7 @@ describe('the verifier', () => {
       env.topology.bootstrap,
       history,
       new Random(1),
-      (line) => appendFileSync(join(inject('testRoot'), 'verifier-producer.log'), line + '\n'),
+      (line) => appendFileSync(join(inject('testRoot'), 'verifier-producer.log'), `${line}\n`),
     );
     await producer.start();
     await sleep(5000);

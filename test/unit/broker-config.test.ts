@@ -43,7 +43,7 @@ describe('server.properties of a broker', () => {
 
 describe('cluster ids', () => {
   it('never start with a dash, which kafka-storage would take for an option', () => {
-    const dashFirst = Buffer.from('fb' + '00'.repeat(15), 'hex'); // base64url: '-w…'
+    const dashFirst = Buffer.from(`fb${'00'.repeat(15)}`, 'hex'); // base64url: '-w…'
     expect(dashFirst.toString('base64url').startsWith('-')).toBe(true);
     const draws = [dashFirst, Buffer.alloc(16, 7)];
     const id = newClusterId(() => draws.shift()!);

@@ -66,7 +66,7 @@ function cleanOutput(s: Scenario, sent: Sent[]): Out[][] {
   const placed: { r: Sent; priority: number; order: number }[] = [];
   for (const group of groups.values()) {
     const priorities = group.map((r) => r.priority).sort((a, b) => a - b);
-    group.forEach((r, i) => placed.push({ r, priority: priorities[i]!, order: sent.indexOf(r) }));
+    for (const [i, r] of group.entries()) placed.push({ r, priority: priorities[i]!, order: sent.indexOf(r) });
   }
   placed.sort((a, b) => a.priority - b.priority || a.order - b.order); // ties in send order
   const output: Out[][] = Array.from({ length: s.partitions }, () => []);

@@ -12,8 +12,8 @@ describe('IdIndex', () => {
   it('keeps distinct ids apart, as a Map would', () => {
     const index = new IdIndex();
     const ids = ['p:1', 'p:01', 'p:', 'p:0', 'p:q:1', 'p', ':1', 'p:2147483648', 'p:99999999999'];
-    ids.forEach((id, i) => index.set(id, i));
-    ids.forEach((id, i) => expect(index.get(id), id).toBe(i));
+    for (const [i, id] of ids.entries()) index.set(id, i);
+    for (const [i, id] of ids.entries()) expect(index.get(id), id).toBe(i);
     expect(index.get('p:2')).toBeUndefined();
     expect(index.get('q:1')).toBeUndefined();
   });

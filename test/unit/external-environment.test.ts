@@ -194,7 +194,7 @@ class FakeToxiproxy {
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req).then(([status, body]) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))));
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   stop(): Promise<void> {
@@ -232,7 +232,7 @@ describe("teardown on the user's Toxiproxy", () => {
   it('removes only the toxics streamchaos added, re-enables only what it disabled, and never resets', async () => {
     fake = new FakeToxiproxy();
     const api = await fake.start();
-    fake.proxies['c2']!.enabled = true;
+    fake.proxies.c2!.enabled = true;
     const links: Link[] = [
       { name: 'c1', kind: 'client', from: 'client', to: 1, listen: '127.0.0.1:1', upstream: '127.0.0.1:2' },
       { name: 'c2', kind: 'client', from: 'client', to: 2, listen: '127.0.0.1:3', upstream: '127.0.0.1:4' },
@@ -242,14 +242,14 @@ describe("teardown on the user's Toxiproxy", () => {
     const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
     const dead = spawnSync('true').pid!;
     const toxic = (name: string) => ({ name, type: 'latency', stream: 'downstream', toxicity: 1, attributes: {} });
-    fake.proxies['c1']!.toxics.push(
+    fake.proxies.c1!.toxics.push(
       toxic(`streamchaos-${host}-${dead}-latency-downstream-99`), // left by a killed run on this host
       toxic(`streamchaos-${host}-${process.ppid}-latency-downstream-7`), // a live harness's, sharing this Toxiproxy
       toxic(`streamchaos-elsewhere-${dead}-latency-downstream-3`), // another machine's: cannot tell whether it lives
     );
     await network.cut([links[1]!]);
-    expect(fake.proxies['c2']!.enabled).toBe(false);
-    expect(fake.proxies['c1']!.toxics.map((t) => t.name)).toEqual([
+    expect(fake.proxies.c2!.enabled).toBe(false);
+    expect(fake.proxies.c1!.toxics.map((t) => t.name)).toEqual([
       'user-latency',
       `streamchaos-${host}-${process.pid}-latency-downstream-1`,
       `streamchaos-${host}-${dead}-latency-downstream-99`,
@@ -258,18 +258,18 @@ describe("teardown on the user's Toxiproxy", () => {
     ]);
 
     await network.healAll();
-    expect(fake.proxies['c1']!.toxics.map((t) => t.name)).toEqual([
+    expect(fake.proxies.c1!.toxics.map((t) => t.name)).toEqual([
       'user-latency',
       `streamchaos-${host}-${process.ppid}-latency-downstream-7`,
       `streamchaos-elsewhere-${dead}-latency-downstream-3`,
     ]);
-    expect(fake.proxies['c2']!.enabled).toBe(true);
+    expect(fake.proxies.c2!.enabled).toBe(true);
     expect(fake.calls.filter((c) => c.includes('/reset'))).toEqual([]);
     expect(fake.calls.filter((c) => c.startsWith('DELETE /proxies/c') && !c.includes('/toxics/'))).toEqual([]); // no proxy deleted
 
     // a proxy the user disabled themselves is not ours to enable
-    fake.proxies['c1']!.enabled = false;
+    fake.proxies.c1!.enabled = false;
     await network.healAll();
-    expect(fake.proxies['c1']!.enabled).toBe(false);
+    expect(fake.proxies.c1!.enabled).toBe(false);
   });
 });

@@ -8,7 +8,15 @@ import type { FaultSpec } from '../../src/spec/experiment.js';
 /** A fake clock: sleeping advances time, nothing waits for real. */
 function fakeClock() {
   let now = 1_000_000;
-  return { now: () => now, sleep: async (ms: number) => void (now += Math.max(1, ms)), advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += Math.max(1, ms);
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 function recorder(): HistoryRecorder & { events: EventEntry[] } {
@@ -75,7 +83,10 @@ describe('Timeline', () => {
         },
       } as unknown as FaultContext;
     };
-    const t = new Timeline({ faults: [isolate(0, 9000)], seed: 1, history, context: slowHeal, now: () => now, sleep: async () => void (now += 500) });
+    const t = new Timeline({ faults: [isolate(0, 9000)], seed: 1, history, context: slowHeal, now: () => now, sleep: async () => {
+        now += 500;
+      },
+    });
     expect(await t.healsInProgress(10)).toBeUndefined(); // nothing healed yet
     t.start(0);
     while (now < 12_000) await new Promise((r) => setTimeout(r, 1));

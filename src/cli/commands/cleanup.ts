@@ -35,7 +35,7 @@ export async function cleanup(args: { dryRun: boolean; json: boolean }): Promise
 
   const findings: CleanupFindings = { processes, containers, environments, ...(dockerNote === undefined ? {} : { dockerNote }) };
   if (args.json) {
-    process.stdout.write(JSON.stringify({ dryRun: args.dryRun, ...findings }, null, 2) + '\n');
+    process.stdout.write(`${JSON.stringify({ dryRun: args.dryRun, ...findings }, null, 2)}\n`);
     return 0;
   }
   const verb = args.dryRun ? 'would remove' : 'removed';

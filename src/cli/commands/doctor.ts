@@ -17,7 +17,7 @@ interface Finding {
 export async function doctor(args: { json: boolean }): Promise<number> {
   const findings = await Promise.all([checkNode(), checkJava(), checkKafka(), checkToxiproxy(), checkSetpriv(), checkDocker()]);
   if (args.json) {
-    process.stdout.write(JSON.stringify({ cache: cacheDir(), findings }, null, 2) + '\n');
+    process.stdout.write(`${JSON.stringify({ cache: cacheDir(), findings }, null, 2)}\n`);
   } else {
     const mark: Record<Status, string> = { ok: c.green('✓'), warn: c.yellow('!'), fail: c.red('✗') };
     for (const f of findings) {

@@ -62,7 +62,7 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
   const spec = withRuntime(await loadEnvironment(args.file), runtime);
   const existing = await readEnvState(spec.name);
   if (existing !== undefined && pidAlive(existing.supervisorPid)) {
-    if (args.json) process.stdout.write(JSON.stringify(summary(existing), null, 2) + '\n');
+    if (args.json) process.stdout.write(`${JSON.stringify(summary(existing), null, 2)}\n`);
     else printState(existing);
     process.stderr.write(`${c.yellow('note:')} ${spec.name} was already up; nothing started\n`);
     return 0;
@@ -100,7 +100,7 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
       if (e instanceof TimeoutError && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); // it stops what it started
       throw e;
     });
-    if (args.json) process.stdout.write(JSON.stringify(summary(state), null, 2) + '\n');
+    if (args.json) process.stdout.write(`${JSON.stringify(summary(state), null, 2)}\n`);
     else printState(state);
     return 0;
   } finally {
@@ -170,7 +170,7 @@ export async function envStatus(args: { json: boolean }): Promise<number> {
     }),
   );
   if (args.json) {
-    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
   if (report.length === 0) {

@@ -7,6 +7,6 @@ export async function plan(args: { file: string; seed?: number; json: boolean })
   checkSeed(args.seed);
   const spec = await loadExperiment(args.file);
   const p = planExperiment(spec, args.seed ?? spec.seed);
-  process.stdout.write(args.json ? JSON.stringify(p, null, 2) + '\n' : formatPlan(p));
+  process.stdout.write(args.json ? `${JSON.stringify(p, null, 2)}\n` : formatPlan(p));
   return 0;
 }

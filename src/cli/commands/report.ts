@@ -5,6 +5,7 @@ import { measure } from '../../check/measure.js';
 import type { RunResult } from '../../check/result.js';
 import { UsageError } from '../../errors.js';
 import { readHistory } from '../../history/recorder.js';
+import type { HistoryEntry } from '../../history/types.js';
 import { renderHtml } from '../../report/html.js';
 import { renderJunit } from '../../report/junit.js';
 import { printSummary } from '../summary.js';
@@ -24,7 +25,7 @@ export async function report(args: ReportArgs): Promise<number> {
   if (!existsSync(historyFile)) {
     throw new UsageError(`${historyFile} does not exist`, { hint: `pass the folder of a run (it holds history.jsonl), e.g. ${join("reports", "<time>-<experiment>")}` });
   }
-  let entries;
+  let entries: HistoryEntry[];
   try {
     entries = await readHistory(historyFile);
   } catch (e) {
@@ -38,8 +39,8 @@ export async function report(args: ReportArgs): Promise<number> {
   const result: RunResult = partial ? resultFromHistory(entries, measurements) : (JSON.parse(readFileSync(resultFile, 'utf8')) as RunResult);
   writeFileSync(join(args.dir, 'report.html'), renderHtml({ result, measurements, files: run.files ?? [], renderedAt: new Date().toISOString() }));
   writeFileSync(join(args.dir, 'junit.xml'), renderJunit(result));
-  if (partial) writeFileSync(resultFile, JSON.stringify(result, null, 2) + '\n');
-  if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (partial) writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     if (partial) process.stdout.write('the run did not finish: its verdict is rebuilt from history.jsonl (what was never recorded fails)\n');
     printSummary(result, args.dir);

@@ -75,7 +75,7 @@ export async function run(args: RunArgs): Promise<number> {
     dryRun,
     confirmedExternal: true, // the gate above let it through (--yes or typed), or it is not external
   });
-  if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else printSummary(result, outDir);
   return result.verdict === 'pass' ? 0 : 1;
 }
