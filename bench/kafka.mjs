@@ -92,7 +92,10 @@ export function toolsClasspath(brokerLibs) {
     );
     const staging = join(dir, 'libs.partial');
     rmSync(staging, { recursive: true, force: true });
-    execFileSync('mvn', ['-B', '-q', '-ntp', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('mvn', ['-B', '-q', '-ntp', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     renameSync(staging, join(dir, 'libs'));
   }
   if (readdirSync(join(dir, 'libs')).length === 0) throw new Error(`no jars in ${join(dir, 'libs')}`);
@@ -106,11 +109,18 @@ export async function producerPerformance({ java, classpath, bootstrap, topic, r
     '-cp',
     classpath,
     'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', topic,
-    '--num-records', String(records),
-    '--record-size', String(recordSize),
-    '--throughput', '-1',
-    '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=all', 'enable.idempotence=true',
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${bootstrap}`,
+    'acks=all',
+    'enable.idempotence=true',
   ];
   const out = await new Promise((resolve, reject) => {
     const child = spawn(java, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -168,17 +178,29 @@ export async function measuredOutage(env, seconds, round) {
   const producer = { name: 'clock', topic: 'bench', rate: 400, keys: 50, payloadBytes: 100, acks: 'all', idempotent: true, instances: 1 };
   const history = new HistoryRecorder(join(scratch, `clock-${round}.jsonl`));
   const plan = {
-    name: 'clock', seed: round, durationMs: 0,
+    name: 'clock',
+    seed: round,
+    durationMs: 0,
     environment: { name: 'bench-3', brokers: 3, kafka: KAFKA_VERSION, topics: ['bench'] },
-    producers: [{ ...producer, transactional: false }], timeline: [],
+    producers: [{ ...producer, transactional: false }],
+    timeline: [],
     steadyState: { before: [], after: [] },
     slos: { exactlyOnce: true, orderedPerKey: false, recovery: DEFAULT_RECOVERY },
   };
   history.record({ type: 'run', time: Date.now(), name: 'clock', seed: round, plan, command: 'bench', version: '0' });
-  const cut = { name: `cut every client link for ${seconds} s`, kind: 'isolate', target: { type: 'all-brokers' }, from: 'clients', atMs: 6000, healAtMs: 6000 + seconds * 1000 };
+  const cut = {
+    name: `cut every client link for ${seconds} s`,
+    kind: 'isolate',
+    target: { type: 'all-brokers' },
+    from: 'clients',
+    atMs: 6000,
+    healAtMs: 6000 + seconds * 1000,
+  };
   const load = new LoadProducer('clock', producer, 6, env.topology.bootstrap, history, new Random(round), () => undefined);
   const timeline = new Timeline({
-    faults: [cut], seed: round, history,
+    faults: [cut],
+    seed: round,
+    history,
     context: (random) => ({ env, network: env.network, topology: env.topology, observer: env.observer, history, random, log: () => undefined }),
   });
   try {

@@ -22,7 +22,9 @@ const problems = [];
 function figure(f) {
   figures.push(f);
   const goal = f.goal === undefined ? '' : `  goal ${f.goal}: ${f.met ? 'met' : 'NOT met'}`;
-  say(`  ${f.name.padEnd(44)} ${fmt(f.value)} ${f.unit.padEnd(10)} vs ${f.reference} ${fmt(f.referenceValue)}  ratio ${f.ratio.toFixed(2)}${goal}${f.note === undefined ? '' : `  (${f.note})`}`);
+  say(
+    `  ${f.name.padEnd(44)} ${fmt(f.value)} ${f.unit.padEnd(10)} vs ${f.reference} ${fmt(f.referenceValue)}  ratio ${f.ratio.toFixed(2)}${goal}${f.note === undefined ? '' : `  (${f.note})`}`,
+  );
 }
 
 function mean(values) {
@@ -37,8 +39,14 @@ const sections = {
   /** The exactly-once check over synthetic histories of 1M and 10M records, anomalies planted. */
   async verifier() {
     say('verifier: the exactly-once check over synthetic histories (anomalies planted, each must be found)');
-    for (const [n, goalSeconds] of [[1_000_000, 1], [10_000_000, 10]]) {
-      const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=20000', join(here, 'verifier.mjs'), String(n)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    for (const [n, goalSeconds] of [
+      [1_000_000, 1],
+      [10_000_000, 10],
+    ]) {
+      const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=20000', join(here, 'verifier.mjs'), String(n)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       if (r.status !== 0) {
         problems.push(`verifier at ${n} records: exit ${r.status}\n${r.stderr.slice(-2000)}`);
         continue;
@@ -46,13 +54,53 @@ const sections = {
       const m = JSON.parse(r.stdout.trim().split('\n').pop());
       if (!m.correct) problems.push(`verifier at ${n} records found ${JSON.stringify(m.found)}, planted ${JSON.stringify(m.planted)}`);
       const label = n >= 10_000_000 ? '10M' : '1M';
-      figure({ section: 'verifier', name: `check ${label} records: time`, value: m.seconds, unit: 's', reference: 'goal', referenceValue: goalSeconds, ratio: m.seconds / goalSeconds, goal: `< ${goalSeconds} s`, met: m.seconds < goalSeconds });
-      figure({ section: 'verifier', name: `check ${label} records: rate`, value: m.recordsPerSecond, unit: 'records/s', reference: 'goal', referenceValue: n / goalSeconds, ratio: m.recordsPerSecond / (n / goalSeconds) });
+      figure({
+        section: 'verifier',
+        name: `check ${label} records: time`,
+        value: m.seconds,
+        unit: 's',
+        reference: 'goal',
+        referenceValue: goalSeconds,
+        ratio: m.seconds / goalSeconds,
+        goal: `< ${goalSeconds} s`,
+        met: m.seconds < goalSeconds,
+      });
+      figure({
+        section: 'verifier',
+        name: `check ${label} records: rate`,
+        value: m.recordsPerSecond,
+        unit: 'records/s',
+        reference: 'goal',
+        referenceValue: n / goalSeconds,
+        ratio: m.recordsPerSecond / (n / goalSeconds),
+      });
       if (n >= 10_000_000) {
         const gib = m.peakRssBytes / 2 ** 30;
         const own = m.checkBytes / 2 ** 30;
-        figure({ section: 'verifier', name: `check ${label} records: memory of the check itself`, value: own, unit: 'GiB', reference: 'goal', referenceValue: 1, ratio: own, goal: '< 1 GiB', met: own < 1, note: 'RSS grown during the check, beyond the history it was given' });
-        figure({ section: 'verifier', name: `check ${label} records: peak RSS (history held too)`, value: gib, unit: 'GiB', reference: 'goal', referenceValue: 1, ratio: gib, goal: '< 1 GiB', met: gib < 1, note: `the history alone, as objects: ${(m.rssBeforeCheckBytes / 2 ** 30).toFixed(2)} GiB` });
+        figure({
+          section: 'verifier',
+          name: `check ${label} records: memory of the check itself`,
+          value: own,
+          unit: 'GiB',
+          reference: 'goal',
+          referenceValue: 1,
+          ratio: own,
+          goal: '< 1 GiB',
+          met: own < 1,
+          note: 'RSS grown during the check, beyond the history it was given',
+        });
+        figure({
+          section: 'verifier',
+          name: `check ${label} records: peak RSS (history held too)`,
+          value: gib,
+          unit: 'GiB',
+          reference: 'goal',
+          referenceValue: 1,
+          ratio: gib,
+          goal: '< 1 GiB',
+          met: gib < 1,
+          note: `the history alone, as objects: ${(m.rssBeforeCheckBytes / 2 ** 30).toFixed(2)} GiB`,
+        });
       }
     }
   },
@@ -83,19 +131,42 @@ Object.assign(sections, {
     const bootstrap = env.topology.observer; // both straight to the broker: the generators are measured, not the proxy
     say(`producer: ours vs Kafka's ProducerPerformance (${k.KAFKA_VERSION}), one broker, acks=all, idempotence on, 6 partitions, alternating runs`);
     // offered: far above what either reaches (a stalled lane holds 2 s of it, so not absurdly far)
-    for (const [size, records, offered] of [[1024, 300_000, 100_000], [100, 1_000_000, 300_000]]) {
+    for (const [size, records, offered] of [
+      [1024, 300_000, 100_000],
+      [100, 1_000_000, 300_000],
+    ]) {
       const ours = [];
       const theirs = [];
       for (let round = 0; round < 2; round++) {
-        ours.push(await k.ourProducer({ bootstrap, topic: 'bench', partitions: 6, rate: offered, seconds: 12, payloadBytes: size, name: `ours-${size}-${round}` }));
+        ours.push(
+          await k.ourProducer({ bootstrap, topic: 'bench', partitions: 6, rate: offered, seconds: 12, payloadBytes: size, name: `ours-${size}-${round}` }),
+        );
         theirs.push(await k.producerPerformance({ java: t.kafka.java.bin, classpath, bootstrap, topic: 'bench', records, recordSize: size }));
       }
       const oursRate = mean(ours.map((x) => x.recordsPerSecond));
       const theirRate = mean(theirs.map((x) => x.recordsPerSecond));
       const oursMb = mean(ours.map((x) => x.mbPerSecond));
       const theirMb = mean(theirs.map((x) => x.mbPerSecond));
-      figure({ section: 'producer', name: `${size} B records: records/s`, value: oursRate, unit: 'records/s', reference: 'ProducerPerformance', referenceValue: theirRate, ratio: oursRate / theirRate, goal: '≥ 0.8', met: oursRate / theirRate >= 0.8 });
-      figure({ section: 'producer', name: `${size} B records: MB/s`, value: oursMb, unit: 'MB/s', reference: 'ProducerPerformance', referenceValue: theirMb, ratio: oursMb / theirMb });
+      figure({
+        section: 'producer',
+        name: `${size} B records: records/s`,
+        value: oursRate,
+        unit: 'records/s',
+        reference: 'ProducerPerformance',
+        referenceValue: theirRate,
+        ratio: oursRate / theirRate,
+        goal: '≥ 0.8',
+        met: oursRate / theirRate >= 0.8,
+      });
+      figure({
+        section: 'producer',
+        name: `${size} B records: MB/s`,
+        value: oursMb,
+        unit: 'MB/s',
+        reference: 'ProducerPerformance',
+        referenceValue: theirMb,
+        ratio: oursMb / theirMb,
+      });
     }
   },
 
@@ -104,13 +175,40 @@ Object.assign(sections, {
     const { k, env } = await singleBroker();
     say('rate: our load generator at a target rate for 30 s (acknowledged records, one broker)');
     for (const target of [1000, 10_000]) {
-      const r = await k.ourProducer({ bootstrap: env.topology.observer, topic: 'bench', partitions: 6, rate: target, seconds: 31, payloadBytes: 256, name: `rate-${target}` });
+      const r = await k.ourProducer({
+        bootstrap: env.topology.observer,
+        topic: 'bench',
+        partitions: 6,
+        rate: target,
+        seconds: 31,
+        payloadBytes: 256,
+        name: `rate-${target}`,
+      });
       const seconds = r.perSecond.slice(1, 31); // the first second ramps up
       const average = mean(seconds);
       const sd = Math.sqrt(mean(seconds.map((b) => (b - average) ** 2)));
       const error = average / target - 1;
-      figure({ section: 'rate', name: `${target}/s target: achieved`, value: average, unit: 'records/s', reference: 'target', referenceValue: target, ratio: average / target, goal: 'within ±2%', met: Math.abs(error) <= 0.02 });
-      figure({ section: 'rate', name: `${target}/s target: per-second jitter (sd)`, value: sd, unit: 'records/s', reference: 'target', referenceValue: target, ratio: sd / target, note: `min ${Math.min(...seconds)}, max ${Math.max(...seconds)}` });
+      figure({
+        section: 'rate',
+        name: `${target}/s target: achieved`,
+        value: average,
+        unit: 'records/s',
+        reference: 'target',
+        referenceValue: target,
+        ratio: average / target,
+        goal: 'within ±2%',
+        met: Math.abs(error) <= 0.02,
+      });
+      figure({
+        section: 'rate',
+        name: `${target}/s target: per-second jitter (sd)`,
+        value: sd,
+        unit: 'records/s',
+        reference: 'target',
+        referenceValue: target,
+        ratio: sd / target,
+        note: `min ${Math.min(...seconds)}, max ${Math.max(...seconds)}`,
+      });
     }
   },
 
@@ -133,8 +231,29 @@ Object.assign(sections, {
     }
     const meanError = mean(errors);
     const max = Math.max(...errors.map(Math.abs));
-    figure({ section: 'clock', name: '5 s outage: mean error', value: meanError, unit: 'ms', reference: 'goal', referenceValue: 100, ratio: Math.abs(meanError) / 100, goal: 'within ±100 ms', met: Math.abs(meanError) <= 100, note: `errors: ${errors.map((e) => e.toFixed(0)).join(', ')} ms` });
-    figure({ section: 'clock', name: '5 s outage: max |error|', value: max, unit: 'ms', reference: 'goal', referenceValue: 100, ratio: max / 100, goal: 'within ±100 ms', met: max <= 100 });
+    figure({
+      section: 'clock',
+      name: '5 s outage: mean error',
+      value: meanError,
+      unit: 'ms',
+      reference: 'goal',
+      referenceValue: 100,
+      ratio: Math.abs(meanError) / 100,
+      goal: 'within ±100 ms',
+      met: Math.abs(meanError) <= 100,
+      note: `errors: ${errors.map((e) => e.toFixed(0)).join(', ')} ms`,
+    });
+    figure({
+      section: 'clock',
+      name: '5 s outage: max |error|',
+      value: max,
+      unit: 'ms',
+      reference: 'goal',
+      referenceValue: 100,
+      ratio: max / 100,
+      goal: 'within ±100 ms',
+      met: max <= 100,
+    });
   },
 
   /** The harness process's CPU seconds and peak RSS during a 60 s experiment at 5,000 records/s. */
@@ -145,7 +264,10 @@ Object.assign(sections, {
     say('footprint: the harness process during a 60 s experiment at 5,000 records/s (bench/footprint.yaml)');
     const out = join(k.scratch, 'footprint');
     const runStarted = Date.now();
-    const child = spawn(process.execPath, [join(here, '..', 'bin', 'streamchaos.js'), 'run', join(here, 'footprint.yaml'), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [join(here, '..', 'bin', 'streamchaos.js'), 'run', join(here, 'footprint.yaml'), '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     const tick = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
     let cpu = 0;
     let peak = 0;
@@ -187,10 +309,36 @@ Object.assign(sections, {
     const loadSeconds = (loadStop.at - loadStart.at) / 1000;
     const loadCpu = loadStop.cpu - loadStart.cpu;
     const share = loadCpu / (loadSeconds * cores);
-    figure({ section: 'footprint', name: 'harness CPU under load (share of machine)', value: loadCpu, unit: 'CPU s', reference: 'machine', referenceValue: loadSeconds * cores, ratio: share, note: `${loadSeconds.toFixed(0)} s of load on ${cores} cores; ${result.exactlyOnce.acked} records acknowledged; verdict ${result.verdict}` });
+    figure({
+      section: 'footprint',
+      name: 'harness CPU under load (share of machine)',
+      value: loadCpu,
+      unit: 'CPU s',
+      reference: 'machine',
+      referenceValue: loadSeconds * cores,
+      ratio: share,
+      note: `${loadSeconds.toFixed(0)} s of load on ${cores} cores; ${result.exactlyOnce.acked} records acknowledged; verdict ${result.verdict}`,
+    });
     const wall = (Date.now() - runStarted) / 1000;
-    figure({ section: 'footprint', name: 'harness CPU, whole run (share of machine)', value: cpu, unit: 'CPU s', reference: 'machine', referenceValue: wall * cores, ratio: cpu / (wall * cores), note: `${wall.toFixed(0)} s from command to exit` });
-    figure({ section: 'footprint', name: 'harness peak RSS (share of machine)', value: peak / 2 ** 20, unit: 'MiB', reference: 'machine', referenceValue: totalmem() / 2 ** 20, ratio: peak / totalmem() });
+    figure({
+      section: 'footprint',
+      name: 'harness CPU, whole run (share of machine)',
+      value: cpu,
+      unit: 'CPU s',
+      reference: 'machine',
+      referenceValue: wall * cores,
+      ratio: cpu / (wall * cores),
+      note: `${wall.toFixed(0)} s from command to exit`,
+    });
+    figure({
+      section: 'footprint',
+      name: 'harness peak RSS (share of machine)',
+      value: peak / 2 ** 20,
+      unit: 'MiB',
+      reference: 'machine',
+      referenceValue: totalmem() / 2 ** 20,
+      ratio: peak / totalmem(),
+    });
   },
 
   /** Command to a healthy 3-broker environment with its link proxies, warm (Kafka and Toxiproxy cached). */
@@ -207,7 +355,16 @@ Object.assign(sections, {
     const one = await k.up(1, 'startup-single');
     await one.env.down();
     const warm = mean(times);
-    figure({ section: 'startup', name: '3 brokers + proxies, warm, process runtime', value: warm, unit: 's', reference: '1 broker', referenceValue: one.ms / 1000, ratio: warm / (one.ms / 1000), note: `runs: ${times.map((t) => t.toFixed(1)).join(', ')} s` });
+    figure({
+      section: 'startup',
+      name: '3 brokers + proxies, warm, process runtime',
+      value: warm,
+      unit: 's',
+      reference: '1 broker',
+      referenceValue: one.ms / 1000,
+      ratio: warm / (one.ms / 1000),
+      note: `runs: ${times.map((t) => t.toFixed(1)).join(', ')} s`,
+    });
 
     // cold: Kafka's jars from Maven Central and Toxiproxy built with Go, into empty caches, then the start
     const coldDir = join(k.scratch, 'cold');
@@ -216,7 +373,16 @@ Object.assign(sections, {
       const { env, ms } = await k.up(3, 'startup-cold', { tools: provisioned.tools });
       await env.down();
       const cold = (provisioned.ms + ms) / 1000;
-      figure({ section: 'startup', name: '3 brokers + proxies, cold, process runtime', value: cold, unit: 's', reference: 'warm', referenceValue: warm, ratio: cold / warm, note: `fetching and building the tools ${(provisioned.ms / 1000).toFixed(1)} s, then the start ${(ms / 1000).toFixed(1)} s` });
+      figure({
+        section: 'startup',
+        name: '3 brokers + proxies, cold, process runtime',
+        value: cold,
+        unit: 's',
+        reference: 'warm',
+        referenceValue: warm,
+        ratio: cold / warm,
+        note: `fetching and building the tools ${(provisioned.ms / 1000).toFixed(1)} s, then the start ${(ms / 1000).toFixed(1)} s`,
+      });
     } finally {
       k.removeCold(coldDir);
     }
@@ -241,7 +407,16 @@ Object.assign(sections, {
         await env.down();
       }
       const docker = mean(dockerTimes);
-      figure({ section: 'startup', name: '3 brokers + proxies, warm, docker runtime', value: docker, unit: 's', reference: 'process runtime', referenceValue: warm, ratio: docker / warm, note: `runs: ${dockerTimes.map((t) => t.toFixed(1)).join(', ')} s; images built locally beforehand` });
+      figure({
+        section: 'startup',
+        name: '3 brokers + proxies, warm, docker runtime',
+        value: docker,
+        unit: 's',
+        reference: 'process runtime',
+        referenceValue: warm,
+        ratio: docker / warm,
+        note: `runs: ${dockerTimes.map((t) => t.toFixed(1)).join(', ')} s; images built locally beforehand`,
+      });
     } finally {
       if (!hadEngine) dockerd('stop');
     }
@@ -263,7 +438,10 @@ const result = { date: new Date().toISOString(), machine, seconds: (Date.now() -
 if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 for (const p of problems) process.stderr.write(`bench problem: ${p}\n`);
 if (write) {
-  const rows = figures.map((f) => `| ${f.section} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.reference} ${fmt(f.referenceValue)} | ${f.ratio.toFixed(2)} | ${f.goal === undefined ? '' : `${f.goal}: ${f.met ? 'met' : '**not met**'}`} | ${f.note ?? ''} |`);
+  const rows = figures.map(
+    (f) =>
+      `| ${f.section} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.reference} ${fmt(f.referenceValue)} | ${f.ratio.toFixed(2)} | ${f.goal === undefined ? '' : `${f.goal}: ${f.met ? 'met' : '**not met**'}`} | ${f.note ?? ''} |`,
+  );
   writeFileSync(
     join(here, 'RESULTS.md'),
     `# Benchmark results\n\nWritten by \`npm run bench -- --write\` on ${result.date.slice(0, 10)}, on ${machine}${commit()}. Every figure comes from that run.\n\n| section | figure | value | reference | ratio | goal | note |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`,

@@ -32,7 +32,8 @@ function build() {
       }
       history.push({ type: 'send', phase: 'invoke', time: batch, process, batch, topic: 'orders', records });
       history.push({ type: 'send', phase: 'ok', time: batch + 1, process, batch });
-      for (const r of records) outs[Number(r.key.slice(1)) % PARTITIONS].push({ offset: 0, id: Buffer.from(r.id).toString(), key: Buffer.from(r.key).toString(), crc: r.crc });
+      for (const r of records)
+        outs[Number(r.key.slice(1)) % PARTITIONS].push({ offset: 0, id: Buffer.from(r.id).toString(), key: Buffer.from(r.key).toString(), crc: r.crc });
     }
   }
   // plant the anomalies, each on records of its own, far apart
@@ -41,8 +42,14 @@ function build() {
   let at = step;
   const next = () => (at += step);
   for (let i = 0; i < planted.lost; i++) out0.splice(next(), 1);
-  for (let i = 0; i < planted.duplicated; i++) { const j = next(); out0.splice(j + 1, 0, { ...out0[j] }); }
-  for (let i = 0; i < planted.corrupted; i++) { const j = next(); out0[j] = { ...out0[j], crc: (out0[j].crc ^ 1) >>> 0 }; }
+  for (let i = 0; i < planted.duplicated; i++) {
+    const j = next();
+    out0.splice(j + 1, 0, { ...out0[j] });
+  }
+  for (let i = 0; i < planted.corrupted; i++) {
+    const j = next();
+    out0[j] = { ...out0[j], crc: (out0[j].crc ^ 1) >>> 0 };
+  }
   for (let i = 0; i < planted.reordered; i++) {
     // a later record of the same producer and key read before an earlier one
     const j = next();

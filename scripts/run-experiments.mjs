@@ -6,9 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const files = process.argv.slice(2).length > 0
-  ? process.argv.slice(2)
-  : readdirSync('experiments').filter((f) => f.endsWith('.yaml')).sort().map((f) => join('experiments', f));
+const files =
+  process.argv.slice(2).length > 0
+    ? process.argv.slice(2)
+    : readdirSync('experiments')
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => join('experiments', f));
 const root = join('reports', `experiments-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
 mkdirSync(root, { recursive: true });
 const rows = [];
@@ -17,7 +21,10 @@ for (const file of files) {
   const out = join(root, name);
   const started = Date.now();
   process.stderr.write(`› ${name}\n`);
-  const run = spawnSync(process.execPath, ['bin/streamchaos.js', 'run', file, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  const run = spawnSync(process.execPath, ['bin/streamchaos.js', 'run', file, '--out', out], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const seconds = (Date.now() - started) / 1000;
   const resultFile = join(out, 'result.json');
   if (!existsSync(resultFile)) {
@@ -40,7 +47,10 @@ for (const file of files) {
     lagBack: Math.max(0, ...r.faults.map((f) => f.recovery?.lagRecoveredAfterHealSeconds ?? Number.NaN)),
     maxLag: r.maxLag,
     p99: r.latency?.overall?.p99,
-    failed: r.checks.filter((c) => !c.pass).map((c) => c.name).join('; '),
+    failed: r.checks
+      .filter((c) => !c.pass)
+      .map((c) => c.name)
+      .join('; '),
     faults: r.faults.map((f) => `${f.kind}→${f.target ?? '?'}`).join('; '),
   });
 }

@@ -91,8 +91,7 @@ function judge(history: readonly HistoryEntry[], options: ExactlyOnceOptions): E
     walk.unexpected > 0 ||
     (options.orderedPerKey && walk.reordered > 0);
   const unknown =
-    whyNotReadToEnd(history, options.outputTopic) ??
-    (sends.sent === 0 ? `nothing was sent to ${[...inputTopics].join(', ')}: nothing to judge` : undefined);
+    whyNotReadToEnd(history, options.outputTopic) ?? (sends.sent === 0 ? `nothing was sent to ${[...inputTopics].join(', ')}: nothing to judge` : undefined);
   return {
     pass: unknown === undefined && !violated,
     ...(unknown !== undefined ? { unknown } : {}),

@@ -19,13 +19,25 @@ export function resultFromHistory(history: readonly HistoryEntry[], m: Measureme
   const events = history.filter((e): e is EventEntry => e.type === 'event');
   const checks: Check[] = events
     .filter((e) => e.kind === 'probe')
-    .map((e) => ({ name: e.name.replace(/^steady-state /, 'steady state '), category: 'steady-state', pass: e.detail?.pass === true, message: String(e.detail?.message ?? '') }));
+    .map((e) => ({
+      name: e.name.replace(/^steady-state /, 'steady state '),
+      category: 'steady-state',
+      pass: e.detail?.pass === true,
+      message: String(e.detail?.message ?? ''),
+    }));
   const errors = events.filter((e) => e.kind === 'fault-error');
-  checks.push({ name: 'faults injected and healed', category: 'faults', pass: errors.length === 0, message: errors.length === 0 ? `${m.faults.length} injected` : errors.map((e) => `${e.name}: ${String(e.detail?.error)}`).join('; ') });
+  checks.push({
+    name: 'faults injected and healed',
+    category: 'faults',
+    pass: errors.length === 0,
+    message: errors.length === 0 ? `${m.faults.length} injected` : errors.map((e) => `${e.name}: ${String(e.detail?.error)}`).join('; '),
+  });
   const output = plan.processor?.output ?? plan.producers[0]?.topic ?? '';
   const input = plan.processor?.input ?? output;
   const eo = checkExactlyOnce(history, { inputTopic: input, outputTopic: output, orderedPerKey: slos.orderedPerKey });
-  checks.push(...verdictChecks(slos, eo, [checkNoUncleanElection(history), checkSingleController(history), checkAckedBelowMinIsr(history), measureOffline(history)], m));
+  checks.push(
+    ...verdictChecks(slos, eo, [checkNoUncleanElection(history), checkSingleController(history), checkAckedBelowMinIsr(history), measureOffline(history)], m),
+  );
   const effects = new Map(faultEffects(history).map((e) => [e.index, e]));
   const producers = new Map<string, { name: string; sent: number; acked: number; failed: number; indeterminate: number }>();
   const sizes = new Map<string, number>();
@@ -52,7 +64,16 @@ export function resultFromHistory(history: readonly HistoryEntry[], m: Measureme
     exactlyOnce: eo,
     faults: m.faults.map((f) => {
       const effect = effects.get(f.index);
-      return { index: f.index, name: f.name, kind: f.kind ?? '', ...(f.target === undefined ? {} : { target: f.target }), injectedAt: f.injectedAt, ...(f.healedAt === undefined ? {} : { healedAt: f.healedAt }), ...(effect === undefined ? {} : { effect }), recovery: f };
+      return {
+        index: f.index,
+        name: f.name,
+        kind: f.kind ?? '',
+        ...(f.target === undefined ? {} : { target: f.target }),
+        injectedAt: f.injectedAt,
+        ...(f.healedAt === undefined ? {} : { healedAt: f.healedAt }),
+        ...(effect === undefined ? {} : { effect }),
+        recovery: f,
+      };
     }),
     producers: [...producers.values()],
     ...measuredFigures(m),

@@ -31,10 +31,7 @@ export function checkSingleController(history: readonly HistoryEntry[]): Invaria
   return {
     name: 'at most one active controller',
     pass: split.length === 0,
-    message:
-      split.length === 0
-        ? `${epochs} quorum epoch${epochs === 1 ? '' : 's'} seen, one leader each`
-        : `${split.length} epochs with several leaders`,
+    message: split.length === 0 ? `${epochs} quorum epoch${epochs === 1 ? '' : 's'} seen, one leader each` : `${split.length} epochs with several leaders`,
     observed: split.length,
     threshold: 0,
     samples: split.slice(0, 10).map(([epoch, leaders]) => `epoch ${epoch}: brokers ${[...leaders].join(', ')}`),
@@ -66,7 +63,10 @@ export function checkAckedBelowMinIsr(history: readonly HistoryEntry[]): Invaria
   return {
     name: 'no write acknowledged below min.insync.replicas',
     pass: violations.length === 0,
-    message: violations.length === 0 ? `${acked} acknowledged batches, none while their ISR was below the minimum` : `${violations.length} batches acknowledged while their ISR was below min.insync.replicas`,
+    message:
+      violations.length === 0
+        ? `${acked} acknowledged batches, none while their ISR was below the minimum`
+        : `${violations.length} batches acknowledged while their ISR was below min.insync.replicas`,
     observed: violations.length,
     threshold: 0,
     samples: violations.slice(0, 10),
@@ -116,7 +116,10 @@ export function measureOffline(history: readonly HistoryEntry[], maxSeconds?: nu
   return {
     name: 'partitions offline',
     pass: maxSeconds === undefined || worstSeconds <= maxSeconds,
-    message: worst.length === 0 ? 'no partition was ever without a leader' : `${worst.length} partitions were without a leader, longest ${worstSeconds.toFixed(1)} s (${worst[0]![0]})`,
+    message:
+      worst.length === 0
+        ? 'no partition was ever without a leader'
+        : `${worst.length} partitions were without a leader, longest ${worstSeconds.toFixed(1)} s (${worst[0]![0]})`,
     observed: worstSeconds,
     threshold: maxSeconds ?? Number.POSITIVE_INFINITY,
     samples: worst.slice(0, 10).map(([k, ms]) => `${k}: ${(ms / 1000).toFixed(1)} s`),

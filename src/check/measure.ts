@@ -1,4 +1,14 @@
-import { ENVIRONMENT_UP, type EventEntry, type HistoryEntry, type LagEntry, type RunEntry, type SampleEntry, type SeenEntry, type SendComplete, type SendInvoke } from '../history/types.js';
+import {
+  ENVIRONMENT_UP,
+  type EventEntry,
+  type HistoryEntry,
+  type LagEntry,
+  type RunEntry,
+  type SampleEntry,
+  type SeenEntry,
+  type SendComplete,
+  type SendInvoke,
+} from '../history/types.js';
 import { DEFAULT_RECOVERY, type RecoveryDefinition } from '../history/slos.js';
 import { faultEffects } from './fault-effects.js';
 import type { FaultRecovery, LatencySummary, Measurements, Percentiles, RuntimeInfo } from './measurements.js';
@@ -152,8 +162,10 @@ function recoveryOf(acks: AckSeries, injectedAt: number, end: number, loadStop: 
   const disturbedByHeal = afterHeal !== undefined && afterHeal > end;
   if (afterHeal !== undefined) out.recoveredAfterHealSeconds = afterHeal === end && !downAtHeal ? 0 : (acks.resumedAt(afterHeal) - end) / 1000;
   let recoveredAt: number | undefined;
-  if (afterHeal === undefined) recoveredAt = undefined; // never held after the heal before load stopped
-  else if (disturbedByHeal) recoveredAt = acks.resumedAt(afterHeal); // the heal itself set it back
+  if (afterHeal === undefined)
+    recoveredAt = undefined; // never held after the heal before load stopped
+  else if (disturbedByHeal)
+    recoveredAt = acks.resumedAt(afterHeal); // the heal itself set it back
   else if (!impacted) recoveredAt = injectedAt;
   else recoveredAt = acks.resumedAt(stable ?? afterHeal);
   if (recoveredAt !== undefined) {

@@ -4,7 +4,18 @@ import type { FaultEffect } from './fault-effects.js';
 import type { FaultRecovery, LatencySummary, RuntimeInfo } from './measurements.js';
 
 /** Kinds of check, for `--fail-on`: a gate may block on some and only report the others. */
-export const CHECK_CATEGORIES = ['exactly-once', 'order', 'indeterminate', 'recovery', 'lag', 'latency', 'throughput', 'steady-state', 'invariants', 'faults'] as const;
+export const CHECK_CATEGORIES = [
+  'exactly-once',
+  'order',
+  'indeterminate',
+  'recovery',
+  'lag',
+  'latency',
+  'throughput',
+  'steady-state',
+  'invariants',
+  'faults',
+] as const;
 export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
 
 /** One check of the verdict: what was measured against what was promised. */

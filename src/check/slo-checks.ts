@@ -14,7 +14,12 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
   const { maxRecoverySeconds, lagRecoveredWithinSeconds, maxLag, minThroughputRatio } = slos;
   if (maxRecoverySeconds !== undefined) {
     if (m.baseline === undefined && m.faults.length > 0) {
-      add('recovery', { name: 'recovery', pass: false, message: 'no throughput baseline before the first fault: recovery cannot be measured', threshold: maxRecoverySeconds });
+      add('recovery', {
+        name: 'recovery',
+        pass: false,
+        message: 'no throughput baseline before the first fault: recovery cannot be measured',
+        threshold: maxRecoverySeconds,
+      });
     } else {
       for (const f of m.faults) add('recovery', recoveryCheck(f, maxRecoverySeconds));
     }
@@ -36,8 +41,20 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
         m.lag.length === 0
           ? { name, pass: false, message: 'no consumer group lag was measured', threshold: lagRecoveredWithinSeconds }
           : s === undefined
-            ? { name, pass: false, message: `lag never got back under ${slos.recovery.lagBelow} records after the heal`, observed: 'never', threshold: lagRecoveredWithinSeconds }
-            : { name, pass: s <= lagRecoveredWithinSeconds, message: `lag under ${slos.recovery.lagBelow} records ${seconds(s)} after the heal (at most ${f.maxLag ?? 0} behind)`, observed: round(s), threshold: lagRecoveredWithinSeconds },
+            ? {
+                name,
+                pass: false,
+                message: `lag never got back under ${slos.recovery.lagBelow} records after the heal`,
+                observed: 'never',
+                threshold: lagRecoveredWithinSeconds,
+              }
+            : {
+                name,
+                pass: s <= lagRecoveredWithinSeconds,
+                message: `lag under ${slos.recovery.lagBelow} records ${seconds(s)} after the heal (at most ${f.maxLag ?? 0} behind)`,
+                observed: round(s),
+                threshold: lagRecoveredWithinSeconds,
+              },
       );
     }
   }
@@ -54,8 +71,16 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
       continue;
     }
     const observed = overall[field];
-    const phases = (['steady', 'fault', 'recovery'] as const).flatMap((p) => (m.latencySummary[p] === undefined ? [] : [`${p} ${Math.round(m.latencySummary[p][field])} ms`]));
-    add('latency', { name: label, pass: observed <= threshold, message: `${Math.round(observed)} ms over ${overall.count} records (${phases.join(', ')})`, observed: Math.round(observed), threshold });
+    const phases = (['steady', 'fault', 'recovery'] as const).flatMap((p) =>
+      m.latencySummary[p] === undefined ? [] : [`${p} ${Math.round(m.latencySummary[p][field])} ms`],
+    );
+    add('latency', {
+      name: label,
+      pass: observed <= threshold,
+      message: `${Math.round(observed)} ms over ${overall.count} records (${phases.join(', ')})`,
+      observed: Math.round(observed),
+      threshold,
+    });
   }
   if (minThroughputRatio !== undefined) {
     const r = m.throughputRatio;

@@ -26,7 +26,14 @@ export function verdictChecks(slos: Slos, eo: ExactlyOnceResult, invariants: rea
     });
   }
   if (slos.orderedPerKey) {
-    checks.push({ name: 'order per key', category: 'order', pass: eo.unknown === undefined && eo.reordered === 0, message: `${eo.reordered} records out of send order`, observed: eo.reordered, threshold: 0 });
+    checks.push({
+      name: 'order per key',
+      category: 'order',
+      pass: eo.unknown === undefined && eo.reordered === 0,
+      message: `${eo.reordered} records out of send order`,
+      observed: eo.reordered,
+      threshold: 0,
+    });
   }
   for (const monitor of invariants) {
     checks.push({

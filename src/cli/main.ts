@@ -63,7 +63,8 @@ export async function main(argv: readonly string[]): Promise<void> {
           .option('docker', {
             type: 'boolean',
             default: false,
-            describe: 'also build local Docker images equivalent to apache/kafka, shopify/toxiproxy and node:20-slim from files on this machine (no registry needed)',
+            describe:
+              'also build local Docker images equivalent to apache/kafka, shopify/toxiproxy and node:20-slim from files on this machine (no registry needed)',
           })
           .example('$0 setup', `fetch Kafka ${DEFAULT_KAFKA_VERSION} from Maven Central and build toxiproxy-server`)
           .example('KAFKA_HOME=/opt/kafka $0 setup', 'use an existing Kafka installation instead')
@@ -102,7 +103,8 @@ export async function main(argv: readonly string[]): Promise<void> {
           .option('yes', {
             type: 'boolean',
             default: false,
-            describe: 'confirm the faults of a run against an external environment (marked nonProduction: true); without it, a terminal asks, and a run without a terminal is refused',
+            describe:
+              'confirm the faults of a run against an external environment (marked nonProduction: true); without it, a terminal asks, and a run without a terminal is refused',
           })
           .option('dry-run', {
             type: 'boolean',
@@ -117,7 +119,17 @@ export async function main(argv: readonly string[]): Promise<void> {
           .example('$0 run gameday.yaml --yes', 'against a staging cluster (runtime: external): confirm its faults up front'),
       (a) =>
         run(async () =>
-          (await import('./commands/run.js')).run({ file: a.file, seed: a.seed, out: a.out, json: a.json, failOn: a.failOn, runtime: a.runtime, deadline: a.deadline, yes: a.yes, dryRun: a.dryRun }),
+          (await import('./commands/run.js')).run({
+            file: a.file,
+            seed: a.seed,
+            out: a.out,
+            json: a.json,
+            failOn: a.failOn,
+            runtime: a.runtime,
+            deadline: a.deadline,
+            yes: a.yes,
+            dryRun: a.dryRun,
+          }),
         )(),
     )
     .command(
@@ -210,7 +222,8 @@ function envCommands(y: Argv, run: Runner): Argv {
           .example('$0 env up --runtime docker', 'the same, every node a container')
           .example('$0 env up environments/single.yaml --json', 'one broker; machine-readable addresses')
           .example('kcat -L -b $($0 env status --json | jq -r ".[0].bootstrap")', 'point any client at it'),
-      (a) => run(async () => (await import('./commands/env.js')).envUp({ file: a.file ?? DEFAULT_ENV, json: a.json, timeout: a.timeout, runtime: a.runtime }))(),
+      (a) =>
+        run(async () => (await import('./commands/env.js')).envUp({ file: a.file ?? DEFAULT_ENV, json: a.json, timeout: a.timeout, runtime: a.runtime }))(),
     )
     .command(
       'status',
@@ -232,7 +245,8 @@ function envCommands(y: Argv, run: Runner): Argv {
     .command(
       'serve <file>',
       false, // internal: the supervisor process `env up` starts
-      (b) => b.positional('file', { type: 'string', demandOption: true }).option('timeout', { type: 'number', default: 180 }).option('runtime', { type: 'string' }),
+      (b) =>
+        b.positional('file', { type: 'string', demandOption: true }).option('timeout', { type: 'number', default: 180 }).option('runtime', { type: 'string' }),
       (a) => run(async () => (await import('./commands/env.js')).envServe({ file: a.file, timeout: a.timeout, runtime: a.runtime }))(),
     )
     .demandCommand(1, 'Name an env command: up, status or down.');

@@ -15,7 +15,8 @@ export function printSummary(r: RunResult, outDir: string): void {
   if (r.plan.dryRun === true) out.push(c.yellow(`  DRY RUN: no fault was injected (${r.plan.timeline.length} planned); the workload and every check ran`));
   for (const check of r.checks) {
     const mark = check.pass ? c.green('✓') : check.blocking === false ? c.yellow('!') : c.red('✗');
-    const vs = check.pass || check.observed === undefined ? '' : ` [observed ${check.observed}${check.threshold === undefined ? '' : `, threshold ${check.threshold}`}]`;
+    const vs =
+      check.pass || check.observed === undefined ? '' : ` [observed ${check.observed}${check.threshold === undefined ? '' : `, threshold ${check.threshold}`}]`;
     out.push(`  ${mark} ${check.name}: ${check.message}${vs}${!check.pass && check.blocking === false ? c.yellow(' (warning: not blocking)') : ''}`);
   }
   for (const f of r.faults) {
@@ -29,12 +30,25 @@ export function printSummary(r: RunResult, outDir: string): void {
           : !rec.impacted
             ? '; throughput held'
             : `; recovered ${rec.recoverySeconds.toFixed(2)} s after the injection${rec.recoveredAfterHealSeconds === undefined || rec.healedAt === undefined ? '' : `, ${rec.recoveredAfterHealSeconds.toFixed(2)} s after the heal`}`;
-    out.push(c.dim(`  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.error ? ` (${f.error})` : ''}${f.effect === undefined ? '' : `; ${describeEffect(f.effect)}`}${recovery}`));
+    out.push(
+      c.dim(
+        `  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.error ? ` (${f.error})` : ''}${f.effect === undefined ? '' : `; ${describeEffect(f.effect)}`}${recovery}`,
+      ),
+    );
   }
   const l = r.latency.overall;
-  if (l !== undefined) out.push(c.dim(`  · end-to-end latency p50 ${Math.round(l.p50)} ms, p99 ${Math.round(l.p99)} ms, max ${Math.round(l.max)} ms over ${l.count} records`));
+  if (l !== undefined)
+    out.push(c.dim(`  · end-to-end latency p50 ${Math.round(l.p50)} ms, p99 ${Math.round(l.p99)} ms, max ${Math.round(l.max)} ms over ${l.count} records`));
   const samples = Object.entries(r.exactlyOnce.samples).filter(([, ids]) => ids.length > 0);
-  for (const [anomaly, ids] of samples) out.push(c.red(`  ${anomaly}: ${ids.slice(0, 5).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}${ids.length > 5 ? ', …' : ''}`));
+  for (const [anomaly, ids] of samples)
+    out.push(
+      c.red(
+        `  ${anomaly}: ${ids
+          .slice(0, 5)
+          .map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
+          .join(', ')}${ids.length > 5 ? ', …' : ''}`,
+      ),
+    );
   const where = (file: string): string => relative(process.cwd(), join(outDir, file)) || join(outDir, file);
   out.push(`report: ${where('report.html')}`);
   out.push(`junit: ${where('junit.xml')}  results: ${where('result.json')}`);

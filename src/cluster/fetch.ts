@@ -35,7 +35,12 @@ export async function fetchCommitted(
     .int32(16 * 1024 * 1024) // max_bytes
     .int8(1) // isolation_level: read_committed
     .array([topic], (w, t) =>
-      w.string(t).array(partitions, (pw, p) => pw.int32(p.partition).int64(p.offset).int32(1024 * 1024)),
+      w.string(t).array(partitions, (pw, p) =>
+        pw
+          .int32(p.partition)
+          .int64(p.offset)
+          .int32(1024 * 1024),
+      ),
     )
     .buffer();
   const r = new Reader(await request(hostPort, FETCH, VERSION, body, timeoutMs));

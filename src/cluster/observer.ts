@@ -87,7 +87,10 @@ export class Observer {
   }
 
   async topicNames(): Promise<string[]> {
-    return (await this.view()).topics.filter((t) => t.errorCode === 0).map((t) => t.name).sort();
+    return (await this.view()).topics
+      .filter((t) => t.errorCode === 0)
+      .map((t) => t.name)
+      .sort();
   }
 
   /** Leader, replicas and ISR of every partition of `topics` (all topics when omitted). */
@@ -168,9 +171,7 @@ export function partitionStates(view: BrokerMetadata): PartitionState[] {
   const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
   return view.topics
     .filter((t) => t.errorCode === 0)
-    .flatMap((t) =>
-      t.partitions.map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader, replicas: sorted(p.replicas), isr: sorted(p.isr) })),
-    )
+    .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader, replicas: sorted(p.replicas), isr: sorted(p.isr) })))
     .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
 }
 

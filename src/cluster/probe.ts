@@ -28,7 +28,8 @@ export function probeKafka(hostPort: string, timeoutMs = 2000): Promise<boolean>
   return new Promise((resolve) => {
     const tls = securityFor(hostPort)?.tls;
     const send = (): void => void socket.write(Buffer.concat([size, body]));
-    const socket = tls === undefined ? connect(port, host, send) : tlsConnect({ host, port, ...tlsOptions(tls), ...(isIP(host) === 0 ? { servername: host } : {}) }, send);
+    const socket =
+      tls === undefined ? connect(port, host, send) : tlsConnect({ host, port, ...tlsOptions(tls), ...(isIP(host) === 0 ? { servername: host } : {}) }, send);
     let received = Buffer.alloc(0);
     const finish = (ok: boolean): void => {
       clearTimeout(timer);

@@ -47,7 +47,15 @@ export function decodeBatches(data: Buffer): RecordBatch[] {
     const records = readRecords(body, count, baseOffset);
     // a control record's key: version int16, type int16 (0 abort, 1 commit)
     const abort = control && records.length > 0 && controlType(body) === 0;
-    batches.push({ baseOffset, nextOffset: baseOffset + lastOffsetDelta + 1, producerId, transactional: (attributes & 0x10) !== 0, control, abort, records: control ? [] : records });
+    batches.push({
+      baseOffset,
+      nextOffset: baseOffset + lastOffsetDelta + 1,
+      producerId,
+      transactional: (attributes & 0x10) !== 0,
+      control,
+      abort,
+      records: control ? [] : records,
+    });
   }
   return batches;
 }

@@ -17,7 +17,10 @@ export async function activeController(hostPort: string, timeoutMs = 3000): Prom
 export async function quorumLeader(hostPort: string, timeoutMs = 3000): Promise<{ leader: number; epoch: number }> {
   const body = new Writer()
     .compactArray(['__cluster_metadata'], (w, topic) =>
-      w.compactString(topic).compactArray([0], (p, index) => p.int32(index).uvarint(0)).uvarint(0),
+      w
+        .compactString(topic)
+        .compactArray([0], (p, index) => p.int32(index).uvarint(0))
+        .uvarint(0),
     )
     .uvarint(0)
     .buffer();
@@ -37,7 +40,10 @@ export async function quorumLeader(hostPort: string, timeoutMs = 3000): Promise<
 
 /** The broker coordinating a consumer group (`group`) or a transactional id (`transaction`), via FindCoordinator v1. */
 export async function findCoordinator(hostPort: string, kind: 'group' | 'transaction', key: string, timeoutMs = 3000): Promise<number> {
-  const body = new Writer().string(key).int8(kind === 'group' ? 0 : 1).buffer();
+  const body = new Writer()
+    .string(key)
+    .int8(kind === 'group' ? 0 : 1)
+    .buffer();
   const r = new Reader(await request(hostPort, FIND_COORDINATOR, 1, body, timeoutMs));
   r.int32(); // throttle
   const error = r.int16();

@@ -65,7 +65,8 @@ export class Scram {
     const nonce = fields.get('r') ?? '';
     const salt = Buffer.from(fields.get('s') ?? '', 'base64');
     const iterations = Number(fields.get('i'));
-    if (!nonce.startsWith(this.nonce) || salt.length === 0 || !Number.isInteger(iterations) || iterations < 1) throw new Error('the broker sent a malformed SCRAM challenge');
+    if (!nonce.startsWith(this.nonce) || salt.length === 0 || !Number.isInteger(iterations) || iterations < 1)
+      throw new Error('the broker sent a malformed SCRAM challenge');
     const withoutProof = `c=biws,r=${nonce}`;
     const salted = pbkdf2Sync(this.password, salt, iterations, this.hash === 'sha256' ? 32 : 64, this.hash);
     const clientKey = this.hmac(salted, 'Client Key');

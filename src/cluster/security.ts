@@ -108,10 +108,19 @@ export function resolveSecurity(spec: SecuritySpec, env: NodeJS.ProcessEnv, envi
     const ca = pem(ssl?.caFileEnv, 'the CA certificate');
     const cert = pem(ssl?.certFileEnv, "the client's certificate");
     const key = pem(ssl?.keyFileEnv, "the client's key");
-    out.tls = { rejectUnauthorized: ssl?.rejectUnauthorized ?? true, ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
+    out.tls = {
+      rejectUnauthorized: ssl?.rejectUnauthorized ?? true,
+      ...(ca === undefined ? {} : { ca }),
+      ...(cert === undefined ? {} : { cert }),
+      ...(key === undefined ? {} : { key }),
+    };
   }
   if (spec.sasl !== undefined && spec.protocol.startsWith('SASL_')) {
-    out.sasl = { mechanism: spec.sasl.mechanism, username: variable(spec.sasl.usernameEnv, 'the SASL user name'), password: variable(spec.sasl.passwordEnv, 'the SASL password') };
+    out.sasl = {
+      mechanism: spec.sasl.mechanism,
+      username: variable(spec.sasl.usernameEnv, 'the SASL user name'),
+      password: variable(spec.sasl.passwordEnv, 'the SASL password'),
+    };
   }
   return out;
 }
@@ -123,7 +132,11 @@ export function securityEnv(security: ClientSecurity | undefined): Record<string
     STREAMCHAOS_SECURITY_PROTOCOL: security.protocol,
     ...(security.sasl === undefined
       ? {}
-      : { STREAMCHAOS_SASL_MECHANISM: security.sasl.mechanism, STREAMCHAOS_SASL_USERNAME: security.sasl.username, STREAMCHAOS_SASL_PASSWORD: security.sasl.password }),
+      : {
+          STREAMCHAOS_SASL_MECHANISM: security.sasl.mechanism,
+          STREAMCHAOS_SASL_USERNAME: security.sasl.username,
+          STREAMCHAOS_SASL_PASSWORD: security.sasl.password,
+        }),
     ...(security.tls === undefined
       ? {}
       : {
@@ -149,7 +162,12 @@ export function securityFromEnv(env: NodeJS.ProcessEnv): ClientSecurity | undefi
     const ca = opt('STREAMCHAOS_SSL_CA');
     const cert = opt('STREAMCHAOS_SSL_CERT');
     const key = opt('STREAMCHAOS_SSL_KEY');
-    out.tls = { rejectUnauthorized: env.STREAMCHAOS_SSL_REJECT_UNAUTHORIZED !== 'false', ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
+    out.tls = {
+      rejectUnauthorized: env.STREAMCHAOS_SSL_REJECT_UNAUTHORIZED !== 'false',
+      ...(ca === undefined ? {} : { ca }),
+      ...(cert === undefined ? {} : { cert }),
+      ...(key === undefined ? {} : { key }),
+    };
   }
   return out;
 }

@@ -85,9 +85,12 @@ function externalPlan(env: ExternalEnvironmentSpec): NonNullable<Plan['external'
   return {
     bootstrap: env.bootstrap.join(','),
     observer: (env.observer ?? env.bootstrap).join(','),
-    security: env.security.sasl === undefined ? env.security.protocol : `${env.security.protocol}, ${env.security.sasl.mechanism} as $${env.security.sasl.usernameEnv}`,
+    security:
+      env.security.sasl === undefined ? env.security.protocol : `${env.security.protocol}, ${env.security.sasl.mechanism} as $${env.security.sasl.usernameEnv}`,
     ...(env.toxiproxy === undefined ? {} : { toxiproxy: env.toxiproxy.api }),
-    proxies: (env.toxiproxy?.proxies ?? []).map((p) => `${p.name}: ${p.from === 'client' ? 'clients' : `broker ${p.from}`} → broker ${p.to}${p.kind === 'client' ? '' : ` (${p.kind})`}`),
+    proxies: (env.toxiproxy?.proxies ?? []).map(
+      (p) => `${p.name}: ${p.from === 'client' ? 'clients' : `broker ${p.from}`} → broker ${p.to}${p.kind === 'client' ? '' : ` (${p.kind})`}`,
+    ),
     possible,
     impossible,
   };
@@ -95,12 +98,18 @@ function externalPlan(env: ExternalEnvironmentSpec): NonNullable<Plan['external'
 
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
-  lines.push(`experiment ${plan.name}  (seed ${plan.seed}, load for ${formatDuration(plan.durationMs)})${plan.dryRun === true ? '  — DRY RUN: no fault will be injected' : ''}`);
+  lines.push(
+    `experiment ${plan.name}  (seed ${plan.seed}, load for ${formatDuration(plan.durationMs)})${plan.dryRun === true ? '  — DRY RUN: no fault will be injected' : ''}`,
+  );
   const x = plan.external;
   if (x === undefined) {
-    lines.push(`environment ${plan.environment.name}: ${plan.environment.brokers} brokers, Kafka ${plan.environment.kafka}, topics ${plan.environment.topics.join(', ')}`);
+    lines.push(
+      `environment ${plan.environment.name}: ${plan.environment.brokers} brokers, Kafka ${plan.environment.kafka}, topics ${plan.environment.topics.join(', ')}`,
+    );
   } else {
-    lines.push(`environment ${plan.environment.name}: EXTERNAL (marked nonProduction), bootstrap ${x.bootstrap}, observer ${x.observer}, security ${x.security}, topics ${plan.environment.topics.join(', ') || '(none)'}`);
+    lines.push(
+      `environment ${plan.environment.name}: EXTERNAL (marked nonProduction), bootstrap ${x.bootstrap}, observer ${x.observer}, security ${x.security}, topics ${plan.environment.topics.join(', ') || '(none)'}`,
+    );
     lines.push(`  toxiproxy ${x.toxiproxy ?? '(none declared)'}${x.proxies.length === 0 ? '' : `, your proxies:`}`);
     for (const p of x.proxies) lines.push(`    ${p}`);
     lines.push('  faults possible here:');
@@ -116,7 +125,9 @@ export function formatPlan(plan: Plan): string {
   }
   if (plan.processor !== undefined) {
     const pr = plan.processor;
-    lines.push(`processor ${pr.input} → ${pr.output}: ${pr.instances} instances, ${pr.mode}${pr.command === undefined ? '' : `, command ${pr.command.join(' ')}`}`);
+    lines.push(
+      `processor ${pr.input} → ${pr.output}: ${pr.instances} instances, ${pr.mode}${pr.command === undefined ? '' : `, command ${pr.command.join(' ')}`}`,
+    );
   }
   for (const c of plan.consumers ?? []) lines.push(`consumer ${c.name} ← ${c.topic}: group ${c.group}${c.instances > 1 ? `, ${c.instances} instances` : ''}`);
   lines.push('timeline:');
@@ -140,6 +151,8 @@ export function formatPlan(plan: Plan): string {
     o.minThroughputRatio === undefined ? undefined : `throughput ≥ ${o.minThroughputRatio} of offered`,
   ].filter(Boolean);
   lines.push(`SLOs: ${slos.join(', ') || '(none)'}`);
-  lines.push(`recovered when: throughput ≥ ${o.recovery.throughputRatio} × the pre-fault baseline for ${o.recovery.holdSeconds} s with no failed send; lag under ${o.recovery.lagBelow}`);
+  lines.push(
+    `recovered when: throughput ≥ ${o.recovery.throughputRatio} × the pre-fault baseline for ${o.recovery.holdSeconds} s with no failed send; lag under ${o.recovery.lagBelow}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -34,7 +34,10 @@ export interface ResultInput {
 export function buildResult(input: ResultInput): RunResult {
   const { spec, exactlyOnce: eo, measurements: m } = input;
   const checks: Check[] = [];
-  for (const [when, probes] of [['before', input.before], ['after', input.after]] as const) {
+  for (const [when, probes] of [
+    ['before', input.before],
+    ['after', input.after],
+  ] as const) {
     for (const p of probes) checks.push({ name: `steady state ${when}: ${p.probe}`, category: 'steady-state', pass: p.pass, message: p.message });
   }
   const failedFaults = input.faults.filter((f) => f.error !== undefined);

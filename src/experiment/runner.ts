@@ -96,7 +96,16 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     history.record({ type: 'event', kind: 'phase', time: Date.now(), name });
     options.progress.step(name);
   };
-  history.record({ type: 'run', time: Date.now(), name: spec.name, seed: options.seed, plan, command: options.command, version: options.version, files: await specFiles(spec) });
+  history.record({
+    type: 'run',
+    time: Date.now(),
+    name: spec.name,
+    seed: options.seed,
+    plan,
+    command: options.command,
+    version: options.version,
+    files: await specFiles(spec),
+  });
   options.log(`deadline: ${spokenDuration(deadlineMs)}`);
   /**
    * Puts an undo on the cleanup stack; past the deadline (the cleanup has begun without it: the
@@ -131,7 +140,16 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     }
 
     const topics = spec.environment.topics.map((t) => t.name);
-    const minIsr = Object.fromEntries(spec.environment.topics.map((t) => [t.name, Number(t.config['min.insync.replicas'] ?? (spec.environment.runtime === 'external' ? undefined : spec.environment.brokers.config['min.insync.replicas']) ?? 1)]));
+    const minIsr = Object.fromEntries(
+      spec.environment.topics.map((t) => [
+        t.name,
+        Number(
+          t.config['min.insync.replicas'] ??
+            (spec.environment.runtime === 'external' ? undefined : spec.environment.brokers.config['min.insync.replicas']) ??
+            1,
+        ),
+      ]),
+    );
     let processors: ProcessorGroup | undefined;
     const groups = [
       ...(spec.workload.processor === undefined ? [] : [{ group: processorGroupId(spec.workload.processor.input), topic: spec.workload.processor.input }]),
@@ -180,7 +198,8 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     const output = spec.workload.processor?.output ?? spec.workload.producers[0]?.topic ?? '';
     // an external environment's topics outlive runs: this run's output starts at today's end offsets
     const from = spec.environment.runtime === 'external' ? await env.observer.endOffsets(output) : {};
-    if (Object.keys(from).length > 0) history.record({ type: 'event', kind: 'note', time: Date.now(), name: `${output} read from this run's start offsets`, detail: { from } });
+    if (Object.keys(from).length > 0)
+      history.record({ type: 'event', kind: 'note', time: Date.now(), name: `${output} read from this run's start offsets`, detail: { from } });
     const watcher = new Watcher(output, env.observer, env.topology.brokers, history, options.log, spec.workload.processor?.idHeader);
     defer('watcher', () => watcher.stop());
     await watcher.start(from);
@@ -210,7 +229,9 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       await env.network.healAll();
     });
 
-    phase(`running load for ${formatDuration(spec.durationMs)} with ${dryRun ? 'no fault (dry run)' : `${spec.timeline.length} fault${spec.timeline.length === 1 ? '' : 's'}`}`);
+    phase(
+      `running load for ${formatDuration(spec.durationMs)} with ${dryRun ? 'no fault (dry run)' : `${spec.timeline.length} fault${spec.timeline.length === 1 ? '' : 's'}`}`,
+    );
     // on an early exit, stop offering load at once (not waiting: healing comes first); sends in flight end on their own
     defer('producers', () => void Promise.all(producers.map((p) => p.stop())).catch(() => undefined));
     await Promise.all(producers.map((p) => p.start()));
@@ -237,8 +258,15 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       await processors.stop();
     }
     if (consumers.length > 0) {
-      phase(`draining: ${consumers.length === 1 ? 'the consumer group catches' : 'the consumer groups catch'} up (at most ${formatDuration(spec.workload.drainMs)})`);
-      await drainGroups(consumers.map((c) => c.spec), env.topology.observer, spec.workload.drainMs, history);
+      phase(
+        `draining: ${consumers.length === 1 ? 'the consumer group catches' : 'the consumer groups catch'} up (at most ${formatDuration(spec.workload.drainMs)})`,
+      );
+      await drainGroups(
+        consumers.map((c) => c.spec),
+        env.topology.observer,
+        spec.workload.drainMs,
+        history,
+      );
       await Promise.all(consumers.map((c) => c.stop()));
     }
 
@@ -301,7 +329,9 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
       },
     );
   } finally {
-    const errors = await withTimeout(cleanup.run(options.log), CLEANUP_MS, 'healing every fault and tearing the environment down').catch((e: unknown) => [e as Error]);
+    const errors = await withTimeout(cleanup.run(options.log), CLEANUP_MS, 'healing every fault and tearing the environment down').catch((e: unknown) => [
+      e as Error,
+    ]);
     await withTimeout(history.close(), 10_000, 'the history to be written').catch((e: unknown) => errors.push(e as Error));
     options.log('cleanup: done');
     forget();
@@ -365,7 +395,13 @@ async function drainGroups(groups: readonly { group: string; topic: string }[], 
   try {
     for (const g of groups) {
       const lag = await waitForCaughtUp(reader, g.group, g.topic, timeoutMs);
-      history.record({ type: 'event', kind: 'note', time: Date.now(), name: lag === 0 ? `${g.group} drained` : `${g.group} not drained: lag ${lag}`, detail: { lag } });
+      history.record({
+        type: 'event',
+        kind: 'note',
+        time: Date.now(),
+        name: lag === 0 ? `${g.group} drained` : `${g.group} not drained: lag ${lag}`,
+        detail: { lag },
+      });
     }
   } finally {
     await reader.close();

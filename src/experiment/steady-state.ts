@@ -14,10 +14,21 @@ export interface ProbeResult {
  * may take up to `withinMs` to hold (after the faults, the cluster needs time to settle);
  * its result says what it saw last. `brokers`: the ids the environment has (its topology's).
  */
-export async function runProbe(probe: SteadyStateProbe, observer: Observer, env: EnvironmentSpec, brokers: readonly number[], withinMs: number): Promise<ProbeResult> {
+export async function runProbe(
+  probe: SteadyStateProbe,
+  observer: Observer,
+  env: EnvironmentSpec,
+  brokers: readonly number[],
+  withinMs: number,
+): Promise<ProbeResult> {
   let message = '';
   const holds = async (): Promise<boolean> => {
-    const h = await readHealth(observer, brokers, env.topics.map((t) => t.name), env.runtime === 'external');
+    const h = await readHealth(
+      observer,
+      brokers,
+      env.topics.map((t) => t.name),
+      env.runtime === 'external',
+    );
     switch (probe) {
       case 'cluster-healthy':
         message = describeHealth(h);
@@ -28,7 +39,10 @@ export async function runProbe(probe: SteadyStateProbe, observer: Observer, env:
       case 'min-isr-met': {
         const partitions = await observer.partitions(env.topics.map((t) => t.name));
         const short = partitions.filter((p) => p.isr.length < Number(env.topics.find((t) => t.name === p.topic)?.config['min.insync.replicas'] ?? 1));
-        message = short.length === 0 ? 'every partition has at least min.insync.replicas in sync' : `below min.insync.replicas: ${short.map((p) => `${p.topic}-${p.partition}`).join(', ')}`;
+        message =
+          short.length === 0
+            ? 'every partition has at least min.insync.replicas in sync'
+            : `below min.insync.replicas: ${short.map((p) => `${p.topic}-${p.partition}`).join(', ')}`;
         return short.length === 0;
       }
     }

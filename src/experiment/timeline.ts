@@ -91,7 +91,14 @@ export class Timeline {
         this.active.delete(i);
         const f = this.options.faults[i]!;
         const target = this.outcomes[i]!.target;
-        this.options.history.record({ type: 'event', kind: 'note', time: this.now(), name: LEFT_TO_TEARDOWN_NOTE, target, detail: { fault: f.name, kind: f.kind, index: i } });
+        this.options.history.record({
+          type: 'event',
+          kind: 'note',
+          time: this.now(),
+          name: LEFT_TO_TEARDOWN_NOTE,
+          target,
+          detail: { fault: f.name, kind: f.kind, index: i },
+        });
       }
     }
     await Promise.all([...this.active.keys()].map((i) => this.heal(i)));
@@ -165,10 +172,23 @@ export class Timeline {
       await withTimeout(heal(), HEAL_MS, `healing ${f.name}${outcome.target === undefined ? '' : ` on ${outcome.target}`}`);
       this.active.delete(i);
       outcome.healedAt = this.now();
-      this.options.history.record({ type: 'event', kind: 'fault-heal', time: outcome.healedAt, name: f.name, target: outcome.target, detail: { kind: f.kind, index: i, begunAt } });
+      this.options.history.record({
+        type: 'event',
+        kind: 'fault-heal',
+        time: outcome.healedAt,
+        name: f.name,
+        target: outcome.target,
+        detail: { kind: f.kind, index: i, begunAt },
+      });
     } catch (e) {
       outcome.error = `heal failed: ${e instanceof Error ? e.message : String(e)}`;
-      this.options.history.record({ type: 'event', kind: 'fault-error', time: this.now(), name: f.name, detail: { kind: f.kind, index: i, error: outcome.error } });
+      this.options.history.record({
+        type: 'event',
+        kind: 'fault-error',
+        time: this.now(),
+        name: f.name,
+        detail: { kind: f.kind, index: i, error: outcome.error },
+      });
     }
   }
 

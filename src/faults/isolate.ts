@@ -15,7 +15,11 @@ export const isolate: Fault<'isolate'> = {
     const ids = await resolveBrokers(spec.target, ctx);
     const links = [
       ...new Set(
-        ids.flatMap((id) => (spec.from === 'clients' ? declaredLinks(ctx.topology, selectLinks(ctx.topology, { from: 'client', to: id }), `clients → broker ${id}`) : brokerLinks(ctx, id, spec.from === 'peers' ? 'peers' : 'all'))),
+        ids.flatMap((id) =>
+          spec.from === 'clients'
+            ? declaredLinks(ctx.topology, selectLinks(ctx.topology, { from: 'client', to: id }), `clients → broker ${id}`)
+            : brokerLinks(ctx, id, spec.from === 'peers' ? 'peers' : 'all'),
+        ),
       ),
     ];
     const heal = await ctx.network.cut(links);

@@ -13,7 +13,12 @@ import type { FaultContext } from './fault.js';
 export function brokerLinks(ctx: FaultContext, id: number, scope: LinkScope): Link[] {
   const others = ctx.topology.brokers.map((b) => b.id).filter((b) => b !== id);
   if (ctx.topology.userOwned === true) {
-    const missing = missingLinks(ctx.topology.links, ctx.topology.brokers.map((b) => b.id), id, scope);
+    const missing = missingLinks(
+      ctx.topology.links,
+      ctx.topology.brokers.map((b) => b.id),
+      id,
+      scope,
+    );
     if (missing !== undefined) throw new EnvironmentError(`broker ${id} cannot be reached with links: ${scope}: no declared proxy carries ${missing}`);
   }
   const clients = selectLinks(ctx.topology, { from: 'client', to: id });

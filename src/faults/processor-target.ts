@@ -10,4 +10,3 @@ export function processorName(rule: TargetRule, ctx: FaultContext): string {
   if (rule.type === 'random-processor') return `processor-${ctx.random.int(group.names().length) + 1}`; // as the plan draws it
   throw new EnvironmentError(`${rule.type} is not a processor target`);
 }
-

@@ -26,7 +26,9 @@ export async function resolveBrokers(rule: TargetRule, ctx: FaultContext): Promi
     case 'group-coordinator':
       return [await askAnyBroker(ctx, `the coordinator of group ${rule.group}`, (a) => findCoordinator(a, 'group', rule.group))];
     case 'transaction-coordinator':
-      return [await askAnyBroker(ctx, `the coordinator of transaction ${rule.transactionalId}`, (a) => findCoordinator(a, 'transaction', rule.transactionalId))];
+      return [
+        await askAnyBroker(ctx, `the coordinator of transaction ${rule.transactionalId}`, (a) => findCoordinator(a, 'transaction', rule.transactionalId)),
+      ];
     case 'leader':
     case 'follower': {
       const p = (await ctx.observer.partitions([rule.topic])).find((x) => x.partition === rule.partition);

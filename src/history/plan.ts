@@ -24,7 +24,17 @@ export interface Plan {
   external?: { bootstrap: string; observer: string; security: string; toxiproxy?: string; proxies: string[]; possible: string[]; impossible: string[] };
   /** `--dry-run`: the workload and every check run, and no fault is injected. */
   dryRun?: boolean;
-  producers: { name: string; topic: string; rate: number; keys: number; payloadBytes: number; acks: string; idempotent: boolean; transactional: boolean; instances: number }[];
+  producers: {
+    name: string;
+    topic: string;
+    rate: number;
+    keys: number;
+    payloadBytes: number;
+    acks: string;
+    idempotent: boolean;
+    transactional: boolean;
+    instances: number;
+  }[];
   processor?: { input: string; output: string; instances: number; mode: string; command?: string[] };
   consumers?: { name: string; topic: string; group: string; instances: number }[];
   timeline: PlannedFault[];

@@ -167,7 +167,10 @@ export class Network {
     const removed: string[] = [];
     for (const state of await this.state()) {
       for (const toxic of state.toxics.filter((t) => toxicIsOursToRemove(t.name))) {
-        await this.call(this.api.getApi().delete(`${this.topology.toxiproxyApi}/proxies/${encodeURIComponent(state.link.name)}/toxics/${encodeURIComponent(toxic.name)}`), `remove toxic ${toxic.name} from ${state.link.name}`);
+        await this.call(
+          this.api.getApi().delete(`${this.topology.toxiproxyApi}/proxies/${encodeURIComponent(state.link.name)}/toxics/${encodeURIComponent(toxic.name)}`),
+          `remove toxic ${toxic.name} from ${state.link.name}`,
+        );
         removed.push(`${state.link.name}/${toxic.name}`);
       }
     }

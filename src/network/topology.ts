@@ -132,9 +132,7 @@ export function topology(brokerCount: number, base: number): Topology {
 
 /** The hosts file a broker's JVM resolves peer names with (`-Djdk.net.hosts.file`). */
 export function hostsFileFor(brokerId: number, topo: Topology): string {
-  const lines = topo.brokers.map((b) =>
-    b.id === brokerId ? `${LOOPBACK} ${b.hostname}` : `${peerLinkAddress(brokerId, b.id)} ${b.hostname}`,
-  );
+  const lines = topo.brokers.map((b) => (b.id === brokerId ? `${LOOPBACK} ${b.hostname}` : `${peerLinkAddress(brokerId, b.id)} ${b.hostname}`));
   return `# written by streamchaos: broker ${brokerId} reaches each peer through its own link proxy\n${lines.join('\n')}\n`;
 }
 
@@ -161,7 +159,5 @@ export function selectLinks(topo: LinkTopology, select: { from?: 'client' | numb
 export function linksBetween(topo: LinkTopology, group: readonly number[], others: readonly number[]): Link[] {
   const inGroup = new Set(group);
   const inOthers = new Set(others);
-  return topo.links.filter(
-    (l) => l.from !== 'client' && ((inGroup.has(l.from) && inOthers.has(l.to)) || (inOthers.has(l.from) && inGroup.has(l.to))),
-  );
+  return topo.links.filter((l) => l.from !== 'client' && ((inGroup.has(l.from) && inOthers.has(l.to)) || (inOthers.has(l.from) && inGroup.has(l.to))));
 }

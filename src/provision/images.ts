@@ -251,7 +251,9 @@ async function sharedLibraries(binaries: readonly string[], provided: ReadonlySe
   const outputs = await Promise.all(
     binaries.map((binary) =>
       exec('ldd', [binary], { tailLines: 1000, timeoutMs: 60_000, what: `ldd to list the libraries of ${binary}` }).catch((e: unknown) => {
-        throw new ProvisionError(`cannot run ldd on ${binary}: ${e instanceof Error ? e.message : String(e)}`, { hint: 'ldd comes with glibc (Debian: libc-bin).' });
+        throw new ProvisionError(`cannot run ldd on ${binary}: ${e instanceof Error ? e.message : String(e)}`, {
+          hint: 'ldd comes with glibc (Debian: libc-bin).',
+        });
       }),
     ),
   );
@@ -282,7 +284,9 @@ async function buildImage(docker: Docker, spec: ImageSpec, progress: Progress, f
     progress.done(`${spec.tag}: cached (its inputs have not changed)`);
     return { built: false, sizeBytes: previous.Size };
   }
-  progress.step(`building ${spec.tag} (a local equivalent of ${spec.equivalentOf}) from ${spec.files.length} host ${spec.files.length === 1 ? 'file' : 'files'}`);
+  progress.step(
+    `building ${spec.tag} (a local equivalent of ${spec.equivalentOf}) from ${spec.files.length} host ${spec.files.length === 1 ? 'file' : 'files'}`,
+  );
   const dir = await stage(spec, `${body}LABEL ${IMAGE_LABEL.inputs}=${JSON.stringify(inputs)}\n`);
   try {
     await buildFromDir(docker, dir, spec, progress);
@@ -355,12 +359,15 @@ async function buildFromDir(docker: Docker, dir: string, spec: ImageSpec, progre
   // tar's own failure is the root cause when there is one (a build from a partial context is not to be kept)
   const tarFailure =
     tarResult.error !== undefined
-      ? tarResult.error.code === 'ENOENT' ? 'tar was not found' : tarResult.error.message
+      ? tarResult.error.code === 'ENOENT'
+        ? 'tar was not found'
+        : tarResult.error.message
       : buildError === undefined && tarResult.code !== 0
         ? `tar exited with ${tarResult.code}: ${tarErrors.trim().split('\n').slice(-5).join('; ')}`
         : undefined;
   if (tarFailure !== undefined) {
-    if (buildError === undefined) await withTimeout(docker.getImage(spec.tag).remove(), ENGINE_MS, `the Docker engine to remove ${spec.tag}`).catch(() => undefined);
+    if (buildError === undefined)
+      await withTimeout(docker.getImage(spec.tag).remove(), ENGINE_MS, `the Docker engine to remove ${spec.tag}`).catch(() => undefined);
     throw new ProvisionError(`${what} failed: ${tarFailure}`);
   }
   if (buildError instanceof ProvisionError) throw buildError;

@@ -119,7 +119,11 @@ async function resolveWithMaven(version: string, dir: string, progress: Progress
   });
   if (result.code !== 0) {
     await writeFile(join(dir, 'maven.log'), result.tail.join('\n'));
-    const reason = result.tail.filter((l) => l.includes('[ERROR]')).slice(0, 5).join('\n') || result.tail.slice(-10).join('\n');
+    const reason =
+      result.tail
+        .filter((l) => l.includes('[ERROR]'))
+        .slice(0, 5)
+        .join('\n') || result.tail.slice(-10).join('\n');
     throw new ProvisionError(`Maven could not resolve Apache Kafka ${version}:\n${reason}`, {
       hint: `Check that Maven Central is reachable and that Kafka ${version} exists (e.g. 4.3.1, 3.9.1). Or set KAFKA_HOME to an unpacked Kafka download.`,
     });

@@ -67,7 +67,13 @@ function placeLabels(faults: readonly FaultMark[], x: (s: number) => number, box
     const full = Math.min(fault.name.length * CHAR + 8, MAX_LABEL, box.right - box.left);
     const at = x(fault.from) + 3;
     const start = box.right - at >= Math.min(full, MIN_LABEL) ? at : Math.max(box.left, box.right - Math.min(full, MIN_LABEL));
-    const l: Label = { fault, x: start, row: 0, width: Math.min(full, box.right - start), keep: Math.min(full, Math.max(MIN_LABEL, x(fault.to ?? fault.from) - at)) };
+    const l: Label = {
+      fault,
+      x: start,
+      row: 0,
+      width: Math.min(full, box.right - start),
+      keep: Math.min(full, Math.max(MIN_LABEL, x(fault.to ?? fault.from) - at)),
+    };
     l.row = chooseRow(rows, start);
     const previous = rows[l.row];
     if (previous !== undefined) previous.width = Math.min(previous.width, Math.max(0, start - previous.x - GAP));

@@ -140,9 +140,7 @@ function rule(r: Rule, sy: Scale, plot: Box): Markup {
 }
 
 function line(s: Series, sx: Scale, sy: Scale, plot: Box): Markup {
-  const pts = [...s.points]
-    .sort((a, b) => a.x - b.x)
-    .map((p) => ({ x: clamp(sx(p.x), plot.left, plot.right), y: clamp(sy(p.y), plot.top, plot.bottom) }));
+  const pts = [...s.points].sort((a, b) => a.x - b.x).map((p) => ({ x: clamp(sx(p.x), plot.left, plot.right), y: clamp(sy(p.y), plot.top, plot.bottom) }));
   const first = pts[0];
   if (first === undefined) return html``;
   if (pts.length === 1) return html`<circle cx="${coord(first.x)}" cy="${coord(first.y)}" r="3.5" fill="${s.colour}"><title>${s.label}</title></circle>`;

@@ -57,7 +57,12 @@ function throughputChart(ctx: ChartContext, frame: Frame): Markup {
     const ratio = ctx.result.plan.slos.recovery.throughputRatio;
     rules.push({ label: `baseline ${formatRate(baseline)}/s`, y: baseline, colour: COLOURS.grey, dash: '7 4' });
     if (Number.isFinite(ratio)) {
-      rules.push({ label: `recovered at ≥ ${formatRate(baseline * ratio)}/s (${formatPercent(ratio)} of baseline)`, y: baseline * ratio, colour: COLOURS.green, dash: '2 3' });
+      rules.push({
+        label: `recovered at ≥ ${formatRate(baseline * ratio)}/s (${formatPercent(ratio)} of baseline)`,
+        y: baseline * ratio,
+        colour: COLOURS.green,
+        dash: '2 3',
+      });
     }
   }
   return renderChart({
@@ -84,7 +89,11 @@ function latencyChart(ctx: ChartContext, frame: Frame): Markup {
     yLabel: 'latency',
     series,
     ...frame,
-    y: logAxis(series.flatMap((s) => s.points.map((p) => p.y)), formatLatency, 1),
+    y: logAxis(
+      series.flatMap((s) => s.points.map((p) => p.y)),
+      formatLatency,
+      1,
+    ),
   });
 }
 
@@ -99,7 +108,11 @@ function lagChart(ctx: ChartContext, frame: Frame): Markup {
   const series: Series[] = groups.map((group, i) => ({
     label: `lag of ${group}`,
     colour: GROUP_COLOURS[i % GROUP_COLOURS.length] ?? COLOURS.blue,
-    points: points(ctx, lag.filter((s) => s.group === group), (s) => s.total),
+    points: points(
+      ctx,
+      lag.filter((s) => s.group === group),
+      (s) => s.total,
+    ),
   }));
   const slos = ctx.result.plan.slos;
   const rules: Rule[] = [{ label: `recovered below ${formatCount(slos.recovery.lagBelow)}`, y: slos.recovery.lagBelow, colour: COLOURS.green, dash: '2 3' }];

@@ -16,7 +16,9 @@ export interface Cell {
 
 /** A table in a horizontally scrolling wrapper; `num` headers are right-aligned. */
 export function table(head: readonly (string | Cell)[], rows: readonly Markup[], options: { class?: string; caption?: Hole } = {}): Markup {
-  const th = head.map((h) => (typeof h === 'string' ? html`<th>${h}</th>` : html`<th${h.class === undefined ? '' : html` class="${h.class}"`}>${h.content}</th>`));
+  const th = head.map((h) =>
+    typeof h === 'string' ? html`<th>${h}</th>` : html`<th${h.class === undefined ? '' : html` class="${h.class}"`}>${h.content}</th>`,
+  );
   return html`<div class="table-wrap"><table${options.class === undefined ? '' : html` class="${options.class}"`}>${options.caption === undefined ? '' : html`<caption>${options.caption}</caption>`}
 <thead><tr>${th}</tr></thead>
 <tbody>

@@ -28,13 +28,20 @@ export async function waitUntilHealthy(
   options: { progress: Progress; log?: (line: string) => void; remaining: () => number; cleanup: Cleanup },
 ): Promise<Observer> {
   const { progress, remaining } = options;
-  const observer = await waitFor(() => Observer.connect(topo.brokers.map((b) => b.observer), { log: options.log }), {
-    what: 'the observer to connect to any broker',
-    timeoutMs: remaining(),
-    intervalMs: 500,
-    hint: watch.hint,
-    abortIf: watch.exited,
-  });
+  const observer = await waitFor(
+    () =>
+      Observer.connect(
+        topo.brokers.map((b) => b.observer),
+        { log: options.log },
+      ),
+    {
+      what: 'the observer to connect to any broker',
+      timeoutMs: remaining(),
+      intervalMs: 500,
+      hint: watch.hint,
+      abortIf: watch.exited,
+    },
+  );
   options.cleanup.defer('observer', () => observer.close());
 
   const ids = topo.brokers.map((b) => b.id);
@@ -59,7 +66,11 @@ export async function waitUntilHealthy(
   let last = '';
   await waitFor(
     async () => {
-      const health = await readHealth(observer, ids, spec.topics.map((t) => t.name));
+      const health = await readHealth(
+        observer,
+        ids,
+        spec.topics.map((t) => t.name),
+      );
       last = describeHealth(health);
       return health.healthy;
     },
@@ -70,7 +81,12 @@ export async function waitUntilHealthy(
 }
 
 /** Waits for the Toxiproxy API to answer; `exited` aborts the wait when the server died. */
-export async function waitForToxiproxy(topo: Topology, timeoutMs: number, exited: () => Promise<EnvironmentError | undefined>, hint: () => Promise<string>): Promise<void> {
+export async function waitForToxiproxy(
+  topo: Topology,
+  timeoutMs: number,
+  exited: () => Promise<EnvironmentError | undefined>,
+  hint: () => Promise<string>,
+): Promise<void> {
   await waitFor(
     async () => {
       const res = await fetch(`${topo.toxiproxyApi}/version`, { signal: AbortSignal.timeout(1000) });

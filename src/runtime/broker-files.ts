@@ -34,7 +34,13 @@ export function newClusterId(random: (n: number) => Buffer = randomBytes): strin
  * Writes broker `id`'s server.properties, hosts file and logging config under `<root>/broker-<id>`.
  * Every environment starts from empty storage: data left by an earlier run there is deleted.
  */
-export async function writeBrokerFiles(root: string, env: ManagedEnvironmentSpec, topo: Topology, id: number, kafka: Pick<KafkaDistribution, 'version' | 'logging'>): Promise<BrokerFiles> {
+export async function writeBrokerFiles(
+  root: string,
+  env: ManagedEnvironmentSpec,
+  topo: Topology,
+  id: number,
+  kafka: Pick<KafkaDistribution, 'version' | 'logging'>,
+): Promise<BrokerFiles> {
   const dir = join(root, `broker-${id}`);
   await rm(join(dir, 'data'), { recursive: true, force: true });
   await rm(join(dir, 'broker.log'), { force: true });
@@ -57,8 +63,20 @@ export async function writeBrokerFiles(root: string, env: ManagedEnvironmentSpec
 
 /** JVM arguments of Kafka's own storage tool (kafka-storage format) for broker `files.id`. */
 export function formatJavaArgs(files: BrokerFiles, clusterId: string, classpath: string, options: { hostsFile: boolean } = { hostsFile: true }): string[] {
-  return ['-Xmx256m', '-XX:TieredStopAtLevel=1', files.logConfigFlag, ...(options.hostsFile ? [`-Djdk.net.hosts.file=${files.hosts}`] : []),
-    '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties];
+  return [
+    '-Xmx256m',
+    '-XX:TieredStopAtLevel=1',
+    files.logConfigFlag,
+    ...(options.hostsFile ? [`-Djdk.net.hosts.file=${files.hosts}`] : []),
+    '-cp',
+    classpath,
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    clusterId,
+    '-c',
+    files.properties,
+  ];
 }
 
 /** Formats a broker's storage with Kafka's own tool (kafka-storage format). */
@@ -74,7 +92,9 @@ export function checkFormatted(files: BrokerFiles, code: number | null, tail: re
     const reason = tail.filter((l) => /(Exception|Error)\b/.test(l) && !/^\s+at /.test(l)).map((l) => l.replace(/^.*?(\w+(Exception|Error):)/, '$1'));
     throw new EnvironmentError(
       `broker ${files.id} did not accept its configuration (kafka-storage format exited ${code}): ${reason.join('; ') || tail.slice(-5).join('\n')}`,
-      { hint: `check brokers.config in the environment file; the broker's settings are in ${files.properties}, the tool's output in ${join(files.dir, 'format.log')}` },
+      {
+        hint: `check brokers.config in the environment file; the broker's settings are in ${files.properties}, the tool's output in ${join(files.dir, 'format.log')}`,
+      },
     );
   }
 }
@@ -84,7 +104,12 @@ export function checkFormatted(files: BrokerFiles, code: number | null, tail: re
  * `classpath`. A local JVM resolves its peers' names through the link-proxy hosts file; a
  * container gets the same names as extra hosts instead (`hostsFile: false`).
  */
-export function brokerJavaArgs(env: ManagedEnvironmentSpec, files: BrokerFiles, classpath: string, options: { hostsFile: boolean } = { hostsFile: true }): string[] {
+export function brokerJavaArgs(
+  env: ManagedEnvironmentSpec,
+  files: BrokerFiles,
+  classpath: string,
+  options: { hostsFile: boolean } = { hostsFile: true },
+): string[] {
   return [
     `-Xmx${env.brokers.heap}`,
     `-Xms${minHeap(env.brokers.heap)}`,

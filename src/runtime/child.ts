@@ -45,8 +45,7 @@ export class Child {
   static async spawn(spec: ChildSpec): Promise<Child> {
     setprivPath ??= process.platform === 'linux' ? which('setpriv') : Promise.resolve(undefined);
     const setpriv = await setprivPath;
-    const [command, args] =
-      setpriv === undefined ? [spec.command, spec.args] : [setpriv, ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args]];
+    const [command, args] = setpriv === undefined ? [spec.command, spec.args] : [setpriv, ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args]];
     const fd = openSync(spec.logFile, 'a');
     try {
       startWatchdog();

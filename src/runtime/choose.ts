@@ -31,6 +31,7 @@ export async function prepareRuntime(env: EnvironmentSpec, progress: Progress, o
 export function parseRuntime(value: string | undefined): RuntimeName | undefined {
   if (value === undefined) return undefined;
   const known: readonly string[] = RUNTIMES;
-  if (!known.includes(value)) throw new UsageError(`--runtime: '${value}' is not a runtime${didYouMean(value, RUNTIMES)}`, { hint: `use one of: ${RUNTIMES.join(', ')}` });
+  if (!known.includes(value))
+    throw new UsageError(`--runtime: '${value}' is not a runtime${didYouMean(value, RUNTIMES)}`, { hint: `use one of: ${RUNTIMES.join(', ')}` });
   return value as RuntimeName;
 }

@@ -59,7 +59,13 @@ export async function runExitHooks(timeoutMs = EXIT_HOOK_TIMEOUT_MS): Promise<st
       const expired = new Promise<'late'>((resolve) => {
         timer = setTimeout(() => resolve('late'), timeoutMs);
       });
-      const outcome = await Promise.race([hook().then(() => 'done' as const, () => 'done' as const), expired]);
+      const outcome = await Promise.race([
+        hook().then(
+          () => 'done' as const,
+          () => 'done' as const,
+        ),
+        expired,
+      ]);
       clearTimeout(timer);
       if (outcome === 'late') late.push(label);
     }),

@@ -74,7 +74,9 @@ export class Container implements BrokerNode {
   static async create(docker: Docker, spec: ContainerSpec): Promise<Container> {
     startWatchdog();
     const user =
-      spec.runAsHarnessUser && typeof process.getuid === 'function' && typeof process.getgid === 'function' ? `${process.getuid()}:${process.getgid()}` : undefined;
+      spec.runAsHarnessUser && typeof process.getuid === 'function' && typeof process.getgid === 'function'
+        ? `${process.getuid()}:${process.getgid()}`
+        : undefined;
     try {
       const handle = await docker.createContainer({
         name: spec.containerName,
@@ -104,7 +106,10 @@ export class Container implements BrokerNode {
           hint: `another streamchaos run of this environment may be going on; if not, remove the leftover with \`docker rm -f ${spec.containerName}\``,
         });
       }
-      if (statusCode(e) === 404) throw new EnvironmentError(`the Docker engine has no image ${spec.image}`, { hint: 'build local images with `streamchaos setup --docker`, or pull it' });
+      if (statusCode(e) === 404)
+        throw new EnvironmentError(`the Docker engine has no image ${spec.image}`, {
+          hint: 'build local images with `streamchaos setup --docker`, or pull it',
+        });
       throw e;
     }
   }
@@ -216,13 +221,28 @@ export async function reapLeftoverContainers(docker: Docker, options: { dryRun?:
   const list = await docker.listContainers({ all: true, filters: { label: [LABEL.ours] } });
   const here = hostname();
   const leftovers = list.filter((c) => c.Labels[LABEL.ownerHost] === here && !pidAlive(Number(c.Labels[LABEL.ownerPid])));
-  if (options.dryRun !== true) await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  if (options.dryRun !== true)
+    await Promise.all(
+      leftovers.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
   return leftovers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
 }
 
 /** Removes every container owned by harness process `owner` on this machine (the watchdog, once that process is gone). */
 export async function reapContainersOf(docker: Docker, owner: number): Promise<string[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL.ownerPid}=${owner}`, `${LABEL.ownerHost}=${hostname()}`] } });
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
   return list.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ''));
 }

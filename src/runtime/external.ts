@@ -4,7 +4,7 @@ import { describeHealth, readHealth } from '../cluster/health.js';
 import { Observer } from '../cluster/observer.js';
 import { resolveSecurity, useSecurity, type ClientSecurity } from '../cluster/security.js';
 import { EnvironmentError, isStreamchaosError, UsageError } from '../errors.js';
-import { Network, once, } from '../network/links.js';
+import { Network, once } from '../network/links.js';
 import type { Link, LinkTopology } from '../network/topology.js';
 import type { EnvironmentSpec } from '../spec/environment.js';
 import type { ExternalEnvironmentSpec } from '../spec/external-environment.js';
@@ -52,13 +52,24 @@ export class ExternalRuntime implements Runtime {
       const observerAddresses = spec.observer ?? spec.bootstrap;
       cleanup.defer('security settings', useSecurity([...spec.bootstrap, ...observerAddresses], security));
 
-      options.progress.step(`connecting to ${spec.name} at ${observerAddresses.join(', ')}${spec.observer === undefined ? ' (no observer addresses given: the harness reads through your proxies, so a fault there also blinds it)' : ''}`);
+      options.progress.step(
+        `connecting to ${spec.name} at ${observerAddresses.join(', ')}${spec.observer === undefined ? ' (no observer addresses given: the harness reads through your proxies, so a fault there also blinds it)' : ''}`,
+      );
       const brokers = await learnBrokers(observerAddresses, security, options.log, remaining(), cleanup);
       options.progress.done(`${spec.name}: ${count(brokers.length, 'broker')} (${brokers.map((b) => `broker ${b.id} at ${b.observer}`).join(', ')})`);
-      const observer = await Observer.connect(brokers.map((b) => b.observer), { ...(options.log === undefined ? {} : { log: options.log }) });
+      const observer = await Observer.connect(
+        brokers.map((b) => b.observer),
+        { ...(options.log === undefined ? {} : { log: options.log }) },
+      );
       cleanup.defer('observer', () => observer.close());
 
-      const links = spec.toxiproxy === undefined ? [] : await declaredLinks(spec, brokers.map((b) => b.id));
+      const links =
+        spec.toxiproxy === undefined
+          ? []
+          : await declaredLinks(
+              spec,
+              brokers.map((b) => b.id),
+            );
       const topology: LinkTopology = {
         brokers,
         links,
@@ -80,11 +91,21 @@ export class ExternalRuntime implements Runtime {
       let last = '';
       await waitFor(
         async () => {
-          const health = await readHealth(observer, brokers.map((b) => b.id), spec.topics.map((t) => t.name), true);
+          const health = await readHealth(
+            observer,
+            brokers.map((b) => b.id),
+            spec.topics.map((t) => t.name),
+            true,
+          );
           last = describeHealth(health);
           return health.healthy;
         },
-        { what: `environment ${spec.name} to be healthy (its declared topics led, every ISR full)`, timeoutMs: remaining(), intervalMs: 500, hint: async () => last },
+        {
+          what: `environment ${spec.name} to be healthy (its declared topics led, every ISR full)`,
+          timeoutMs: remaining(),
+          intervalMs: 500,
+          hint: async () => last,
+        },
       );
       options.progress.done(`healthy: ${count(brokers.length, 'broker')}, ${count(spec.topics.length, 'topic')}, every ISR full`);
 
@@ -96,13 +117,21 @@ export class ExternalRuntime implements Runtime {
     } catch (e) {
       await cleanup.run();
       forget();
-      throw isStreamchaosError(e) ? e : new EnvironmentError(`could not connect to environment ${spec.name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw isStreamchaosError(e)
+        ? e
+        : new EnvironmentError(`could not connect to environment ${spec.name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
 }
 
 /** The brokers the cluster lists, each with the address its observer-side listener advertises. */
-async function learnBrokers(addresses: readonly string[], security: ClientSecurity, log: ((line: string) => void) | undefined, timeoutMs: number, cleanup: Cleanup): Promise<{ id: number; observer: string }[]> {
+async function learnBrokers(
+  addresses: readonly string[],
+  security: ClientSecurity,
+  log: ((line: string) => void) | undefined,
+  timeoutMs: number,
+  cleanup: Cleanup,
+): Promise<{ id: number; observer: string }[]> {
   // refused credentials will not get better by waiting: stop at the first refusal
   let refused: UsageError | undefined;
   const connect = async (): Promise<Observer> => {
@@ -111,9 +140,12 @@ async function learnBrokers(addresses: readonly string[], security: ClientSecuri
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       if ((e instanceof Error && e.name === 'KafkaJSSASLAuthenticationError') || /SASL .*authentication failed/i.test(message)) {
-        refused = new UsageError(`the cluster at ${addresses.join(', ')} refused the credentials (${security.sasl?.mechanism ?? security.protocol} as '${security.sasl?.username ?? ''}'): ${message}`, {
-          hint: 'check the user name and password in the environment variables the environment file names (security.sasl)',
-        });
+        refused = new UsageError(
+          `the cluster at ${addresses.join(', ')} refused the credentials (${security.sasl?.mechanism ?? security.protocol} as '${security.sasl?.username ?? ''}'): ${message}`,
+          {
+            hint: 'check the user name and password in the environment variables the environment file names (security.sasl)',
+          },
+        );
       }
       throw e;
     }
@@ -128,7 +160,13 @@ async function learnBrokers(addresses: readonly string[], security: ClientSecuri
     const view = await first.view([]);
     const brokers = view.brokers.map((b) => ({ id: b.id, observer: `${b.host}:${b.port}` })).sort((a, b) => a.id - b.id);
     // the advertised addresses may differ from the ones given: every client of ours uses the same settings there
-    cleanup.defer('security settings of the advertised addresses', useSecurity(brokers.map((b) => b.observer), security));
+    cleanup.defer(
+      'security settings of the advertised addresses',
+      useSecurity(
+        brokers.map((b) => b.observer),
+        security,
+      ),
+    );
     return brokers;
   } finally {
     await first.close().catch(() => undefined);
@@ -139,8 +177,15 @@ async function learnBrokers(addresses: readonly string[], security: ClientSecuri
 async function declaredLinks(spec: ExternalEnvironmentSpec, brokerIds: readonly number[]): Promise<Link[]> {
   const toxiproxy = spec.toxiproxy;
   if (toxiproxy === undefined) return [];
-  const res = await withTimeout(fetch(`${toxiproxy.api}/proxies`, { signal: AbortSignal.timeout(API_MS) }), API_MS, `Toxiproxy at ${toxiproxy.api} to list its proxies`).catch((e: unknown) => {
-    throw new EnvironmentError(`Toxiproxy at ${toxiproxy.api} does not answer (${e instanceof Error ? e.message : String(e)}); environment ${spec.name} declares its proxies there`, { cause: e });
+  const res = await withTimeout(
+    fetch(`${toxiproxy.api}/proxies`, { signal: AbortSignal.timeout(API_MS) }),
+    API_MS,
+    `Toxiproxy at ${toxiproxy.api} to list its proxies`,
+  ).catch((e: unknown) => {
+    throw new EnvironmentError(
+      `Toxiproxy at ${toxiproxy.api} does not answer (${e instanceof Error ? e.message : String(e)}); environment ${spec.name} declares its proxies there`,
+      { cause: e },
+    );
   });
   if (!res.ok) throw new EnvironmentError(`Toxiproxy at ${toxiproxy.api} answered ${res.status} when asked for its proxies`);
   const existing = (await res.json()) as Record<string, ApiProxy>;
@@ -149,11 +194,17 @@ async function declaredLinks(spec: ExternalEnvironmentSpec, brokerIds: readonly 
     const where = `toxiproxy.proxies[${i}]`;
     if (found === undefined) {
       const names = Object.keys(existing).sort();
-      throw new UsageError(`${where}: proxy '${p.name}' does not exist on the Toxiproxy at ${toxiproxy.api} (it has ${names.length === 0 ? 'no proxy' : names.map((n) => `'${n}'`).join(', ')})`, {
-        hint: 'streamchaos never creates or deletes proxies on your Toxiproxy: create it there, or fix the name in the environment file',
-      });
+      throw new UsageError(
+        `${where}: proxy '${p.name}' does not exist on the Toxiproxy at ${toxiproxy.api} (it has ${names.length === 0 ? 'no proxy' : names.map((n) => `'${n}'`).join(', ')})`,
+        {
+          hint: 'streamchaos never creates or deletes proxies on your Toxiproxy: create it there, or fix the name in the environment file',
+        },
+      );
     }
-    if (!found.enabled) throw new UsageError(`${where}: proxy '${p.name}' is disabled on the Toxiproxy at ${toxiproxy.api}; enable it before the run (its traffic must flow before any fault)`);
+    if (!found.enabled)
+      throw new UsageError(
+        `${where}: proxy '${p.name}' is disabled on the Toxiproxy at ${toxiproxy.api}; enable it before the run (its traffic must flow before any fault)`,
+      );
     for (const id of p.from === 'client' ? [p.to] : [p.from, p.to]) {
       if (!brokerIds.includes(id)) throw new UsageError(`${where}: proxy '${p.name}' names broker ${id}, and the cluster has brokers ${brokerIds.join(', ')}`);
     }
@@ -169,7 +220,9 @@ async function ensureTopics(spec: ExternalEnvironmentSpec, observer: Observer, p
   for (const t of spec.topics) {
     const have = existing.filter((p) => p.topic === t.name).length;
     if (have > 0 && have !== t.partitions) {
-      throw new UsageError(`topic ${t.name} exists in ${spec.name} with ${count(have, 'partition')}, and the environment file declares ${t.partitions}; streamchaos never changes or deletes a topic there: make the file say ${have}`);
+      throw new UsageError(
+        `topic ${t.name} exists in ${spec.name} with ${count(have, 'partition')}, and the environment file declares ${t.partitions}; streamchaos never changes or deletes a topic there: make the file say ${have}`,
+      );
     }
   }
   const created = await waitFor(() => observer.createTopics(spec.topics), { what: `topics ${names.join(', ')} to be created`, timeoutMs, intervalMs: 1000 });
@@ -191,7 +244,10 @@ class ExternalEnvironment implements StartedEnvironment {
     readonly startProcessor: ProcessorLauncher,
     cleanup: Cleanup,
   ) {
-    this.images = { cluster: `external cluster at ${spec.bootstrap.join(',')} (${spec.security.protocol})`, ...(spec.toxiproxy === undefined ? {} : { toxiproxy: `your Toxiproxy at ${spec.toxiproxy.api}` }) };
+    this.images = {
+      cluster: `external cluster at ${spec.bootstrap.join(',')} (${spec.security.protocol})`,
+      ...(spec.toxiproxy === undefined ? {} : { toxiproxy: `your Toxiproxy at ${spec.toxiproxy.api}` }),
+    };
     this.down = once(async () => {
       const errors = await cleanup.run();
       if (errors.length > 0) throw new EnvironmentError(errors.map((e) => e.message).join('\n'));
@@ -235,4 +291,3 @@ class ExternalEnvironment implements StartedEnvironment {
     );
   }
 }
-

@@ -117,7 +117,10 @@ export class NodeEnvironment implements StartedEnvironment<Topology> {
         timeoutMs: NODE_OP_TIMEOUT_MS,
         intervalMs: 250,
         hint: () => broker.tail(20),
-        abortIf: () => (this.tearingDown() ? new EnvironmentError(`${node} was started again, but the environment is being torn down: not waiting for it to register`) : undefined),
+        abortIf: () =>
+          this.tearingDown()
+            ? new EnvironmentError(`${node} was started again, but the environment is being torn down: not waiting for it to register`)
+            : undefined,
       },
     );
   }
@@ -136,7 +139,9 @@ export class NodeEnvironment implements StartedEnvironment<Topology> {
     const broker = this.brokers.get(id);
     const endpoints = this.topology.brokers.find((b) => b.id === id);
     if (broker === undefined || endpoints === undefined) {
-      throw new UsageError(`no node named '${node}' in environment ${this.spec.name} (its brokers: ${[...this.brokers.keys()].map((b) => `broker-${b}`).join(', ')})`);
+      throw new UsageError(
+        `no node named '${node}' in environment ${this.spec.name} (its brokers: ${[...this.brokers.keys()].map((b) => `broker-${b}`).join(', ')})`,
+      );
     }
     return { id, broker, observer: endpoints.observer };
   }

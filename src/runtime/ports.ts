@@ -7,9 +7,7 @@ export function portFree(hostPort: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
-    server.listen({ host: hostPort.slice(0, colon), port: Number(hostPort.slice(colon + 1)), exclusive: true }, () =>
-      server.close(() => resolve(true)),
-    );
+    server.listen({ host: hostPort.slice(0, colon), port: Number(hostPort.slice(colon + 1)), exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
 

@@ -65,12 +65,20 @@ export class ProcessNode implements BrokerNode {
   async pause(): Promise<void> {
     if (!this.child.running) throw new UsageError(`cannot pause ${this.name}: it is not running`);
     this.child.signal('SIGSTOP');
-    await waitFor(async () => (await this.child.state()) === 'T', { what: `${this.name} (${this.where}) to be stopped by SIGSTOP`, timeoutMs: 5000, intervalMs: 20 });
+    await waitFor(async () => (await this.child.state()) === 'T', {
+      what: `${this.name} (${this.where}) to be stopped by SIGSTOP`,
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
   }
 
   async resume(): Promise<void> {
     this.child.signal('SIGCONT');
-    await waitFor(async () => (await this.child.state()) !== 'T', { what: `${this.name} (${this.where}) to run again after SIGCONT`, timeoutMs: 5000, intervalMs: 20 });
+    await waitFor(async () => (await this.child.state()) !== 'T', {
+      what: `${this.name} (${this.where}) to run again after SIGCONT`,
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
   }
 
   tail(lines?: number): Promise<string> {

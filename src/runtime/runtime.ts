@@ -1,6 +1,6 @@
 import type { Observer } from '../cluster/observer.js';
 import type { Network } from '../network/links.js';
-import type { LinkTopology, } from '../network/topology.js';
+import type { LinkTopology } from '../network/topology.js';
 import type { Progress } from '../provision/progress.js';
 import type { EnvironmentSpec } from '../spec/environment.js';
 

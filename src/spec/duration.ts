@@ -62,14 +62,12 @@ export function parseDuration(value: number | string): number | { problem: strin
  * requires more than 0. Every duration is at most MAX_DURATION_MS.
  */
 export function duration(min: 'zero' | 'positive') {
-  return z
-    .union([z.number(), z.bigint(), z.string()], { error: expected(`a duration: ${SYNTAX}`) })
-    .transform((value, ctx) => {
-      const parsed = checked(value, min);
-      if (typeof parsed === 'number') return parsed;
-      ctx.addIssue({ code: 'custom', message: parsed.problem });
-      return z.NEVER;
-    });
+  return z.union([z.number(), z.bigint(), z.string()], { error: expected(`a duration: ${SYNTAX}`) }).transform((value, ctx) => {
+    const parsed = checked(value, min);
+    if (typeof parsed === 'number') return parsed;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  });
 }
 
 function checked(value: number | bigint | string, min: 'zero' | 'positive'): number | { problem: string } {

@@ -81,21 +81,19 @@ export const PORT_SPAN = 500;
 /** First port of the ephemeral range on the hosts we run on; fixed ports stay below it. */
 export const EPHEMERAL_PORT_START = 32768;
 
-const kafkaVersion = z
-  .string({ error: expected("a Kafka version in quotes, like '4.3.1'") })
-  .superRefine((version, ctx) => {
-    const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
-    if (match === null) {
-      ctx.addIssue({ code: 'custom', message: `'${version}' is not a Kafka version; write major.minor.patch, e.g. '4.3.1'` });
-      return;
-    }
-    const [major, minor] = [Number(match[1]), Number(match[2])];
-    if (major === 4 || (major === 3 && minor >= 7 && minor <= 9)) return;
-    ctx.addIssue({
-      code: 'custom',
-      message: `Kafka ${version} is not supported: streamchaos runs brokers in KRaft combined mode, supported for 3.7.x to 3.9.x and 4.x`,
-    });
+const kafkaVersion = z.string({ error: expected("a Kafka version in quotes, like '4.3.1'") }).superRefine((version, ctx) => {
+  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  if (match === null) {
+    ctx.addIssue({ code: 'custom', message: `'${version}' is not a Kafka version; write major.minor.patch, e.g. '4.3.1'` });
+    return;
+  }
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  if (major === 4 || (major === 3 && minor >= 7 && minor <= 9)) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: `Kafka ${version} is not supported: streamchaos runs brokers in KRaft combined mode, supported for 3.7.x to 3.9.x and 4.x`,
   });
+});
 
 const portBase = wholeNumber(1024).superRefine((base, ctx) => {
   if (Number.isInteger(base) && base + PORT_SPAN > EPHEMERAL_PORT_START) {
@@ -179,8 +177,10 @@ export const environmentSchema = mapping(
     brokers: mapping(
       {
         count: wholeNumber(1, 9),
-        heap: matching("a JVM heap size like '512m' or '2g'", /^\d+[mMgG]$/, (heap) =>
-          `'${heap}' is not a JVM heap size; write a number followed by m or g, e.g. '512m' or '2g'`,
+        heap: matching(
+          "a JVM heap size like '512m' or '2g'",
+          /^\d+[mMgG]$/,
+          (heap) => `'${heap}' is not a JVM heap size; write a number followed by m or g, e.g. '512m' or '2g'`,
         ).default('512m'),
         jvmOptions: z.array(jvmFlag, { error: expected('a list of JVM flags') }).default([]),
         config: kafkaConfig('a mapping of server.properties names to values').default({}),

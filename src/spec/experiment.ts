@@ -41,8 +41,8 @@ export type FaultSpec = {
   atMs: number;
   /** Absolute. Undefined for instant kinds; the experiment's duration when the file gave neither duration nor healAt. */
   healAtMs?: number;
-} & (
-  // One member per node kind (the same type as `{ kind: NodeFaultKind; target }`), so Extract<FaultSpec, { kind: 'broker-kill' }> works.
+} & // One member per node kind (the same type as `{ kind: NodeFaultKind; target }`), so Extract<FaultSpec, { kind: 'broker-kill' }> works.
+(
   | { [K in NodeFaultKind]: { kind: K; target: TargetRule } }[NodeFaultKind]
   | { kind: 'rolling-restart'; target: TargetRule; intervalMs: number }
   | { kind: 'latency'; target: TargetRule; links: LinkScope; latencyMs: number; jitterMs: number }

@@ -50,26 +50,37 @@ export interface ExternalEnvironmentSpec {
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function envVarName(what: string) {
-  return matching(`the name of an environment variable holding ${what}`, ENV_VAR, (name) =>
-    `'${name}' is not an environment variable name: write the variable's name (letters, digits and '_'), e.g. STAGING_KAFKA_PASSWORD; streamchaos reads its value at run time`,
+  return matching(
+    `the name of an environment variable holding ${what}`,
+    ENV_VAR,
+    (name) =>
+      `'${name}' is not an environment variable name: write the variable's name (letters, digits and '_'), e.g. STAGING_KAFKA_PASSWORD; streamchaos reads its value at run time`,
   );
 }
 
-const address = matching("a Kafka address like 'kafka-1.staging:9092'", /^[^\s,:/]+:\d{1,5}$/, (a) => `'${a}' is not a host:port address, e.g. 'kafka-1.staging:9092'`);
+const address = matching(
+  "a Kafka address like 'kafka-1.staging:9092'",
+  /^[^\s,:/]+:\d{1,5}$/,
+  (a) => `'${a}' is not a host:port address, e.g. 'kafka-1.staging:9092'`,
+);
 
 /** `a:1,b:2` or a YAML list of addresses. */
-const addresses = z.union([z.string(), z.array(z.string())], { error: expected("host:port addresses, comma-separated or as a list, e.g. '127.0.0.1:25091,127.0.0.1:25092'") }).transform((value, ctx): string[] => {
-  const list = (typeof value === 'string' ? value.split(',') : value).map((a) => a.trim()).filter((a) => a !== '');
-  if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one host:port address' });
-  for (const a of list) {
-    const r = address.safeParse(a);
-    if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? `'${a}' is not a host:port address` });
-  }
-  return list;
-});
+const addresses = z
+  .union([z.string(), z.array(z.string())], { error: expected("host:port addresses, comma-separated or as a list, e.g. '127.0.0.1:25091,127.0.0.1:25092'") })
+  .transform((value, ctx): string[] => {
+    const list = (typeof value === 'string' ? value.split(',') : value).map((a) => a.trim()).filter((a) => a !== '');
+    if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one host:port address' });
+    for (const a of list) {
+      const r = address.safeParse(a);
+      if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? `'${a}' is not a host:port address` });
+    }
+    return list;
+  });
 
 const secretRefused = (name: string, instead: string) =>
-  refused(`'${name}': write the name of an environment variable in '${instead}' instead; streamchaos never reads secrets from files (and never writes them into reports)`).optional();
+  refused(
+    `'${name}': write the name of an environment variable in '${instead}' instead; streamchaos never reads secrets from files (and never writes them into reports)`,
+  ).optional();
 
 const security = mapping(
   {
@@ -86,7 +97,7 @@ const security = mapping(
     ).optional(),
     ssl: mapping(
       {
-        caFileEnv: envVarName("the path of the CA certificate file (PEM)").optional(),
+        caFileEnv: envVarName('the path of the CA certificate file (PEM)').optional(),
         certFileEnv: envVarName("the path of the client's certificate file (PEM)").optional(),
         keyFileEnv: envVarName("the path of the client's key file (PEM)").optional(),
         rejectUnauthorized: z.boolean({ error: expected('true or false') }).default(true),
@@ -105,27 +116,40 @@ const proxy = mapping(
     to: wholeNumber(0).optional(),
     kind: choice(['client', 'replication', 'controller']).optional(),
   },
-  "a proxy: { name, broker } for clients → a broker, or { name, from, to, kind: replication } for broker → broker",
+  'a proxy: { name, broker } for clients → a broker, or { name, from, to, kind: replication } for broker → broker',
 ).transform((p, ctx): DeclaredProxy => {
   if (p.broker !== undefined) {
-    if (p.from !== undefined || p.to !== undefined) ctx.addIssue({ code: 'custom', message: "give either 'broker' (a client proxy) or 'from' and 'to' (a broker → broker proxy), not both" });
-    if (p.kind !== undefined && p.kind !== 'client') ctx.addIssue({ code: 'custom', path: ['kind'], message: `a proxy with 'broker' carries client traffic; for ${p.kind} traffic write from and to` });
+    if (p.from !== undefined || p.to !== undefined)
+      ctx.addIssue({ code: 'custom', message: "give either 'broker' (a client proxy) or 'from' and 'to' (a broker → broker proxy), not both" });
+    if (p.kind !== undefined && p.kind !== 'client')
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: `a proxy with 'broker' carries client traffic; for ${p.kind} traffic write from and to` });
     return { name: p.name, kind: 'client', from: 'client', to: p.broker };
   }
   if (p.from === undefined || p.to === undefined) {
-    ctx.addIssue({ code: 'custom', message: "say what traffic it carries: 'broker: <id>' for clients → that broker, or 'from' and 'to' broker ids (with kind: replication or controller)" });
+    ctx.addIssue({
+      code: 'custom',
+      message: "say what traffic it carries: 'broker: <id>' for clients → that broker, or 'from' and 'to' broker ids (with kind: replication or controller)",
+    });
     return z.NEVER;
   }
-  if (p.kind === 'client') ctx.addIssue({ code: 'custom', path: ['kind'], message: "client traffic comes from clients, not from a broker: write 'broker: <id>' instead of from and to" });
-  if (p.from === p.to) ctx.addIssue({ code: 'custom', path: ['to'], message: `from and to are both broker ${p.to}; a broker → broker proxy joins two brokers` });
+  if (p.kind === 'client')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kind'],
+      message: "client traffic comes from clients, not from a broker: write 'broker: <id>' instead of from and to",
+    });
+  if (p.from === p.to)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `from and to are both broker ${p.to}; a broker → broker proxy joins two brokers` });
   return { name: p.name, kind: p.kind === 'controller' ? 'controller' : 'replication', from: p.from, to: p.to };
 });
 
 const toxiproxy = mapping(
   {
-    api: matching("the Toxiproxy API URL, e.g. 'http://127.0.0.1:8474'", /^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/, (u) => `'${u}' is not a Toxiproxy API URL; write http://host:port, e.g. 'http://127.0.0.1:8474'`).transform((u) =>
-      u.replace(/\/$/, ''),
-    ),
+    api: matching(
+      "the Toxiproxy API URL, e.g. 'http://127.0.0.1:8474'",
+      /^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/,
+      (u) => `'${u}' is not a Toxiproxy API URL; write http://host:port, e.g. 'http://127.0.0.1:8474'`,
+    ).transform((u) => u.replace(/\/$/, '')),
     proxies: z.array(proxy, { error: expected('a list of proxies') }).default([]),
   },
   'a mapping with api and proxies',
@@ -152,13 +176,15 @@ const uniqueProxies: Rule = (document) => {
     if (!isRecord(p)) return;
     if (typeof p.name === 'string') {
       const earlier = names.get(p.name);
-      if (earlier !== undefined) issues.push({ path: ['toxiproxy', 'proxies', index, 'name'], message: `proxy '${p.name}' is already declared at toxiproxy.proxies[${earlier}]` });
+      if (earlier !== undefined)
+        issues.push({ path: ['toxiproxy', 'proxies', index, 'name'], message: `proxy '${p.name}' is already declared at toxiproxy.proxies[${earlier}]` });
       else names.set(p.name, index);
     }
     const key = trafficOf(p);
     if (key === undefined) return;
     const earlier = traffic.get(key);
-    if (earlier !== undefined) issues.push({ path: ['toxiproxy', 'proxies', index], message: `toxiproxy.proxies[${earlier}] already carries ${key}; declare one proxy per link` });
+    if (earlier !== undefined)
+      issues.push({ path: ['toxiproxy', 'proxies', index], message: `toxiproxy.proxies[${earlier}] already carries ${key}; declare one proxy per link` });
     else traffic.set(key, index);
   });
   return issues;
@@ -173,9 +199,16 @@ const securityAgrees: Rule = (document) => {
   const sasl = protocol.startsWith('SASL_');
   const ssl = protocol.endsWith('SSL');
   const issues: RuleIssue[] = [];
-  if (sasl && sec.sasl === undefined) issues.push({ path: ['security', 'protocol'], message: `${protocol} needs security.sasl: { mechanism, usernameEnv, passwordEnv }` });
-  if (!sasl && sec.sasl !== undefined) issues.push({ path: ['security', 'sasl'], atKey: true, message: `'sasl' is set but protocol is ${protocol}: use SASL_PLAINTEXT or SASL_SSL, or remove it` });
-  if (!ssl && sec.ssl !== undefined) issues.push({ path: ['security', 'ssl'], atKey: true, message: `'ssl' is set but protocol is ${protocol}: use SSL or SASL_SSL, or remove it` });
+  if (sasl && sec.sasl === undefined)
+    issues.push({ path: ['security', 'protocol'], message: `${protocol} needs security.sasl: { mechanism, usernameEnv, passwordEnv }` });
+  if (!sasl && sec.sasl !== undefined)
+    issues.push({
+      path: ['security', 'sasl'],
+      atKey: true,
+      message: `'sasl' is set but protocol is ${protocol}: use SASL_PLAINTEXT or SASL_SSL, or remove it`,
+    });
+  if (!ssl && sec.ssl !== undefined)
+    issues.push({ path: ['security', 'ssl'], atKey: true, message: `'ssl' is set but protocol is ${protocol}: use SSL or SASL_SSL, or remove it` });
   return issues;
 };
 

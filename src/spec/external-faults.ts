@@ -58,7 +58,7 @@ function brokersOf(links: readonly LinkEnd[]): number[] {
 const fix = (scope: LinkScope): string =>
   scope === 'clients'
     ? 'declare a client proxy ({ name, broker }) for it under toxiproxy.proxies'
-    : "declare the broker → broker proxies ({ name, from, to, kind: replication }) under toxiproxy.proxies, or use links: clients";
+    : 'declare the broker → broker proxies ({ name, from, to, kind: replication }) under toxiproxy.proxies, or use links: clients';
 
 /** Why `fault` cannot run in `env`, or undefined when it can. */
 export function externalFaultProblem(fault: FaultSpec, env: ExternalEnvironmentSpec): string | undefined {
@@ -74,7 +74,8 @@ export function externalFaultProblem(fault: FaultSpec, env: ExternalEnvironmentS
   const check = (rule: TargetRule, scope: LinkScope): string | undefined => {
     const { ids, role } = candidates(rule, brokers);
     for (const id of ids) {
-      if (!brokers.includes(id)) return `${fault.kind} on broker ${id} is not possible in external environment ${env.name}: no declared proxy reaches broker ${id} (its proxies reach brokers ${brokers.join(', ')})`;
+      if (!brokers.includes(id))
+        return `${fault.kind} on broker ${id} is not possible in external environment ${env.name}: no declared proxy reaches broker ${id} (its proxies reach brokers ${brokers.join(', ')})`;
       const missing = missingLinks(links, brokers, id, scope);
       if (missing !== undefined) {
         const who = role ? `${describeTarget(rule)} (any of brokers ${brokers.join(', ')}, resolved when injected)` : `broker ${id}`;
@@ -104,8 +105,11 @@ export function externalFaultProblem(fault: FaultSpec, env: ExternalEnvironmentS
         for (const other of fault.groups.slice(i + 1)) {
           for (const a of group) {
             for (const b of other) {
-              const gone = [has(links, a, b) ? undefined : `broker ${a} → broker ${b}`, has(links, b, a) ? undefined : `broker ${b} → broker ${a}`].filter(Boolean);
-              if (gone.length > 0) return `split is not possible in external environment ${env.name}: it needs broker → broker proxies that are not declared: ${gone.join(', ')} (replication); declare them under toxiproxy.proxies`;
+              const gone = [has(links, a, b) ? undefined : `broker ${a} → broker ${b}`, has(links, b, a) ? undefined : `broker ${b} → broker ${a}`].filter(
+                Boolean,
+              );
+              if (gone.length > 0)
+                return `split is not possible in external environment ${env.name}: it needs broker → broker proxies that are not declared: ${gone.join(', ')} (replication); declare them under toxiproxy.proxies`;
             }
           }
         }
@@ -130,9 +134,16 @@ export function externalCapabilities(env: ExternalEnvironmentSpec): { possible: 
     return { possible, impossible };
   }
   const list = (ids: readonly number[]): string => ids.map((b) => `broker-${b}`).join(', ');
-  if (clients.length > 0) possible.push(`network faults with links: clients, isolate from clients, cut from clients, on ${list(clients)}${clients.length === brokers.length ? ' (and on roles: leader, controller, coordinators, random broker)' : ''}`);
+  if (clients.length > 0)
+    possible.push(
+      `network faults with links: clients, isolate from clients, cut from clients, on ${list(clients)}${clients.length === brokers.length ? ' (and on roles: leader, controller, coordinators, random broker)' : ''}`,
+    );
   else impossible.push('network faults on client traffic: no client proxy ({ name, broker }) is declared');
-  if (peersOk.length > 0) possible.push(`network faults with links: peers or all, isolate from peers or everyone, split, cut between brokers, on ${list(peersOk)}`);
-  else impossible.push('network faults on replication (links: peers or all — the default —, isolate from peers or everyone, split, cut between brokers): not every broker → broker proxy is declared, in both directions');
+  if (peersOk.length > 0)
+    possible.push(`network faults with links: peers or all, isolate from peers or everyone, split, cut between brokers, on ${list(peersOk)}`);
+  else
+    impossible.push(
+      'network faults on replication (links: peers or all — the default —, isolate from peers or everyone, split, cut between brokers): not every broker → broker proxy is declared, in both directions',
+    );
   return { possible, impossible };
 }

@@ -32,7 +32,14 @@ export const FAULT_KINDS = [
 ] as const satisfies readonly FaultKind[];
 
 /** Kinds that stop or restart one node; two of them on the same named node may not overlap. */
-export const NODE_FAULT_KINDS: readonly FaultKind[] = ['broker-kill', 'broker-terminate', 'broker-pause', 'broker-restart', 'processor-kill', 'processor-pause'];
+export const NODE_FAULT_KINDS: readonly FaultKind[] = [
+  'broker-kill',
+  'broker-terminate',
+  'broker-pause',
+  'broker-restart',
+  'processor-kill',
+  'processor-pause',
+];
 
 /** Kinds that happen at one moment and leave nothing to heal. */
 export const INSTANT_KINDS: readonly FaultKind[] = ['broker-restart', 'rolling-restart'];
@@ -87,7 +94,8 @@ export function groupsField(context: TargetContext) {
           const earlier = seen.get(id);
           const known = env === undefined ? undefined : environmentBrokerIds(env);
           if (env !== undefined && known !== undefined && !known.includes(id)) {
-            const has = env.runtime === 'external' ? `declares proxies for brokers ${known.join(', ') || '(none)'} only` : `has ${count(known.length, 'broker')}`;
+            const has =
+              env.runtime === 'external' ? `declares proxies for brokers ${known.join(', ') || '(none)'} only` : `has ${count(known.length, 'broker')}`;
             ctx.addIssue({ code: 'custom', path: [g, i], message: `broker ${id} does not exist: environment ${env.name} ${has}` });
           } else if (earlier !== undefined) {
             ctx.addIssue({ code: 'custom', path: [g, i], message: `broker ${id} is already in groups[${earlier}]; the groups must not overlap` });

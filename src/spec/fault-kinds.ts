@@ -60,7 +60,12 @@ function define<S extends z.ZodRawShape>(
 }
 
 function node(kind: NodeFaultKind, category: 'broker' | 'processor'): KindParser {
-  return define(kind, INSTANT_KINDS.includes(kind), (ctx) => ({ target: targetField(category, kind, ctx) }), (v) => ({ kind, target: v.target }));
+  return define(
+    kind,
+    INSTANT_KINDS.includes(kind),
+    (ctx) => ({ target: targetField(category, kind, ctx) }),
+    (v) => ({ kind, target: v.target }),
+  );
 }
 
 const links = choice(['clients', 'peers', 'all']).default('all');
@@ -92,7 +97,12 @@ export const KIND_PARSERS: Record<FaultKind, KindParser> = {
     (ctx) => ({ target: broker('bandwidth', ctx), links, rate: wholeNumber(1) }),
     (v) => ({ kind: 'bandwidth', target: v.target, links: v.links, rateKBps: v.rate }),
   ),
-  blackhole: define('blackhole', false, (ctx) => ({ target: broker('blackhole', ctx), links }), (v) => ({ kind: 'blackhole', target: v.target, links: v.links })),
+  blackhole: define(
+    'blackhole',
+    false,
+    (ctx) => ({ target: broker('blackhole', ctx), links }),
+    (v) => ({ kind: 'blackhole', target: v.target, links: v.links }),
+  ),
   'reset-peer': define(
     'reset-peer',
     false,
@@ -108,7 +118,13 @@ export const KIND_PARSERS: Record<FaultKind, KindParser> = {
   slicer: define(
     'slicer',
     false,
-    (ctx) => ({ target: broker('slicer', ctx), links, averageSize: wholeNumber(1), sizeVariation: wholeNumber(0).default(0), delay: duration('zero').default(0) }),
+    (ctx) => ({
+      target: broker('slicer', ctx),
+      links,
+      averageSize: wholeNumber(1),
+      sizeVariation: wholeNumber(0).default(0),
+      delay: duration('zero').default(0),
+    }),
     (v) => ({ kind: 'slicer', target: v.target, links: v.links, averageSize: v.averageSize, sizeVariation: v.sizeVariation, delayUs: v.delay * 1000 }),
     ({ averageSize, sizeVariation }) =>
       averageSize !== undefined && sizeVariation !== undefined && sizeVariation >= averageSize
@@ -137,7 +153,11 @@ export const KIND_PARSERS: Record<FaultKind, KindParser> = {
   cut: define(
     'cut',
     false,
-    (ctx) => ({ from: clientsOrBrokerField('cut', ctx), to: broker('cut', ctx), target: noTarget("cut takes no target: name the ends of the cut with 'from' and 'to'") }),
+    (ctx) => ({
+      from: clientsOrBrokerField('cut', ctx),
+      to: broker('cut', ctx),
+      target: noTarget("cut takes no target: name the ends of the cut with 'from' and 'to'"),
+    }),
     (v) => ({ kind: 'cut', from: v.from, to: v.to }),
   ),
 };

@@ -86,7 +86,9 @@ const IMAGE_REFERENCE =
   /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 export function imageReference() {
-  return matching("an image name like 'apache/kafka:4.3.1'", IMAGE_REFERENCE, (name) =>
-    `'${name}' is not a container image name; write [registry/]name[:tag] in lower case, e.g. 'apache/kafka:4.3.1'`,
+  return matching(
+    "an image name like 'apache/kafka:4.3.1'",
+    IMAGE_REFERENCE,
+    (name) => `'${name}' is not a container image name; write [registry/]name[:tag] in lower case, e.g. 'apache/kafka:4.3.1'`,
   );
 }

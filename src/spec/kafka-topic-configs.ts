@@ -43,10 +43,7 @@ export const KAFKA_TOPIC_CONFIGS: readonly string[] = [
 /** Topic configs that Kafka 4.0 removed, with what to do instead. */
 export const REMOVED_TOPIC_CONFIGS: ReadonlyMap<string, string> = new Map([
   ['message.format.version', 'Kafka 4.0 removed it; the message format is always v2 now, so delete the line'],
-  [
-    'message.timestamp.difference.max.ms',
-    "Kafka 4.0 removed it; use 'message.timestamp.before.max.ms' and 'message.timestamp.after.max.ms'",
-  ],
+  ['message.timestamp.difference.max.ms', "Kafka 4.0 removed it; use 'message.timestamp.before.max.ms' and 'message.timestamp.after.max.ms'"],
 ]);
 
 /** Values `compression.type` accepts. */

@@ -24,7 +24,10 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
   const { source } = read;
   if (source.data === null || source.data === undefined) {
     const empty: InputIssue = {
-      file, line: 1, column: 1, path: '',
+      file,
+      line: 1,
+      column: 1,
+      path: '',
       message: "the file is empty; an environment needs at least the number of brokers, e.g. 'brokers: { count: 3 }'",
     };
     throw new InvalidInputError([...read.issues, empty]);

@@ -46,7 +46,10 @@ export async function parseExperiment(text: string, file: string): Promise<Exper
   if (slos !== undefined && workload !== undefined && workload.processor === undefined && (workload.consumers ?? []).length === 0) {
     for (const name of ['maxLag', 'lagRecoveredWithinSeconds'] as const) {
       if (slos[name] !== undefined) {
-        c.add(['slos', name], `${name} holds the lag of a consumer group, and this workload has none: add a processor or workload.consumers, e.g. [{ topic: ${workload.producers[0]?.topic ?? 'orders'} }]`);
+        c.add(
+          ['slos', name],
+          `${name} holds the lag of a consumer group, and this workload has none: add a processor or workload.consumers, e.g. [{ topic: ${workload.producers[0]?.topic ?? 'orders'} }]`,
+        );
       }
     }
   }
@@ -86,9 +89,7 @@ export async function loadExperiment(file: string): Promise<ExperimentSpec> {
  * `timeline` or `workload` is an experiment, anything else an environment.
  * Throws as loadEnvironment and loadExperiment do.
  */
-export async function loadSpecFile(
-  file: string,
-): Promise<{ kind: 'environment'; spec: EnvironmentSpec } | { kind: 'experiment'; spec: ExperimentSpec }> {
+export async function loadSpecFile(file: string): Promise<{ kind: 'environment'; spec: EnvironmentSpec } | { kind: 'experiment'; spec: ExperimentSpec }> {
   const text = await readSpecFile(file, 'environment or experiment file', 'pass the path of an environment or experiment file');
   return isExperiment(text) ? { kind: 'experiment', spec: await parseExperiment(text, file) } : { kind: 'environment', spec: parseEnvironment(text, file) };
 }

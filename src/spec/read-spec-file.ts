@@ -37,6 +37,8 @@ function unreadable(file: string, error: unknown, noun: string, hint: string): U
 
 /** The file's basename without extension, with characters unfit for a name replaced by '-'. */
 export function defaultName(file: string, fallback: string): string {
-  const base = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const base = basename(file, extname(file))
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
   return base.slice(0, 63) || fallback;
 }

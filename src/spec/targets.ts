@@ -65,30 +65,49 @@ export function parseTarget(written: string): Target | undefined {
 /** The target as a rule is written in a file: `leader of orders-0`. */
 export function formatTarget(rule: Target): string {
   switch (rule.type) {
-    case 'broker': return `broker-${rule.id}`;
-    case 'processor': return `processor-${rule.instance}`;
-    case 'leader': case 'follower': return `${rule.type} of ${rule.topic}-${rule.partition}`;
-    case 'group-coordinator': return `coordinator of group ${rule.group}`;
-    case 'transaction-coordinator': return `coordinator of transaction ${rule.transactionalId}`;
-    case 'random-broker': return 'random broker';
-    case 'all-brokers': return 'all brokers';
-    case 'random-processor': return 'random processor';
-    default: return rule.type;
+    case 'broker':
+      return `broker-${rule.id}`;
+    case 'processor':
+      return `processor-${rule.instance}`;
+    case 'leader':
+    case 'follower':
+      return `${rule.type} of ${rule.topic}-${rule.partition}`;
+    case 'group-coordinator':
+      return `coordinator of group ${rule.group}`;
+    case 'transaction-coordinator':
+      return `coordinator of transaction ${rule.transactionalId}`;
+    case 'random-broker':
+      return 'random broker';
+    case 'all-brokers':
+      return 'all brokers';
+    case 'random-processor':
+      return 'random processor';
+    default:
+      return rule.type;
   }
 }
 
 /** The target in words, for plans and reports: 'broker-2', 'the active controller', 'the leader of orders-0'… */
 export function describeTarget(rule: Target): string {
   switch (rule.type) {
-    case 'controller': return 'the active controller';
-    case 'leader': return `the leader of ${rule.topic}-${rule.partition}`;
-    case 'follower': return `a follower of ${rule.topic}-${rule.partition}`;
-    case 'group-coordinator': return `the coordinator of group ${rule.group}`;
-    case 'transaction-coordinator': return `the coordinator of transaction ${rule.transactionalId}`;
-    case 'random-broker': return 'a random broker';
-    case 'random-processor': return 'a random processor';
-    case 'clients': return 'the clients';
-    default: return formatTarget(rule);
+    case 'controller':
+      return 'the active controller';
+    case 'leader':
+      return `the leader of ${rule.topic}-${rule.partition}`;
+    case 'follower':
+      return `a follower of ${rule.topic}-${rule.partition}`;
+    case 'group-coordinator':
+      return `the coordinator of group ${rule.group}`;
+    case 'transaction-coordinator':
+      return `the coordinator of transaction ${rule.transactionalId}`;
+    case 'random-broker':
+      return 'a random broker';
+    case 'random-processor':
+      return 'a random processor';
+    case 'clients':
+      return 'the clients';
+    default:
+      return formatTarget(rule);
   }
 }
 
@@ -142,7 +161,8 @@ function unknownTargetMessage(text: string, category: TargetCategory): string {
 function targetProblem(rule: Target, category: TargetCategory, kind: string, { env, processors }: TargetContext): string | undefined {
   const isProcessor = rule.type === 'processor' || rule.type === 'random-processor';
   const fits =
-    category === 'processor' ? isProcessor
+    category === 'processor'
+      ? isProcessor
       : !isProcessor && (rule.type !== 'all-brokers' || category === 'brokers') && (rule.type !== 'clients' || category === 'broker-or-clients');
   if (!fits) {
     const wanted = category === 'processor' ? 'a processor' : 'a broker';
@@ -160,7 +180,8 @@ function targetProblem(rule: Target, category: TargetCategory, kind: string, { e
     }
   } else if (rule.type === 'broker' && env.runtime !== 'external') {
     const brokers = env.brokers.count;
-    if (rule.id < 1 || rule.id > brokers) return `${formatTarget(rule)} does not exist: environment ${env.name} has ${count(brokers, 'broker')} (broker-1 to broker-${brokers})`;
+    if (rule.id < 1 || rule.id > brokers)
+      return `${formatTarget(rule)} does not exist: environment ${env.name} has ${count(brokers, 'broker')} (broker-1 to broker-${brokers})`;
   }
   if (rule.type !== 'leader' && rule.type !== 'follower') return undefined;
   const topic = env.topics.find((t) => t.name === rule.topic);

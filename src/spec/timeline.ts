@@ -70,10 +70,16 @@ function windowed(c: Collector, fault: ParsedFault, path: PathSegment[], duratio
   }
   const end = length !== undefined && atMs !== undefined ? atMs + length : healAt;
   if (durationMs !== undefined && atMs !== undefined && atMs >= durationMs) {
-    problem('at', `starts at ${formatDuration(atMs)}, when load has already stopped: a fault must start before the experiment's duration (${formatDuration(durationMs)}) ends`);
+    problem(
+      'at',
+      `starts at ${formatDuration(atMs)}, when load has already stopped: a fault must start before the experiment's duration (${formatDuration(durationMs)}) ends`,
+    );
   } else if (durationMs !== undefined && end !== undefined && end > durationMs) {
     const over = formatDuration(end - durationMs);
-    problem(length !== undefined ? 'duration' : 'healAt', `heals at ${formatDuration(end)}, ${over} after the experiment's duration (${formatDuration(durationMs)}) ends; a fault heals by then at the latest`);
+    problem(
+      length !== undefined ? 'duration' : 'healAt',
+      `heals at ${formatDuration(end)}, ${over} after the experiment's duration (${formatDuration(durationMs)}) ends; a fault heals by then at the latest`,
+    );
   }
   if (!valid || body === undefined || atMs === undefined) return undefined;
   const healAtMs = fault.instant ? undefined : (end ?? durationMs);
@@ -111,8 +117,12 @@ function noOverlapOnOneNode(c: Collector, faults: ReadonlyArray<FaultSpec | unde
     for (const [i, earlier] of windows.slice(0, j).entries()) {
       if (earlier === undefined || earlier.node !== later.node || !(earlier.start < later.end && later.start < earlier.end)) continue;
       const other = faults[i];
-      const when = other?.healAtMs === undefined ? `at ${formatDuration(earlier.start)}` : `from ${formatDuration(earlier.start)} to ${formatDuration(other.healAtMs)}`;
-      c.add(['timeline', j, 'target'], `overlaps timeline[${i}] ('${other?.name ?? ''}', ${when}) on ${later.node}: faults on the same node cannot overlap in time`);
+      const when =
+        other?.healAtMs === undefined ? `at ${formatDuration(earlier.start)}` : `from ${formatDuration(earlier.start)} to ${formatDuration(other.healAtMs)}`;
+      c.add(
+        ['timeline', j, 'target'],
+        `overlaps timeline[${i}] ('${other?.name ?? ''}', ${when}) on ${later.node}: faults on the same node cannot overlap in time`,
+      );
       break;
     }
   }

@@ -12,9 +12,7 @@ export const replicationFitsBrokers: Rule = (document) => {
   if (count === undefined || count < 1) return [];
   return topicsOf(document).flatMap(({ index, topic }) => {
     const rf = wholeNumberOf(topic.replicationFactor);
-    return rf !== undefined && rf > count
-      ? [{ path: ['topics', index, 'replicationFactor'], message: `${rf} is more than brokers.count (${count})` }]
-      : [];
+    return rf !== undefined && rf > count ? [{ path: ['topics', index, 'replicationFactor'], message: `${rf} is more than brokers.count (${count})` }] : [];
   });
 };
 

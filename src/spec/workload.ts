@@ -15,8 +15,7 @@ import { field } from './view.js';
 export const MAX_RATE = 100_000;
 
 const topic = z.string({ error: expected('a topic name') });
-const nonEmpty = (what: string) =>
-  z.string({ error: expected(what) }).refine((s) => s.trim() !== '', { error: `expected ${what}, received an empty string` });
+const nonEmpty = (what: string) => z.string({ error: expected(what) }).refine((s) => s.trim() !== '', { error: `expected ${what}, received an empty string` });
 
 const rate = z.number({ error: expected(`records per second, a number from more than 0 to ${MAX_RATE}`) }).refine((n) => n > 0 && n <= MAX_RATE, {
   error: (issue) => `must be more than 0 and at most ${MAX_RATE} records per second, got ${String(issue.input)}`,
@@ -169,7 +168,10 @@ function parseProcessor(c: Collector, raw: unknown, path: PathSegment[], env: En
   if (parsed === undefined) return {};
   const { input, output, instances } = parsed.values;
   let valid = parsed.all !== undefined;
-  for (const [field, name] of [['input', input], ['output', output]] as const) {
+  for (const [field, name] of [
+    ['input', input],
+    ['output', output],
+  ] as const) {
     if (name === undefined || env === undefined || env.topics.some((t) => t.name === name)) continue;
     c.add([...path, field], unknownTopicMessage(name, env));
     valid = false;

@@ -14,9 +14,7 @@ export interface YamlSource {
   data: unknown;
 }
 
-export type YamlReadResult =
-  | { ok: true; source: YamlSource; issues: InputIssue[] }
-  | { ok: false; issues: InputIssue[] };
+export type YamlReadResult = { ok: true; source: YamlSource; issues: InputIssue[] } | { ok: false; issues: InputIssue[] };
 
 /**
  * Parses `text` (the content of `file`; `what` names the kind of file in messages). Never throws.
@@ -52,7 +50,9 @@ function yamlIssue(error: YAMLError, doc: Document.Parsed, lineCounter: LineCoun
     const key = path?.at(-1);
     const name = key === undefined ? '' : ` '${String(key)}'`;
     return {
-      file, line, column,
+      file,
+      line,
+      column,
       path: path === undefined ? '' : formatPath(path),
       message: `duplicate key${name}: a key may appear only once in a mapping; remove one of them`,
     };

@@ -38,7 +38,14 @@ export async function runWithDeadline<T>(body: (signal: AbortSignal) => Promise<
       const phase = options.phase();
       const error = new DeadlineError(options.what ?? 'the run', options.ms, phase, options.hint === undefined ? undefined : { hint: options.hint });
       controller.abort(error);
-      const noted = options.onPassed === undefined ? Promise.resolve() : withTimeout(Promise.resolve().then(() => options.onPassed?.(phase)), ON_PASSED_MS, 'noting the deadline');
+      const noted =
+        options.onPassed === undefined
+          ? Promise.resolve()
+          : withTimeout(
+              Promise.resolve().then(() => options.onPassed?.(phase)),
+              ON_PASSED_MS,
+              'noting the deadline',
+            );
       void noted.catch(() => undefined).then(() => reject(error));
     }, options.ms);
     // once the deadline has passed, whatever the body does is ignored, its failure too

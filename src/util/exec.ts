@@ -70,9 +70,13 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
 export async function which(command: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   const { access, constants } = await import('node:fs/promises');
   const { delimiter, join, isAbsolute } = await import('node:path');
-  const candidates = isAbsolute(command) || command.includes('/')
-    ? [command]
-    : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  const candidates =
+    isAbsolute(command) || command.includes('/')
+      ? [command]
+      : (env.PATH ?? '')
+          .split(delimiter)
+          .filter(Boolean)
+          .map((dir) => join(dir, command));
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);

@@ -46,7 +46,11 @@ export class ConsumerGroupLoad {
       await withTimeout(consumer.connect(), 30_000, `${name} to connect`);
       await withTimeout(consumer.subscribe({ topic: this.spec.topic, fromBeginning: true }), 30_000, `${name} to subscribe to ${this.spec.topic}`);
       const joined = joinedGroup(consumer);
-      await withTimeout(consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachMessage: async () => undefined }), 60_000, `${name} to join group ${this.spec.group} and start consuming`);
+      await withTimeout(
+        consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachMessage: async () => undefined }),
+        60_000,
+        `${name} to join group ${this.spec.group} and start consuming`,
+      );
       await withTimeout(joined, 30_000, `${name} to join group ${this.spec.group}`);
     }
   }

@@ -118,7 +118,13 @@ export class ProcessorGroup {
   /** An instance that exits on its own (a crash, or its hung-consumer watchdog) is recorded and started again. */
   private onExit(i: number, child: RunningNode, exit: NodeExit): void {
     if (this.stopping || this.downOnPurpose.has(i) || this.children.get(i) !== child) return;
-    this.options.history.record({ type: 'event', kind: 'node-down', time: Date.now(), name: `processor-${i}`, detail: { exited: exit.signal ?? exit.code, restarting: true } });
+    this.options.history.record({
+      type: 'event',
+      kind: 'node-down',
+      time: Date.now(),
+      name: `processor-${i}`,
+      detail: { exited: exit.signal ?? exit.code, restarting: true },
+    });
     setTimeout(() => {
       if (!this.stopping && this.children.get(i) === child) void this.startInstance(i).catch(() => undefined);
     }, 1000);

@@ -89,7 +89,13 @@ type Batch = Parameters<NonNullable<Parameters<Consumer['run']>[0]>['eachBatch']
 
 type OutMessage = { key: Buffer | null; value: Buffer | null; partition: number; headers: Record<string, string | Buffer> };
 const partitioner = kafkajs.Partitioners.DefaultPartitioner();
-const outputMetadata = Array.from({ length: config.outputPartitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
+const outputMetadata = Array.from({ length: config.outputPartitions }, (_, partitionId) => ({
+  partitionId,
+  leader: 0,
+  partitionErrorCode: 0,
+  replicas: [],
+  isr: [],
+}));
 
 /**
  * The output records of a batch (same key and value, headers carried through), grouped by
@@ -187,7 +193,8 @@ async function processAtLeastOnce(batch: Batch): Promise<void> {
 async function commitProduced(consumer: Consumer): Promise<void> {
   const offsets = [...produced.entries()].map(([partition, offset]) => ({ topic: config.input, partition, offset }));
   produced.clear();
-  if (offsets.length > 0) await withTimeout(consumer.commitOffsets(offsets), STEP_MS, 'commit offsets').catch((e: unknown) => say(`commit failed: ${String(e)}`));
+  if (offsets.length > 0)
+    await withTimeout(consumer.commitOffsets(offsets), STEP_MS, 'commit offsets').catch((e: unknown) => say(`commit failed: ${String(e)}`));
 }
 
 async function main(): Promise<void> {

@@ -144,7 +144,8 @@ export class LoadProducer {
 
   /** Sends whatever the lane has queued, one send (or one transaction) at a time. */
   private async drive(lane: Lane): Promise<void> {
-    const maxBatch = this.spec.transactions?.recordsPerTransaction ?? Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_BYTES / (this.spec.payloadBytes + 100))));
+    const maxBatch =
+      this.spec.transactions?.recordsPerTransaction ?? Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_BYTES / (this.spec.payloadBytes + 100))));
     while (this.running) {
       if (lane.queue.length === 0) {
         await sleep(TICK_MS);
@@ -179,7 +180,12 @@ export class LoadProducer {
       const complete = this.invoke(records, now);
       if (producer === undefined) return complete('fail', 'no producer connected');
       try {
-        await this.sendTransaction(lane, producer, [...groups.values()].map((g) => g.messages), complete);
+        await this.sendTransaction(
+          lane,
+          producer,
+          [...groups.values()].map((g) => g.messages),
+          complete,
+        );
       } catch (e) {
         complete('info', e);
         await this.replaceProducer(lane);
@@ -193,7 +199,11 @@ export class LoadProducer {
         continue;
       }
       try {
-        await withTimeout(lane.producer.send({ topic: this.spec.topic, acks: ACKS[this.spec.acks], messages: group.messages }), SEND_DEADLINE_MS, `${this.process} send`);
+        await withTimeout(
+          lane.producer.send({ topic: this.spec.topic, acks: ACKS[this.spec.acks], messages: group.messages }),
+          SEND_DEADLINE_MS,
+          `${this.process} send`,
+        );
         complete(this.spec.acks === 'none' ? 'info' : 'ok', this.spec.acks === 'none' ? 'acks=none: the broker never confirms' : undefined);
       } catch (e) {
         complete('info', e);
@@ -202,11 +212,20 @@ export class LoadProducer {
     }
   }
 
-/** Records the invocation of a batch; returns how to record its completion (once). */
+  /** Records the invocation of a batch; returns how to record its completion (once). */
   private invoke(records: SentRecord[], time: number, partition?: number): (phase: 'ok' | 'fail' | 'info', error?: unknown) => void {
     const batch = ++this.batch;
     this.stats.sent += records.length;
-    this.history.record({ type: 'send', phase: 'invoke', time, process: this.process, batch, topic: this.spec.topic, ...(partition === undefined ? {} : { partition }), records });
+    this.history.record({
+      type: 'send',
+      phase: 'invoke',
+      time,
+      process: this.process,
+      batch,
+      topic: this.spec.topic,
+      ...(partition === undefined ? {} : { partition }),
+      records,
+    });
     return (phase, error) => {
       this.stats[phase === 'ok' ? 'acked' : phase === 'fail' ? 'failed' : 'indeterminate'] += records.length;
       this.history.record({ type: 'send', phase, time: Date.now(), process: this.process, batch, ...(error === undefined ? {} : { error: describe(error) }) });
@@ -232,7 +251,13 @@ export class LoadProducer {
       }
     } catch (e) {
       // not committed: abort, and only a confirmed abort makes the records definitely absent
-      const aborted = tx === undefined ? false : await withTimeout(tx.abort(), 10_000, 'abort').then(() => true, () => false);
+      const aborted =
+        tx === undefined
+          ? false
+          : await withTimeout(tx.abort(), 10_000, 'abort').then(
+              () => true,
+              () => false,
+            );
       complete(aborted ? 'fail' : 'info', e);
       if (!aborted) await this.replaceProducer(lane);
       return;

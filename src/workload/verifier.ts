@@ -76,16 +76,18 @@ export async function verifyTopic(
         eachBatch: async ({ batch }) => {
           const now = Date.now();
           const start = from[batch.partition] ?? 0;
-          const records: ReadRecord[] = batch.messages.filter((m) => Number(m.offset) >= start).map((m) => {
-            const sent = Number(m.headers?.[HEADER_SENT]?.toString());
-            return {
-              offset: Number(m.offset),
-              id: m.headers?.[idHeader]?.toString(),
-              key: m.key?.toString() ?? '',
-              crc: crc32(m.value ?? Buffer.alloc(0)),
-              ...(Number.isFinite(sent) ? { latencyMs: now - sent } : {}),
-            };
-          });
+          const records: ReadRecord[] = batch.messages
+            .filter((m) => Number(m.offset) >= start)
+            .map((m) => {
+              const sent = Number(m.headers?.[HEADER_SENT]?.toString());
+              return {
+                offset: Number(m.offset),
+                id: m.headers?.[idHeader]?.toString(),
+                key: m.key?.toString() ?? '',
+                crc: crc32(m.value ?? Buffer.alloc(0)),
+                ...(Number.isFinite(sent) ? { latencyMs: now - sent } : {}),
+              };
+            });
           read += records.length;
           if (records.length > 0) history.record({ type: 'read', time: now, topic, partition: batch.partition, records });
         },

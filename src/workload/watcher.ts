@@ -63,7 +63,9 @@ export class Watcher {
 
   private async fetchLoop(broker: { id: number; observer: string }): Promise<void> {
     while (this.running) {
-      const mine = [...this.leaders.entries()].filter(([, leader]) => leader === broker.id).map(([partition]) => ({ partition, offset: this.offsets.get(partition) ?? 0 }));
+      const mine = [...this.leaders.entries()]
+        .filter(([, leader]) => leader === broker.id)
+        .map(([partition]) => ({ partition, offset: this.offsets.get(partition) ?? 0 }));
       if (mine.length === 0) {
         await sleep(MAX_WAIT_MS);
         continue;

@@ -26,7 +26,10 @@ async function ours(): Promise<string[]> {
   return list.map((c) => `${c.Names[0]} (${c.State})`);
 }
 
-async function runDocker(file: string, name: string): Promise<{ code: number | null; stdout: string; stderr: string; out: string; result: RunResult; history: HistoryEntry[] }> {
+async function runDocker(
+  file: string,
+  name: string,
+): Promise<{ code: number | null; stdout: string; stderr: string; out: string; result: RunResult; history: HistoryEntry[] }> {
   const out = join(inject('testRoot'), `docker-${name}`);
   const r = await cli(['run', file, '--runtime', 'docker', '--out', out], state, 600_000);
   expect(existsSync(join(out, 'result.json')), `no result.json; exit ${r.code}\n${r.stdout}\n${r.stderr}`).toBe(true);
@@ -104,7 +107,11 @@ describe.skipIf(engine === undefined && !required)('streamchaos run --runtime do
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      await waitFor(() => readFileSync(join(out, 'history.jsonl'), 'utf8').includes('"fault-start"'), { what: 'the fault to be injected', timeoutMs: 180_000, intervalMs: 200 });
+      await waitFor(() => readFileSync(join(out, 'history.jsonl'), 'utf8').includes('"fault-start"'), {
+        what: 'the fault to be injected',
+        timeoutMs: 180_000,
+        intervalMs: 200,
+      });
       expect((await ours()).length).toBeGreaterThan(0);
       child.kill('SIGINT');
       // the teardown's own bound is 90 s per exit hook; past that the harness is stuck
@@ -116,7 +123,9 @@ describe.skipIf(engine === undefined && !required)('streamchaos run --runtime do
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL');
         await exited;
-        await waitFor(async () => (await ours()).length === 0, { what: 'the watchdog to remove the containers', timeoutMs: 30_000, intervalMs: 300 }).catch(() => undefined);
+        await waitFor(async () => (await ours()).length === 0, { what: 'the watchdog to remove the containers', timeoutMs: 30_000, intervalMs: 300 }).catch(
+          () => undefined,
+        );
       }
     }
   }, 360_000);

@@ -72,7 +72,14 @@ describe('streamchaos env, as a user runs it', () => {
   });
 
   it('has help with examples on every command', async () => {
-    for (const args of [['--help'], ['setup', '--help'], ['doctor', '--help'], ['env', 'up', '--help'], ['env', 'down', '--help'], ['env', 'status', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['setup', '--help'],
+      ['doctor', '--help'],
+      ['env', 'up', '--help'],
+      ['env', 'down', '--help'],
+      ['env', 'status', '--help'],
+    ]) {
       const r = await cli(args, env);
       expect(r.code, args.join(' ')).toBe(0);
       if (args.length > 1) expect(r.stdout, args.join(' ')).toContain('Examples:');

@@ -128,7 +128,9 @@ describe('an experiment against an external environment', () => {
     const file = write('kill-gameday.yaml', experiment('staging-test.yaml', '  - { at: 4s, kind: broker-kill, target: broker-1, duration: 5s }\n'));
     const r = await cli(['run', file, '--yes'], cliEnv);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/kill-gameday\.yaml:\d+:\d+: timeline\[0\]\.kind: broker-kill is not possible in external environment staging-test: streamchaos does not run its brokers/);
+    expect(r.stderr).toMatch(
+      /kill-gameday\.yaml:\d+:\d+: timeline\[0\]\.kind: broker-kill is not possible in external environment staging-test: streamchaos does not run its brokers/,
+    );
     const plan = await cli(['plan', experimentFile], cliEnv);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('faults possible here:');
@@ -136,11 +138,15 @@ describe('an experiment against an external environment', () => {
     expect(plan.stdout).toMatch(/✗ network faults on replication/);
   });
 
-  it('runs with --yes through the user\'s proxy: exactly-once holds, only our toxic came and went, the cluster stays up', async () => {
+  it("runs with --yes through the user's proxy: exactly-once holds, only our toxic came and went, the cluster stays up", async () => {
     const out = join(root, 'run');
     const { result: r, seen } = await whileWatchingToxics(() => cli(['run', experimentFile, '--yes', '--out', out], cliEnv));
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { verdict: string; exactlyOnce: { lost: number; duplicated: number }; faults: { kind: string; injectedAt?: string; healedAt?: string }[] };
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as {
+      verdict: string;
+      exactlyOnce: { lost: number; duplicated: number };
+      faults: { kind: string; injectedAt?: string; healedAt?: string }[];
+    };
     expect(result.verdict).toBe('pass');
     expect(result.faults).toHaveLength(1);
     expect(result.faults[0]?.injectedAt).toBeDefined();

@@ -63,8 +63,19 @@ beforeAll(async () => {
   const files = await writeBrokerFiles(join(root, 'broker'), spec, topology(1, 24000), 1, tools.kafka);
   writeFileSync(files.properties, serverProperties(join(files.dir, 'data')));
   await formatStorage(files, newClusterId(), tools.kafka);
-  broker = await ProcessNode.spawn({ name: 'broker-1', command: tools.kafka.java.bin, args: brokerJavaArgs(spec, files, tools.kafka.classpath, { hostsFile: false }), cwd: files.dir, logFile: files.log });
-  await waitFor(() => probeKafka(LISTENER, 1000), { what: `the SASL broker to answer on ${LISTENER}`, timeoutMs: 90_000, intervalMs: 500, hint: () => broker?.tail(20) ?? Promise.resolve('') });
+  broker = await ProcessNode.spawn({
+    name: 'broker-1',
+    command: tools.kafka.java.bin,
+    args: brokerJavaArgs(spec, files, tools.kafka.classpath, { hostsFile: false }),
+    cwd: files.dir,
+    logFile: files.log,
+  });
+  await waitFor(() => probeKafka(LISTENER, 1000), {
+    what: `the SASL broker to answer on ${LISTENER}`,
+    timeoutMs: 90_000,
+    intervalMs: 500,
+    hint: () => broker?.tail(20) ?? Promise.resolve(''),
+  });
   writeFileSync(
     join(root, 'sasl-staging.yaml'),
     `name: sasl-staging
@@ -117,14 +128,20 @@ describe('an external environment with SASL/PLAIN from environment variables', (
     const history = readFileSync(join(out, 'history.jsonl'), 'utf8');
     expect(history).toMatch(/"sasl-out"/);
     const files = filesUnder(out);
-    expect(files.map((f) => f.replace(out, ''))).toEqual(expect.arrayContaining(['/history.jsonl', '/result.json', '/report.html', '/junit.xml', '/harness.log']));
+    expect(files.map((f) => f.replace(out, ''))).toEqual(
+      expect.arrayContaining(['/history.jsonl', '/result.json', '/report.html', '/junit.xml', '/harness.log']),
+    );
     for (const f of files) expect(readFileSync(f, 'utf8').includes(PASSWORD), `${f} contains the password`).toBe(false);
     expect(r.stdout.includes(PASSWORD) || r.stderr.includes(PASSWORD)).toBe(false);
   });
 
   it('stops at once when the cluster refuses the credentials (exit 2), without showing the password', async () => {
     const wrong = 'wrong-needle-9Zq';
-    const r = await cli(['run', join(root, 'sasl-run.yaml'), '--dry-run', '--out', join(root, 'wrong')], { SC_TEST_KAFKA_USER: USER, SC_TEST_KAFKA_PASSWORD: wrong }, 240_000);
+    const r = await cli(
+      ['run', join(root, 'sasl-run.yaml'), '--dry-run', '--out', join(root, 'wrong')],
+      { SC_TEST_KAFKA_USER: USER, SC_TEST_KAFKA_PASSWORD: wrong },
+      240_000,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain(wrong);
     expect(r.stderr).toMatch(/refused the credentials \(PLAIN as 'gameday'\)/);

@@ -57,7 +57,11 @@ async function interrupt(moment: Moment, signal: NodeJS.Signals, runtime: 'proce
   if (signal === 'SIGKILL') expect(end.signal).toBe('SIGKILL');
   else expect(end.code, stderr).toBe(signal === 'SIGINT' ? 130 : 143);
 
-  await waitFor(() => processesUnder(out).length === 0, { what: `every process of the run to be gone after ${signal} at ${moment}`, timeoutMs: 15_000, intervalMs: 100 });
+  await waitFor(() => processesUnder(out).length === 0, {
+    what: `every process of the run to be gone after ${signal} at ${moment}`,
+    timeoutMs: 15_000,
+    intervalMs: 100,
+  });
   await waitFor(() => portFree(TOXIPROXY_API), { what: 'the Toxiproxy API port to be free', timeoutMs: 15_000, intervalMs: 100 });
   if (engine !== undefined) {
     await waitFor(async () => (await engine.docker.listContainers({ all: true, filters: { label: [LABEL.ours] } })).length === 0, {

@@ -51,7 +51,10 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
 
     // recovery, lag and latency SLOs were measured and held
     for (const name of ['recovery: crash the leader of orders-0', 'max lag', 'lag recovered: crash the leader of orders-0', 'p99 latency']) {
-      expect(result.checks.find((c) => c.name === name), name).toMatchObject({ pass: true });
+      expect(
+        result.checks.find((c) => c.name === name),
+        name,
+      ).toMatchObject({ pass: true });
     }
     const recovery = result.faults[0]!.recovery!;
     expect(recovery.recoverySeconds).toBeDefined(); // measured (how much a kill hurts depends on the ISRs at that moment)

@@ -36,7 +36,13 @@ async function ours(): Promise<string[]> {
  * inherits that image's equivalent-of label; it must still never be taken for node:20-slim.
  */
 async function buildExample(docker: Engine['docker']): Promise<void> {
-  const hasPublic = await docker.getImage(PUBLIC_IMAGES.node).inspect().then(() => true, () => false);
+  const hasPublic = await docker
+    .getImage(PUBLIC_IMAGES.node)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
   const base = hasPublic ? PUBLIC_IMAGES.node : await findLocalEquivalent(docker, PUBLIC_IMAGES.node);
   expect(base, `neither ${PUBLIC_IMAGES.node} nor a local equivalent is on the engine`).toBeDefined();
   const context = await mkdtemp(join(tmpdir(), 'streamchaos-user-processor-'));

@@ -8,7 +8,9 @@ export function testPlan(overrides: Partial<Plan> = {}): Plan {
     seed: 1,
     durationMs: 60_000,
     environment: { name: 'local-3', brokers: 3, kafka: '4.3.1', topics: ['orders'] },
-    producers: [{ name: 'producer', topic: 'orders', rate: 100, keys: 10, payloadBytes: 100, acks: 'all', idempotent: true, transactional: false, instances: 1 }],
+    producers: [
+      { name: 'producer', topic: 'orders', rate: 100, keys: 10, payloadBytes: 100, acks: 'all', idempotent: true, transactional: false, instances: 1 },
+    ],
     timeline: [],
     steadyState: { before: ['cluster-healthy'], after: ['cluster-healthy'] },
     slos: { exactlyOnce: true, orderedPerKey: false, recovery: DEFAULT_RECOVERY },

@@ -57,7 +57,10 @@ export function buildReportFixture(options: FixtureOptions = {}): ReportInput {
   };
   const files = [
     { name: 'experiments/leader-kill-under-load.yaml', text: experimentFile(names.experiment, h) },
-    { name: 'environments/local-3.yaml', text: 'name: local-3\nkafka: 4.1.0\nbrokers: 3\ntopics:\n  - name: orders\n    partitions: 3\n    replicationFactor: 3\n    minInsyncReplicas: 2\n  - name: orders-processed\n    partitions: 3\n    replicationFactor: 3\n' },
+    {
+      name: 'environments/local-3.yaml',
+      text: 'name: local-3\nkafka: 4.1.0\nbrokers: 3\ntopics:\n  - name: orders\n    partitions: 3\n    replicationFactor: 3\n    minInsyncReplicas: 2\n  - name: orders-processed\n    partitions: 3\n    replicationFactor: 3\n',
+    },
   ];
   return { result, measurements, files, renderedAt: new Date(at(75)).toISOString() };
 }
@@ -71,7 +74,9 @@ function buildPlan(names: Names, hostile: boolean): Plan {
     seed: 42,
     durationMs: 60_000,
     environment: { name: 'local-3', brokers: 3, kafka: '4.1.0', topics: ['orders', 'orders-processed', ...(hostile ? [HOSTILE.script] : [])] },
-    producers: [{ name: 'orders-producer', topic: 'orders', rate: 200, keys: 50, payloadBytes: 256, acks: 'all', idempotent: true, transactional: false, instances: 1 }],
+    producers: [
+      { name: 'orders-producer', topic: 'orders', rate: 200, keys: 50, payloadBytes: 256, acks: 'all', idempotent: true, transactional: false, instances: 1 },
+    ],
     processor: { input: 'orders', output: 'orders-processed', instances: 2, mode: 'transactional' },
     consumers: [{ name: 'audit', topic: 'orders-processed', group: names.group, instances: 1 }],
     timeline: [
@@ -109,7 +114,13 @@ function buildChecks(names: Names, hostile: boolean): Check[] {
     },
     { name: 'order per key', pass: true, message: '0 records out of send order', observed: 0, threshold: 0 },
     { name: 'indeterminate sends', pass: true, message: '107 sends with unknown outcome (at most 200)', observed: 107, threshold: 200 },
-    { name: `recovery: ${names.kill}`, pass: false, message: 'recovered 3.40 s after the injection (failover) and 2.10 s after the heal; at most 3 s', observed: 3.4, threshold: 3 },
+    {
+      name: `recovery: ${names.kill}`,
+      pass: false,
+      message: 'recovered 3.40 s after the injection (failover) and 2.10 s after the heal; at most 3 s',
+      observed: 3.4,
+      threshold: 3,
+    },
     { name: `recovery: ${names.latency}`, pass: true, message: 'recovered 1.30 s after the heal', observed: 1.3, threshold: 3 },
     { name: 'max consumer lag', pass: true, message: `worst group orders-processor: 2850 records`, observed: 2850, threshold: 5000 },
     { name: 'lag recovered after heal', pass: true, message: 'every group under 200 records 6.00 s after the heal', observed: 6, threshold: 10 },
@@ -150,14 +161,39 @@ function buildExactlyOnce(hostile: boolean): ExactlyOnceResult {
 function buildMeasurements(names: Names): Measurements {
   const faults: FaultRecovery[] = [
     {
-      index: 0, name: names.kill, kind: 'broker-kill', target: 'broker-2', injectedAt: at(15), healedAt: at(30), impacted: true,
-      failoverSeconds: 3.4, recoveredAfterHealSeconds: 2.1, recoveredAt: at(32.1), outageSeconds: 17.1, recoverySeconds: 3.4,
-      minThroughputRatio: 0, isrFullAfterHealSeconds: 4.5, maxLag: 2850, lagRecoveredAfterHealSeconds: 6,
+      index: 0,
+      name: names.kill,
+      kind: 'broker-kill',
+      target: 'broker-2',
+      injectedAt: at(15),
+      healedAt: at(30),
+      impacted: true,
+      failoverSeconds: 3.4,
+      recoveredAfterHealSeconds: 2.1,
+      recoveredAt: at(32.1),
+      outageSeconds: 17.1,
+      recoverySeconds: 3.4,
+      minThroughputRatio: 0,
+      isrFullAfterHealSeconds: 4.5,
+      maxLag: 2850,
+      lagRecoveredAfterHealSeconds: 6,
     },
     {
-      index: 1, name: names.latency, kind: 'latency', target: 'broker-1 (links: client-to-broker-1)', injectedAt: at(40), healedAt: at(50), impacted: true,
-      recoveredAfterHealSeconds: 1.3, recoveredAt: at(51.3), outageSeconds: 11.3, recoverySeconds: 1.3,
-      minThroughputRatio: 0.55, isrFullAfterHealSeconds: 0, maxLag: 900, lagRecoveredAfterHealSeconds: 3.2,
+      index: 1,
+      name: names.latency,
+      kind: 'latency',
+      target: 'broker-1 (links: client-to-broker-1)',
+      injectedAt: at(40),
+      healedAt: at(50),
+      impacted: true,
+      recoveredAfterHealSeconds: 1.3,
+      recoveredAt: at(51.3),
+      outageSeconds: 11.3,
+      recoverySeconds: 1.3,
+      minThroughputRatio: 0.55,
+      isrFullAfterHealSeconds: 0,
+      maxLag: 900,
+      lagRecoveredAfterHealSeconds: 3.2,
     },
   ];
   return {
@@ -212,12 +248,31 @@ function buildFaultOutcomes(recoveries: readonly FaultRecovery[]): FaultOutcomeS
   const [kill, latency] = recoveries;
   return [
     {
-      index: 0, name: kill?.name ?? '', kind: 'broker-kill', target: 'broker-2', injectedAt: at(15), healedAt: at(30),
-      effect: { index: 0, name: kill?.name ?? '', target: 'broker-2', leaderChanges: 3, minIsr: 2, maxUnderReplicated: 4, brokersLost: [2], isrRestoredAfterHealSeconds: 4.5 },
+      index: 0,
+      name: kill?.name ?? '',
+      kind: 'broker-kill',
+      target: 'broker-2',
+      injectedAt: at(15),
+      healedAt: at(30),
+      effect: {
+        index: 0,
+        name: kill?.name ?? '',
+        target: 'broker-2',
+        leaderChanges: 3,
+        minIsr: 2,
+        maxUnderReplicated: 4,
+        brokersLost: [2],
+        isrRestoredAfterHealSeconds: 4.5,
+      },
       ...(kill === undefined ? {} : { recovery: kill }),
     },
     {
-      index: 1, name: latency?.name ?? '', kind: 'latency', target: 'broker-1 (links: client-to-broker-1)', injectedAt: at(40), healedAt: at(50),
+      index: 1,
+      name: latency?.name ?? '',
+      kind: 'latency',
+      target: 'broker-1 (links: client-to-broker-1)',
+      injectedAt: at(40),
+      healedAt: at(50),
       effect: { index: 1, name: latency?.name ?? '', leaderChanges: 0, minIsr: 3, maxUnderReplicated: 0, brokersLost: [], isrRestoredAfterHealSeconds: 0 },
       ...(latency === undefined ? {} : { recovery: latency }),
     },

@@ -58,7 +58,11 @@ export async function restoreCluster(env: StartedEnvironment): Promise<void> {
   let last = '';
   await waitFor(
     async () => {
-      const h = await readHealth(env.observer, env.topology.brokers.map((b) => b.id), env.spec.topics.map((t) => t.name));
+      const h = await readHealth(
+        env.observer,
+        env.topology.brokers.map((b) => b.id),
+        env.spec.topics.map((t) => t.name),
+      );
       last = describeHealth(h);
       return h.healthy;
     },

@@ -19,11 +19,25 @@ describe('the Docker engine (scripts/dockerd.sh)', () => {
     const script = join(ROOT, 'scripts', 'dockerd.sh');
     const host = execFileSync(script, ['start'], { env, encoding: 'utf8' }).trim();
     expect(host).toMatch(/^unix:\/\//);
-    const docker = (args: string[], input?: Buffer): string => execFileSync('docker', args, { env: { ...env, DOCKER_HOST: host }, encoding: 'utf8', ...(input === undefined ? {} : { input }) });
+    const docker = (args: string[], input?: Buffer): string =>
+      execFileSync('docker', args, { env: { ...env, DOCKER_HOST: host }, encoding: 'utf8', ...(input === undefined ? {} : { input }) });
     try {
-      const rootfs = execFileSync('tar', ['-ch', '-C', '/', 'bin/dash', 'lib/x86_64-linux-gnu/libc.so.6', 'lib64/ld-linux-x86-64.so.2'], { maxBuffer: 64 * 1024 * 1024 });
+      const rootfs = execFileSync('tar', ['-ch', '-C', '/', 'bin/dash', 'lib/x86_64-linux-gnu/libc.so.6', 'lib64/ld-linux-x86-64.so.2'], {
+        maxBuffer: 64 * 1024 * 1024,
+      });
       docker(['import', '-', 'streamchaos-test/probe:1'], rootfs);
-      const out = docker(['run', '--rm', '--network', 'host', '--label', 'streamchaos.test=engine', 'streamchaos-test/probe:1', '/bin/dash', '-c', 'echo hello from a container']);
+      const out = docker([
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '--label',
+        'streamchaos.test=engine',
+        'streamchaos-test/probe:1',
+        '/bin/dash',
+        '-c',
+        'echo hello from a container',
+      ]);
       expect(out.trim()).toBe('hello from a container');
       expect(docker(['ps', '-a', '-q', '--filter', 'label=streamchaos.test=engine']).trim()).toBe('');
       docker(['rmi', 'streamchaos-test/probe:1']);

@@ -34,12 +34,24 @@ describe.skipIf(engine === undefined && !required)('docker runtime parts, on a r
 
   it('uses the local equivalent of a public image the engine lacks, and with pulling off refuses an unknown image, saying how to get one', async () => {
     const chosen = await chooseImage(docker, PUBLIC_IMAGES.toxiproxy, silent, { STREAMCHAOS_PULL: 'never' });
-    const hasPublic = await docker.getImage(PUBLIC_IMAGES.toxiproxy).inspect().then(() => true, () => false);
-    expect(chosen).toEqual(hasPublic ? { wanted: PUBLIC_IMAGES.toxiproxy, image: PUBLIC_IMAGES.toxiproxy, how: 'present' } : { wanted: PUBLIC_IMAGES.toxiproxy, image: toxiproxy, how: 'local equivalent' });
+    const hasPublic = await docker
+      .getImage(PUBLIC_IMAGES.toxiproxy)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
+    expect(chosen).toEqual(
+      hasPublic
+        ? { wanted: PUBLIC_IMAGES.toxiproxy, image: PUBLIC_IMAGES.toxiproxy, how: 'present' }
+        : { wanted: PUBLIC_IMAGES.toxiproxy, image: toxiproxy, how: 'local equivalent' },
+    );
 
     const refused = await chooseImage(docker, 'streamchaos-test/absent:1', silent, { STREAMCHAOS_PULL: 'never' }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(EnvironmentError);
-    expect((refused as EnvironmentError).message).toBe('image streamchaos-test/absent:1 is not on the Docker engine, and pulling is off (STREAMCHAOS_PULL=never)');
+    expect((refused as EnvironmentError).message).toBe(
+      'image streamchaos-test/absent:1 is not on the Docker engine, and pulling is off (STREAMCHAOS_PULL=never)',
+    );
     expect((refused as EnvironmentError).hint).toContain('streamchaos setup --docker');
   });
 
@@ -59,7 +71,12 @@ describe.skipIf(engine === undefined && !required)('docker runtime parts, on a r
       await c.start();
       expect(c.running).toBe(true);
       const { HostConfig, Config } = await docker.getContainer(c.container).inspect();
-      expect({ privileged: HostConfig.Privileged, network: HostConfig.NetworkMode, capAdd: HostConfig.CapAdd ?? [], securityOpt: HostConfig.SecurityOpt }).toEqual({
+      expect({
+        privileged: HostConfig.Privileged,
+        network: HostConfig.NetworkMode,
+        capAdd: HostConfig.CapAdd ?? [],
+        securityOpt: HostConfig.SecurityOpt,
+      }).toEqual({
         privileged: false,
         network: 'host',
         capAdd: [],

@@ -34,7 +34,7 @@ describe('network faults put the right toxics on the right links, and their heal
   const cases: [FaultSpec, string, number][] = [
     [{ ...base, kind: 'latency', target: broker2, links: 'clients', latencyMs: 100, jitterMs: 10 }, 'latency', 1],
     [{ ...base, kind: 'bandwidth', target: broker2, links: 'peers', rateKBps: 16 }, 'bandwidth', 8],
-    [{ ...base, kind: 'blackhole', target: broker2, links: 'all', }, 'timeout', 9],
+    [{ ...base, kind: 'blackhole', target: broker2, links: 'all' }, 'timeout', 9],
     [{ ...base, kind: 'reset-peer', target: broker2, links: 'clients', timeoutMs: 0 }, 'reset_peer', 1],
     [{ ...base, kind: 'slow-close', target: broker2, links: 'clients', delayMs: 500 }, 'slow_close', 1],
     [{ ...base, kind: 'slicer', target: broker2, links: 'clients', averageSize: 64, sizeVariation: 8, delayUs: 10 }, 'slicer', 1],
@@ -57,15 +57,20 @@ describe('network faults put the right toxics on the right links, and their heal
 
   it('split cuts every link between the groups and no other; cut is one-way', async () => {
     const split = await faultFor('split').inject({ ...base, kind: 'split', groups: [[1], [2, 3]] }, ctx);
-    const disabled = (await env.network.state()).filter((s) => !s.enabled).map((s) => s.link.name).sort();
+    const disabled = (await env.network.state())
+      .filter((s) => !s.enabled)
+      .map((s) => s.link.name)
+      .sort();
     expect(disabled).toHaveLength(8);
     expect(disabled.every((n) => n.includes('broker-1-') || n.includes('-broker-1-'))).toBe(true);
     await split.heal?.();
     const cut = await faultFor('cut').inject({ ...base, kind: 'cut', from: { type: 'broker', id: 3 }, to: broker2 }, ctx);
-    expect((await env.network.state()).filter((s) => !s.enabled).map((s) => s.link.name).sort()).toEqual([
-      'broker-3-to-broker-2-controller',
-      'broker-3-to-broker-2-replication',
-    ]);
+    expect(
+      (await env.network.state())
+        .filter((s) => !s.enabled)
+        .map((s) => s.link.name)
+        .sort(),
+    ).toEqual(['broker-3-to-broker-2-controller', 'broker-3-to-broker-2-replication']);
     await cut.heal?.();
     expect((await env.network.state()).every((s) => s.enabled)).toBe(true);
   });

@@ -37,7 +37,14 @@ function connectionsOf(pid: number): [string, string][] {
   return out
     .split('\n')
     .filter((line) => line.includes(`pid=${pid},`))
-    .map((line) => line.trim().split(/\s+/).slice(2, 4).map((a) => a.replace('[::ffff:', '').replace(']', '')) as [string, string]);
+    .map(
+      (line) =>
+        line
+          .trim()
+          .split(/\s+/)
+          .slice(2, 4)
+          .map((a) => a.replace('[::ffff:', '').replace(']', '')) as [string, string],
+    );
 }
 
 describe('link proxies', () => {

@@ -15,7 +15,10 @@ const dockerRequired = process.env.CI_REQUIRE_DOCKER === '1';
 /** The same cluster as containers, on other ports (base 26000), for the docker runtime's node operations. */
 async function dockerCluster(): Promise<StartedEnvironment> {
   expect(engine, 'no Docker engine answers: .ci/run starts one with scripts/dockerd.sh').toBeDefined();
-  const spec = parseEnvironment(SHARED_ENVIRONMENT.replace('base: 27000', 'base: 26000').replace('name: shared-test', 'name: shared-docker'), 'shared-docker.yaml');
+  const spec = parseEnvironment(
+    SHARED_ENVIRONMENT.replace('base: 27000', 'base: 26000').replace('name: shared-test', 'name: shared-docker'),
+    'shared-docker.yaml',
+  );
   return new DockerRuntime(engine).up(spec, { dir: join(inject('testRoot'), 'shared-docker'), progress: silentProgress, owner: 'node-ops-test' });
 }
 

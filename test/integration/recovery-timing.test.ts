@@ -28,8 +28,23 @@ describe('recovery timing against a known outage', () => {
   for (const n of [2, 5]) {
     it(`every client link cut for ${n} s is measured as an outage of ${n} s ± 0.25 s`, async () => {
       const history = new HistoryRecorder(join(inject('testRoot'), `recovery-timing-${n}.jsonl`));
-      history.record({ type: 'run', time: Date.now(), name: 'timing', seed: 1, plan: testPlan({ producers: [{ ...producer, transactional: false }] }), command: 'test', version: '0' });
-      const cut: FaultSpec = { name: `cut every client link for ${n} s`, kind: 'isolate', target: { type: 'all-brokers' }, from: 'clients', atMs: 8000, healAtMs: 8000 + n * 1000 };
+      history.record({
+        type: 'run',
+        time: Date.now(),
+        name: 'timing',
+        seed: 1,
+        plan: testPlan({ producers: [{ ...producer, transactional: false }] }),
+        command: 'test',
+        version: '0',
+      });
+      const cut: FaultSpec = {
+        name: `cut every client link for ${n} s`,
+        kind: 'isolate',
+        target: { type: 'all-brokers' },
+        from: 'clients',
+        atMs: 8000,
+        healAtMs: 8000 + n * 1000,
+      };
       const load = new LoadProducer('timing', producer, 6, env.topology.bootstrap, history, new Random(n), () => undefined);
       const timeline = new Timeline({
         faults: [cut],

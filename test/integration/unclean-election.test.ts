@@ -26,13 +26,25 @@ describe('the unclean-election monitor', () => {
       // the observer's wait below is the one that retries
       await admin.createTopics({
         waitForLeaders: false,
-        topics: [{ topic: 'unclean-test', replicaAssignment: [{ partition: 0, replicas: [1, 2] }], configEntries: [{ name: 'unclean.leader.election.enable', value: 'true' }, { name: 'min.insync.replicas', value: '1' }] }],
+        topics: [
+          {
+            topic: 'unclean-test',
+            replicaAssignment: [{ partition: 0, replicas: [1, 2] }],
+            configEntries: [
+              { name: 'unclean.leader.election.enable', value: 'true' },
+              { name: 'min.insync.replicas', value: '1' },
+            ],
+          },
+        ],
       });
     } finally {
       await admin.disconnect();
     }
     const state = async () => (await env.observer.partitions(['unclean-test']))[0]!;
-    await waitFor(async () => (await state()).leader === 1 && (await state()).isr.length === 2, { what: 'unclean-test led by broker 1 with a full ISR', timeoutMs: 30_000 });
+    await waitFor(async () => (await state()).leader === 1 && (await state()).isr.length === 2, {
+      what: 'unclean-test led by broker 1 with a full ISR',
+      timeoutMs: 30_000,
+    });
 
     // broker 2 can no longer fetch from broker 1. A follower that cannot fetch stays in the ISR
     // while it has everything the leader has, so a record written (acks=1) after the cut is what

@@ -23,7 +23,17 @@ describe('the verifier', () => {
     const history = new HistoryRecorder(join(inject('testRoot'), 'verifier-history.jsonl'));
     const producer = new LoadProducer(
       'tx-producer',
-      { name: 'tx-producer', topic: 'events', rate: 400, keys: 10, payloadBytes: 64, acks: 'all', idempotent: true, transactions: { recordsPerTransaction: 40 }, instances: 1 },
+      {
+        name: 'tx-producer',
+        topic: 'events',
+        rate: 400,
+        keys: 10,
+        payloadBytes: 64,
+        acks: 'all',
+        idempotent: true,
+        transactions: { recordsPerTransaction: 40 },
+        instances: 1,
+      },
       3,
       env.topology.bootstrap,
       history,
@@ -45,10 +55,14 @@ describe('the verifier', () => {
 
     const verified = await verifyTopic('events', env.topology.observer, history, 60_000, () => undefined);
     expect(verified.complete).toBe(true);
-    const kcat = execFileSync('kcat', ['-C', '-b', env.topology.observer, '-t', 'events', '-o', 'beginning', '-e', '-q', '-X', 'isolation.level=read_committed', '-f', '%o\n'], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const kcat = execFileSync(
+      'kcat',
+      ['-C', '-b', env.topology.observer, '-t', 'events', '-o', 'beginning', '-e', '-q', '-X', 'isolation.level=read_committed', '-f', '%o\n'],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     const kcatCount = kcat.split('\n').filter(Boolean).length;
     expect(verified.records).toBe(kcatCount);
 

@@ -25,7 +25,11 @@ async function harness(name: string, body: string): Promise<{ pid: number; said:
   const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'], cwd: inject('testRoot') });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const said = await waitFor(() => (out.includes('\n') ? out.split('\n')[0] : undefined), { what: `${name} to start what it starts`, timeoutMs: 60_000, intervalMs: 50 });
+  const said = await waitFor(() => (out.includes('\n') ? out.split('\n')[0] : undefined), {
+    what: `${name} to start what it starts`,
+    timeoutMs: 60_000,
+    intervalMs: 50,
+  });
   return { pid: child.pid!, said: said! };
 }
 

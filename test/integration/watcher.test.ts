@@ -41,7 +41,11 @@ describe('the watcher', () => {
       await send(['aborted-1', 'aborted-2', 'aborted-3'], false);
       await send(committed.slice(15), true);
       const seenIds = (): string[] => history.entries().flatMap((e) => (e.type === 'seen' ? (e as SeenEntry).ids.filter((x): x is string => x !== null) : []));
-      await waitFor(async () => committed.every((id) => seenIds().includes(id)), { what: 'the watcher to see every committed record', timeoutMs: 15_000, intervalMs: 100 });
+      await waitFor(async () => committed.every((id) => seenIds().includes(id)), {
+        what: 'the watcher to see every committed record',
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      });
       await sleep(500);
       expect(seenIds().filter((id) => id.startsWith('aborted-'))).toEqual([]);
       expect(new Set(seenIds()).size).toBe(seenIds().length); // each record seen once
@@ -54,14 +58,22 @@ describe('the watcher', () => {
       const plain = kafka.producer({ idempotent: false });
       await plain.connect();
       if (survivor !== undefined) {
-        await plain.send({ topic, acks: 1, messages: [{ key: 'k', value: 'v', partition: survivor.partition, headers: { 'test-id': 'committed-while-down' } }] });
+        await plain.send({
+          topic,
+          acks: 1,
+          messages: [{ key: 'k', value: 'v', partition: survivor.partition, headers: { 'test-id': 'committed-while-down' } }],
+        });
         // readable only once the high watermark passes it: when the dead follower leaves the ISR
         await waitFor(
           async () => !(await env.observer.view([topic])).topics[0]!.partitions.find((p) => p.partition === survivor.partition)!.isr.includes(victim),
           { what: `broker-${victim} to leave the ISR of ${topic}-${survivor.partition}`, timeoutMs: 30_000, intervalMs: 50 },
         );
         const readable = Date.now();
-        await waitFor(async () => seenIds().includes('committed-while-down'), { what: 'a record on a surviving leader to be seen', timeoutMs: 10_000, intervalMs: 20 });
+        await waitFor(async () => seenIds().includes('committed-while-down'), {
+          what: 'a record on a surviving leader to be seen',
+          timeoutMs: 10_000,
+          intervalMs: 20,
+        });
         expect(Date.now() - readable).toBeLessThan(1500); // the dead broker blinds the watcher for its own partitions only
       }
       await plain.disconnect();

@@ -10,7 +10,12 @@ import type { HistoryEntry } from '../../src/history/types.js';
 // (process, key). Then exactly one anomaly is injected, and the checker must name it.
 
 type Outcome = 'ok' | 'fail' | 'info' | 'none';
-interface GenRecord { key: string; crc: number; priority: number; present: boolean }
+interface GenRecord {
+  key: string;
+  crc: number;
+  priority: number;
+  present: boolean;
+}
 interface Scenario {
   producers: { outcome: Outcome; records: GenRecord[] }[][];
   partitions: number;
@@ -18,8 +23,20 @@ interface Scenario {
   chunk: number;
   reverseChunks: boolean;
 }
-interface Sent { id: string; process: string; key: string; crc: number; outcome: Outcome; present: boolean; priority: number }
-interface Out { id: string | undefined; key: string; crc: number }
+interface Sent {
+  id: string;
+  process: string;
+  key: string;
+  crc: number;
+  outcome: Outcome;
+  present: boolean;
+  priority: number;
+}
+interface Out {
+  id: string | undefined;
+  key: string;
+  crc: number;
+}
 
 const PROCESSES = ['producer-1', 'app:2', 'p3'];
 const scenario: fc.Arbitrary<Scenario> = fc.record({
@@ -91,7 +108,8 @@ function render(s: Scenario, output: Out[][]): HistoryEntry[] {
     });
     history.push(...completions, { type: 'event', time: round, kind: 'note', name: `round ${round}` });
   }
-  if (s.pipeline) history.push({ type: 'send', phase: 'invoke', time: 0, process: 'processor', batch: 0, topic: 'out', records: [{ id: 'processor:0', key: 'a', crc: 1 }] });
+  if (s.pipeline)
+    history.push({ type: 'send', phase: 'invoke', time: 0, process: 'processor', batch: 0, topic: 'out', records: [{ id: 'processor:0', key: 'a', crc: 1 }] });
   output.forEach((records, partition) => {
     const chunks: HistoryEntry[] = [];
     for (let i = 0; i < records.length; i += s.chunk) {
@@ -112,11 +130,17 @@ type Violation = (typeof VIOLATIONS)[number];
 
 /** Changes a clean output in place to hold exactly one anomaly of `kind`; false when this scenario has nothing to change. */
 function inject(kind: Violation, s: Scenario, sent: Sent[], output: Out[][], [a, b, c]: [number, number, number]): boolean {
-  const where = (id: string) => { const p = output.findIndex((rs) => rs.some((r) => r.id === id)); return { p, i: output[p]?.findIndex((r) => r.id === id) ?? -1 }; };
+  const where = (id: string) => {
+    const p = output.findIndex((rs) => rs.some((r) => r.id === id));
+    return { p, i: output[p]?.findIndex((r) => r.id === id) ?? -1 };
+  };
   const pick = <T>(xs: T[], n: number): T | undefined => xs[n % Math.max(1, xs.length)];
   const present = sent.filter((r) => r.present);
   if (kind === 'lost') {
-    const r = pick(present.filter((r) => r.outcome === 'ok'), a);
+    const r = pick(
+      present.filter((r) => r.outcome === 'ok'),
+      a,
+    );
     if (r === undefined) return false;
     const { p, i } = where(r.id);
     output[p]!.splice(i, 1);
@@ -130,12 +154,21 @@ function inject(kind: Violation, s: Scenario, sent: Sent[], output: Out[][], [a,
   } else if (kind === 'reordered') {
     const groups = new Map<string, Sent[]>();
     for (const r of present) groups.set(`${r.process}|${r.key}`, [...(groups.get(`${r.process}|${r.key}`) ?? []), r]);
-    const group = pick([...groups.values()].filter((g) => g.length >= 2), a);
+    const group = pick(
+      [...groups.values()].filter((g) => g.length >= 2),
+      a,
+    );
     if (group === undefined) return false;
     const [x, y] = [where(group[b % group.length]!.id), where(group[(b + 1 + (c % (group.length - 1))) % group.length]!.id)];
     [output[x.p]![x.i], output[y.p]![y.i]] = [output[y.p]![y.i]!, output[x.p]![x.i]!];
   } else {
-    const r = kind === 'failedButPresent' ? pick(sent.filter((r) => r.outcome === 'fail'), a) : undefined;
+    const r =
+      kind === 'failedButPresent'
+        ? pick(
+            sent.filter((r) => r.outcome === 'fail'),
+            a,
+          )
+        : undefined;
     if (kind === 'failedButPresent' && r === undefined) return false;
     const record: Out = r ?? { id: a % 2 === 0 ? `ghost:${a}` : undefined, key: 'a', crc: a };
     const partition = output[partitionOf(record.key, s.partitions)]!;
@@ -154,7 +187,13 @@ describe('checkExactlyOnce on random histories', () => {
         const sent = sentRecords(s);
         const r: ExactlyOnceResult = check(s, cleanOutput(s, sent));
         const count = (f: (x: Sent) => boolean) => sent.filter(f).length;
-        expect(r).toMatchObject({ pass: true, sent: sent.length, read: count((x) => x.present), acked: count((x) => x.outcome === 'ok'), failed: count((x) => x.outcome === 'fail') });
+        expect(r).toMatchObject({
+          pass: true,
+          sent: sent.length,
+          read: count((x) => x.present),
+          acked: count((x) => x.outcome === 'ok'),
+          failed: count((x) => x.outcome === 'fail'),
+        });
         expect(r.unknown).toBeUndefined();
         expect(r.indeterminatePresent).toBe(count((x) => (x.outcome === 'info' || x.outcome === 'none') && x.present));
         expect(r.indeterminatePresent + r.indeterminateAbsent).toBe(r.indeterminate);

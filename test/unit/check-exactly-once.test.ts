@@ -7,15 +7,25 @@ type Rec = [id: string, key: string, crc: number];
 type ReadRec = [id: string | undefined, key: string, crc: number];
 const T = 'orders';
 const send = (process: string, batch: number, records: Rec[], topic = T): SendInvoke => ({
-  type: 'send', phase: 'invoke', time: 0, process, batch, topic,
+  type: 'send',
+  phase: 'invoke',
+  time: 0,
+  process,
+  batch,
+  topic,
   records: records.map(([id, key, crc]) => ({ id, key, crc })),
 });
-const complete = (phase: SendComplete['phase']) => (process: string, batch: number): SendComplete => ({ type: 'send', phase, time: 0, process, batch });
+const complete =
+  (phase: SendComplete['phase']) =>
+  (process: string, batch: number): SendComplete => ({ type: 'send', phase, time: 0, process, batch });
 const ok = complete('ok');
 const fail = complete('fail');
 const info = complete('info');
 const read = (partition: number, records: ReadRec[], from = 0, topic = T): ReadEntry => ({
-  type: 'read', time: 0, topic, partition,
+  type: 'read',
+  time: 0,
+  topic,
+  partition,
   records: records.map(([id, key, crc], i) => ({ offset: from + i, id, key, crc })),
 });
 const done = (complete = true, topic = T): ReadDone => ({ type: 'read-done', time: 0, topic, endOffsets: {}, complete });
@@ -60,10 +70,7 @@ describe('checkExactlyOnce', () => {
 
   it('compares order only within one process, one key and one partition', () => {
     const Q0: Rec = ['q:0', 'a', 200];
-    const history = [
-      ...sentAndAcked, send('q', 0, [Q0]), ok('q', 0),
-      read(0, [A2, Q0]), read(1, [B1]), read(2, [A0]), done(),
-    ];
+    const history = [...sentAndAcked, send('q', 0, [Q0]), ok('q', 0), read(0, [A2, Q0]), read(1, [B1]), read(2, [A0]), done()];
     expect(check(history)).toMatchObject({ pass: true, reordered: 0 });
   });
 
@@ -156,11 +163,16 @@ describe('checkExactlyOnce', () => {
 
   it('checks a processor pipeline from input topic to output topic', () => {
     const processed: HistoryEntry[] = [
-      send('p', 0, [A0, B1, A2], 'in'), ok('p', 0),
+      send('p', 0, [A0, B1, A2], 'in'),
+      ok('p', 0),
       // The processor's own sends to the output are not input; the output carries the input ids.
-      send('processor-1', 0, [['processor-1:0', 'a', 7]], 'out'), ok('processor-1', 0),
-      read(0, [A0], 0, 'in'), done(true, 'in'),
-      read(0, [A0, A2], 0, 'out'), read(1, [B1], 0, 'out'), done(true, 'out'),
+      send('processor-1', 0, [['processor-1:0', 'a', 7]], 'out'),
+      ok('processor-1', 0),
+      read(0, [A0], 0, 'in'),
+      done(true, 'in'),
+      read(0, [A0, A2], 0, 'out'),
+      read(1, [B1], 0, 'out'),
+      done(true, 'out'),
     ];
     const r = check(processed, { inputTopic: 'in', outputTopic: 'out' });
     expect(r).toMatchObject({ pass: true, sent: 3, acked: 3, read: 3 });

@@ -24,8 +24,18 @@ describe('fault effects, read off the samples', () => {
       sample(18_500, [1, 2, 3], 2, [1, 2, 3]),
     ];
     const [effect] = faultEffects(h);
-    expect(effect).toMatchObject({ index: 0, target: 'broker-1', leaderChanges: 1, minIsr: 2, maxUnderReplicated: 2, brokersLost: [1], isrRestoredAfterHealSeconds: 3.5 });
-    expect(describeEffect(effect!)).toBe('1 leader change, broker 1 left the cluster, up to 2 partitions under-replicated (smallest ISR 2), every ISR full 3.5 s after the heal');
+    expect(effect).toMatchObject({
+      index: 0,
+      target: 'broker-1',
+      leaderChanges: 1,
+      minIsr: 2,
+      maxUnderReplicated: 2,
+      brokersLost: [1],
+      isrRestoredAfterHealSeconds: 3.5,
+    });
+    expect(describeEffect(effect!)).toBe(
+      '1 leader change, broker 1 left the cluster, up to 2 partitions under-replicated (smallest ISR 2), every ISR full 3.5 s after the heal',
+    );
   });
 
   it('reports a fault that changed nothing as such', () => {

@@ -5,7 +5,11 @@ import { parseRecordId } from '../../src/history/types.js';
 
 // Ids that look alike: canonical ones, leading zeros, empty or huge seqs, colons in the process.
 const idLike = fc
-  .tuple(fc.constantFrom('p', 'p:q', 'producer-1', '', ':'), fc.constantFrom(':', '', '::'), fc.constantFrom('0', '1', '01', '001', '', '12a', '4294967296', '2147483647', '1048577', '2000', ' 1', '1e3'))
+  .tuple(
+    fc.constantFrom('p', 'p:q', 'producer-1', '', ':'),
+    fc.constantFrom(':', '', '::'),
+    fc.constantFrom('0', '1', '01', '001', '', '12a', '4294967296', '2147483647', '1048577', '2000', ' 1', '1e3'),
+  )
   .map(([process, colon, seq]) => `${process}${colon}${seq}`);
 
 describe('IdIndex', () => {

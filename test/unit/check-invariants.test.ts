@@ -3,7 +3,14 @@ import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, m
 import type { HistoryEntry, SampleEntry } from '../../src/history/types.js';
 
 function sample(time: number, isr: number[], leader = isr[0] ?? -1, quorum: SampleEntry['quorum'] = []): SampleEntry {
-  return { type: 'sample', time, liveBrokers: [1, 2, 3], partitions: [{ topic: 'orders', partition: 0, leader, replicas: [1, 2, 3], isr }], minIsr: { orders: 2 }, quorum };
+  return {
+    type: 'sample',
+    time,
+    liveBrokers: [1, 2, 3],
+    partitions: [{ topic: 'orders', partition: 0, leader, replicas: [1, 2, 3], isr }],
+    minIsr: { orders: 2 },
+    quorum,
+  };
 }
 const send = (time: number, batch: number, phase: 'invoke' | 'ok' | 'info'): HistoryEntry =>
   phase === 'invoke'
@@ -12,7 +19,13 @@ const send = (time: number, batch: number, phase: 'invoke' | 'ok' | 'info'): His
 
 describe('at most one active controller', () => {
   it('passes when every epoch has one leader, however many brokers report it', () => {
-    const h = [sample(0, [1, 2, 3], 1, [{ broker: 1, leader: 2, epoch: 5 }, { broker: 3, leader: 2, epoch: 5 }]), sample(500, [1, 2, 3], 1, [{ broker: 1, leader: 3, epoch: 6 }])];
+    const h = [
+      sample(0, [1, 2, 3], 1, [
+        { broker: 1, leader: 2, epoch: 5 },
+        { broker: 3, leader: 2, epoch: 5 },
+      ]),
+      sample(500, [1, 2, 3], 1, [{ broker: 1, leader: 3, epoch: 6 }]),
+    ];
     expect(checkSingleController(h)).toMatchObject({ pass: true, observed: 0 });
   });
 
@@ -49,7 +62,13 @@ describe('partitions offline', () => {
 
 describe('no unclean leader election', () => {
   it('fails on a logged unclean election and passes without one', () => {
-    const note: HistoryEntry = { type: 'event', kind: 'note', time: 1, name: UNCLEAN_ELECTION_NOTE, detail: { node: 'broker-2', line: 'Setting new leader … using an unclean election' } };
+    const note: HistoryEntry = {
+      type: 'event',
+      kind: 'note',
+      time: 1,
+      name: UNCLEAN_ELECTION_NOTE,
+      detail: { node: 'broker-2', line: 'Setting new leader … using an unclean election' },
+    };
     expect(checkNoUncleanElection([note])).toMatchObject({ pass: false, observed: 1, samples: ['broker-2: Setting new leader … using an unclean election'] });
     expect(checkNoUncleanElection([{ ...note, name: 'drained' } as HistoryEntry])).toMatchObject({ pass: true, observed: 0 });
   });

@@ -28,7 +28,17 @@ interface Scenario {
 
 /** A handmade History for a producer at `rate`, with stalls, slowdowns, errors and fault events where the scenario says. */
 function history(s: Scenario): HistoryEntry[] {
-  const h: HistoryEntry[] = [{ type: 'run', time: T0 - 5000, name: 't', seed: 1, plan: testPlan({ producers: [{ ...testPlan().producers[0]!, rate: s.rate }] }), command: 'test', version: '0' }];
+  const h: HistoryEntry[] = [
+    {
+      type: 'run',
+      time: T0 - 5000,
+      name: 't',
+      seed: 1,
+      plan: testPlan({ producers: [{ ...testPlan().producers[0]!, rate: s.rate }] }),
+      command: 'test',
+      version: '0',
+    },
+  ];
   h.push({ type: 'event', kind: 'load', name: 'start', time: T0 });
   const random = new Random(7);
   const gap = 1000 / s.rate;
@@ -46,7 +56,15 @@ function history(s: Scenario): HistoryEntry[] {
     batch++;
   }
   for (const e of s.errors ?? []) {
-    h.push({ type: 'send', phase: 'invoke', time: T0 + e - 10, process: 'q', batch: ++batch, topic: 'orders', records: [{ id: `q:${batch}`, key: 'k', crc: 0 }] });
+    h.push({
+      type: 'send',
+      phase: 'invoke',
+      time: T0 + e - 10,
+      process: 'q',
+      batch: ++batch,
+      topic: 'orders',
+      records: [{ id: `q:${batch}`, key: 'k', crc: 0 }],
+    });
     h.push({ type: 'send', phase: 'info', time: T0 + e, process: 'q', batch, error: 'timeout' });
   }
   (s.faults ?? []).forEach((f, index) => {
@@ -64,7 +82,9 @@ describe('recovery', () => {
   it('measures an outage of exactly N seconds (all clients cut, acks stop and resume at the heal) to within the resolution', () => {
     for (const n of [1, 3, 7.5]) {
       const cutAt = 20_000;
-      const m = measure(history({ loadMs: 50_000, rate: 200, jitterMs: 4, stalls: [[cutAt, cutAt + n * 1000]], faults: [{ name: 'cut', at: cutAt, heal: cutAt + n * 1000 }] }));
+      const m = measure(
+        history({ loadMs: 50_000, rate: 200, jitterMs: 4, stalls: [[cutAt, cutAt + n * 1000]], faults: [{ name: 'cut', at: cutAt, heal: cutAt + n * 1000 }] }),
+      );
       const f = m.faults[0]!;
       expect(f.impacted).toBe(true);
       expect(f.failoverSeconds).toBeUndefined(); // nothing recovered while every client was cut
@@ -85,7 +105,17 @@ describe('recovery', () => {
   });
 
   it('counts a second outage caused by the heal: recovery lasts until the service recovered for good', () => {
-    const m = measure(history({ loadMs: 60_000, rate: 200, stalls: [[15_000, 16_000], [30_000, 34_000]], faults: [{ name: 'isolate', at: 15_000, heal: 30_000 }] }));
+    const m = measure(
+      history({
+        loadMs: 60_000,
+        rate: 200,
+        stalls: [
+          [15_000, 16_000],
+          [30_000, 34_000],
+        ],
+        faults: [{ name: 'isolate', at: 15_000, heal: 30_000 }],
+      }),
+    );
     const f = m.faults[0]!;
     expect(f.failoverSeconds).toBeCloseTo(1, 1);
     expect(f.recoveredAfterHealSeconds).toBeCloseTo(4, 1);
@@ -103,12 +133,14 @@ describe('recovery', () => {
   });
 
   it('sees a slowdown under the threshold as an impact, and one above it as none', () => {
-    const slow = measure(history({ loadMs: 60_000, rate: 400, slow: [[20_000, 26_000, 0.5]], faults: [{ name: 'latency', at: 20_000, heal: 26_000 }] })).faults[0]!;
+    const slow = measure(history({ loadMs: 60_000, rate: 400, slow: [[20_000, 26_000, 0.5]], faults: [{ name: 'latency', at: 20_000, heal: 26_000 }] }))
+      .faults[0]!;
     expect(slow.impacted).toBe(true);
     expect(slow.failoverSeconds).toBeUndefined();
     expect(slow.recoveredAfterHealSeconds).toBeLessThan(0.2);
     expect(slow.minThroughputRatio).toBeLessThan(0.6);
-    const mild = measure(history({ loadMs: 60_000, rate: 400, slow: [[20_000, 26_000, 0.95]], faults: [{ name: 'latency', at: 20_000, heal: 26_000 }] })).faults[0]!;
+    const mild = measure(history({ loadMs: 60_000, rate: 400, slow: [[20_000, 26_000, 0.95]], faults: [{ name: 'latency', at: 20_000, heal: 26_000 }] }))
+      .faults[0]!;
     expect(mild.impacted).toBe(false);
     expect(mild.recoverySeconds).toBe(0);
     expect(mild.outageSeconds).toBe(0);
@@ -124,7 +156,9 @@ describe('recovery', () => {
   });
 
   it('a failed send after the heal delays recovery until a hold without failures', () => {
-    const m = measure(history({ loadMs: 60_000, rate: 200, stalls: [[20_000, 25_000]], errors: [26_500], faults: [{ name: 'cut', at: 20_000, heal: 25_000 }] }));
+    const m = measure(
+      history({ loadMs: 60_000, rate: 200, stalls: [[20_000, 25_000]], errors: [26_500], faults: [{ name: 'cut', at: 20_000, heal: 25_000 }] }),
+    );
     const f = m.faults[0]!;
     expect(f.recoveredAfterHealSeconds).toBeGreaterThan(1.5);
     expect(f.recoveredAfterHealSeconds).toBeLessThan(2);
@@ -206,6 +240,10 @@ describe('lag', () => {
 
   it('a lag SLO with no consumer group measured fails rather than passing unseen', () => {
     const m = measure(history({ loadMs: 20_000, rate: 100, faults: [{ name: 'x', at: 5000, heal: 6000 }] }));
-    expect(sloChecks({ ...SLOS, maxLag: 10, lagRecoveredWithinSeconds: 10 }, m).filter((c) => !c.pass).map((c) => c.name)).toEqual(['max lag', 'lag recovered: x']);
+    expect(
+      sloChecks({ ...SLOS, maxLag: 10, lagRecoveredWithinSeconds: 10 }, m)
+        .filter((c) => !c.pass)
+        .map((c) => c.name),
+    ).toEqual(['max lag', 'lag recovered: x']);
   });
 });

@@ -49,7 +49,11 @@ describe('runWithDeadline', () => {
   it('still rejects when onPassed hangs or throws, and ignores what the body does afterwards', async () => {
     vi.useFakeTimers();
     let finish: (value: number) => void = () => undefined;
-    const late = runWithDeadline(() => new Promise<number>((resolve) => (finish = resolve)), { ms: 100, phase: () => 'verifying', onPassed: () => never<void>() });
+    const late = runWithDeadline(() => new Promise<number>((resolve) => (finish = resolve)), {
+      ms: 100,
+      phase: () => 'verifying',
+      onPassed: () => never<void>(),
+    });
     const lateOutcome = late.then(
       () => 'resolved',
       (e: unknown) => e,
@@ -85,7 +89,9 @@ describe('runWithDeadline', () => {
 
   it('uses real time too: a hung body is cut off after the deadline', async () => {
     const started = Date.now();
-    await expect(runWithDeadline(() => never(), { ms: 50, phase: () => 'waiting', what: 'the test' })).rejects.toThrow('the test passed its deadline of 50 ms while waiting');
+    await expect(runWithDeadline(() => never(), { ms: 50, phase: () => 'waiting', what: 'the test' })).rejects.toThrow(
+      'the test passed its deadline of 50 ms while waiting',
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
   });
 });

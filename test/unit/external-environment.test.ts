@@ -99,31 +99,49 @@ describe('which faults are possible in an external environment', () => {
 
   it('allows processor faults and network faults on declared client proxies', () => {
     expect(externalFaultProblem(fault({ kind: 'processor-kill', target: { type: 'processor', instance: 1 } }), env)).toBeUndefined();
-    expect(externalFaultProblem(fault({ kind: 'latency', target: { type: 'broker', id: 2 }, links: 'clients', latencyMs: 100, jitterMs: 0 }), env)).toBeUndefined();
+    expect(
+      externalFaultProblem(fault({ kind: 'latency', target: { type: 'broker', id: 2 }, links: 'clients', latencyMs: 100, jitterMs: 0 }), env),
+    ).toBeUndefined();
     expect(externalFaultProblem(fault({ kind: 'isolate', target: { type: 'leader', topic: 'orders', partition: 0 }, from: 'clients' }), env)).toBeUndefined();
     expect(externalFaultProblem(fault({ kind: 'cut', from: { type: 'clients' }, to: { type: 'broker', id: 1 } }), env)).toBeUndefined();
     expect(externalFaultProblem(fault({ kind: 'cut', from: { type: 'broker', id: 1 }, to: { type: 'broker', id: 2 } }), env)).toBeUndefined();
   });
 
   it('refuses network faults that need links nobody declared, naming them', () => {
-    expect(externalFaultProblem(fault({ kind: 'isolate', target: { type: 'broker', id: 1 }, from: 'peers' }), env)).toContain('broker 2 → broker 1 (replication)');
-    expect(externalFaultProblem(fault({ kind: 'blackhole', target: { type: 'broker', id: 1 }, links: 'all' }), env)).toMatch(/with links: all is not possible .* broker 2 → broker 1 \(replication\)/);
-    expect(externalFaultProblem(fault({ kind: 'cut', from: { type: 'broker', id: 2 }, to: { type: 'broker', id: 1 } }), env)).toContain('no proxy declared for broker 2 → broker 1');
+    expect(externalFaultProblem(fault({ kind: 'isolate', target: { type: 'broker', id: 1 }, from: 'peers' }), env)).toContain(
+      'broker 2 → broker 1 (replication)',
+    );
+    expect(externalFaultProblem(fault({ kind: 'blackhole', target: { type: 'broker', id: 1 }, links: 'all' }), env)).toMatch(
+      /with links: all is not possible .* broker 2 → broker 1 \(replication\)/,
+    );
+    expect(externalFaultProblem(fault({ kind: 'cut', from: { type: 'broker', id: 2 }, to: { type: 'broker', id: 1 } }), env)).toContain(
+      'no proxy declared for broker 2 → broker 1',
+    );
     expect(externalFaultProblem(fault({ kind: 'split', groups: [[1], [2]] }), env)).toContain('broker 2 → broker 1');
     const noProxies = external(STAGING.replace(/toxiproxy:[\s\S]*?topics:/, 'topics:'));
-    expect(externalFaultProblem(fault({ kind: 'latency', target: { type: 'broker', id: 1 }, links: 'clients', latencyMs: 1, jitterMs: 0 }), noProxies)).toContain('declares none');
+    expect(
+      externalFaultProblem(fault({ kind: 'latency', target: { type: 'broker', id: 1 }, links: 'clients', latencyMs: 1, jitterMs: 0 }), noProxies),
+    ).toContain('declares none');
   });
 
-  it('refuses them at validation, at the fault\'s line, and plan lists what is possible', async () => {
-    await import('node:fs/promises').then((fs) => fs.mkdir('/tmp/streamchaos-unit-external', { recursive: true }).then(() => fs.writeFile('/tmp/streamchaos-unit-external/staging.yaml', STAGING)));
+  it("refuses them at validation, at the fault's line, and plan lists what is possible", async () => {
+    await import('node:fs/promises').then((fs) =>
+      fs.mkdir('/tmp/streamchaos-unit-external', { recursive: true }).then(() => fs.writeFile('/tmp/streamchaos-unit-external/staging.yaml', STAGING)),
+    );
     const experiment = (timeline: string): string =>
       `environment: staging.yaml\nduration: 30s\nworkload: {producers: [{topic: orders, rate: 10}]}\ntimeline:\n${timeline}`;
-    const bad = await parseExperiment(experiment('  - {at: 5s, kind: broker-kill, target: broker-1}\n  - {at: 5s, duration: 5s, kind: isolate, target: broker-2}\n'), '/tmp/streamchaos-unit-external/x.yaml').catch((e: unknown) => e);
+    const bad = await parseExperiment(
+      experiment('  - {at: 5s, kind: broker-kill, target: broker-1}\n  - {at: 5s, duration: 5s, kind: isolate, target: broker-2}\n'),
+      '/tmp/streamchaos-unit-external/x.yaml',
+    ).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(InvalidInputError);
     const issues = (bad as InvalidInputError).issues.map(formatIssue);
     expect(issues[0]).toMatch(/^\/tmp\/streamchaos-unit-external\/x\.yaml:5:20: timeline\[0\]\.kind: broker-kill is not possible/);
     expect(issues[1]).toMatch(/^\/tmp\/streamchaos-unit-external\/x\.yaml:6:\d+: timeline\[1\]\.kind: isolate on broker 2 with links: all is not possible/);
-    const good = await parseExperiment(experiment('  - {at: 5s, duration: 5s, kind: isolate, target: broker-2, from: clients}\n'), '/tmp/streamchaos-unit-external/y.yaml');
+    const good = await parseExperiment(
+      experiment('  - {at: 5s, duration: 5s, kind: isolate, target: broker-2, from: clients}\n'),
+      '/tmp/streamchaos-unit-external/y.yaml',
+    );
     const text = formatPlan(planExperiment(good));
     expect(text).toContain('EXTERNAL (marked nonProduction)');
     expect(text).toContain('security SASL_PLAINTEXT, PLAIN as $STAGING_USER');
@@ -142,7 +160,10 @@ describe('the safety gate before the first fault', () => {
     expect(safetyGate({ environment: staging, dryRun: false, yes: false, interactive: true })).toEqual({ action: 'ask', environment: 'staging' });
     const refused = safetyGate({ environment: staging, dryRun: false, yes: false, interactive: false });
     expect(refused.action).toBe('refuse');
-    expect(refused).toMatchObject({ message: expect.stringContaining('stdin is not a terminal and --yes was not given'), hint: expect.stringContaining('--dry-run') });
+    expect(refused).toMatchObject({
+      message: expect.stringContaining('stdin is not a terminal and --yes was not given'),
+      hint: expect.stringContaining('--dry-run'),
+    });
   });
 });
 
@@ -165,7 +186,12 @@ describe('security settings from environment variables', () => {
   it('carries them to a processor by environment, and to kafkajs', () => {
     const security = resolveSecurity(spec, { STAGING_USER: 'svc', STAGING_PASSWORD: 's3cret!' }, 'staging');
     const env = securityEnv(security);
-    expect(env).toEqual({ STREAMCHAOS_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', STREAMCHAOS_SASL_MECHANISM: 'PLAIN', STREAMCHAOS_SASL_USERNAME: 'svc', STREAMCHAOS_SASL_PASSWORD: 's3cret!' });
+    expect(env).toEqual({
+      STREAMCHAOS_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+      STREAMCHAOS_SASL_MECHANISM: 'PLAIN',
+      STREAMCHAOS_SASL_USERNAME: 'svc',
+      STREAMCHAOS_SASL_PASSWORD: 's3cret!',
+    });
     expect(securityFromEnv(env)).toEqual(security);
     expect(kafkajsOptions(security)).toEqual({ sasl: { mechanism: 'plain', username: 'svc', password: 's3cret!' } });
     expect(securityEnv(undefined)).toEqual({});
@@ -185,14 +211,31 @@ describe('security settings from environment variables', () => {
 /** A fake of the Toxiproxy API: two proxies, the user's own toxic on one, and a log of every call. */
 class FakeToxiproxy {
   readonly calls: string[] = [];
-  readonly proxies: Record<string, { name: string; listen: string; upstream: string; enabled: boolean; toxics: { name: string; type: string; stream: string; toxicity: number; attributes: Record<string, unknown> }[] }> = {
-    c1: { name: 'c1', listen: '127.0.0.1:1', upstream: '127.0.0.1:2', enabled: true, toxics: [{ name: 'user-latency', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1 } }] },
+  readonly proxies: Record<
+    string,
+    {
+      name: string;
+      listen: string;
+      upstream: string;
+      enabled: boolean;
+      toxics: { name: string; type: string; stream: string; toxicity: number; attributes: Record<string, unknown> }[];
+    }
+  > = {
+    c1: {
+      name: 'c1',
+      listen: '127.0.0.1:1',
+      upstream: '127.0.0.1:2',
+      enabled: true,
+      toxics: [{ name: 'user-latency', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1 } }],
+    },
     c2: { name: 'c2', listen: '127.0.0.1:3', upstream: '127.0.0.1:4', enabled: true, toxics: [] },
   };
   private server: Server | undefined;
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req).then(([status, body]) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))));
+    this.server = createServer(
+      (req, res) => void this.handle(req).then(([status, body]) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))),
+    );
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -237,7 +280,16 @@ describe("teardown on the user's Toxiproxy", () => {
       { name: 'c1', kind: 'client', from: 'client', to: 1, listen: '127.0.0.1:1', upstream: '127.0.0.1:2' },
       { name: 'c2', kind: 'client', from: 'client', to: 2, listen: '127.0.0.1:3', upstream: '127.0.0.1:4' },
     ];
-    const network = Network.borrow({ brokers: [{ id: 1, observer: 'x:1' }, { id: 2, observer: 'x:2' }], links, toxiproxyApi: api, bootstrap: '', observer: '' });
+    const network = Network.borrow({
+      brokers: [
+        { id: 1, observer: 'x:1' },
+        { id: 2, observer: 'x:2' },
+      ],
+      links,
+      toxiproxyApi: api,
+      bootstrap: '',
+      observer: '',
+    });
     await network.addToxic([links[0]!], 'latency', { latency: 100 });
     const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
     const dead = spawnSync('true').pid!;

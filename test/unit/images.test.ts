@@ -104,7 +104,10 @@ describe('the build output stream', () => {
     expect(
       buildStreamError([
         { stream: 'Step 2/5 : COPY rootfs/ /\n' },
-        { error: 'COPY failed: file not found in build context', errorDetail: { message: 'COPY failed: file not found in build context or excluded by .dockerignore: stat rootfs/: file does not exist' } },
+        {
+          error: 'COPY failed: file not found in build context',
+          errorDetail: { message: 'COPY failed: file not found in build context or excluded by .dockerignore: stat rootfs/: file does not exist' },
+        },
       ]),
     ).toBe('COPY failed: file not found in build context or excluded by .dockerignore: stat rootfs/: file does not exist');
     expect(buildStreamError([{ error: 'no space left on device\n' }])).toBe('no space left on device');

@@ -14,7 +14,14 @@ describe("a user's own processor, as a command", () => {
     const entries: HistoryEntry[] = [];
     const history = { record: (e: HistoryEntry) => void entries.push(e) } as unknown as HistoryRecorder;
     const group = new ProcessorGroup({
-      spec: { input: 'orders', output: 'orders-processed', instances: 2, mode: 'exactly-once', command: [process.execPath, resolve('test/fixtures/fake-processor.mjs')], idHeader: 'x-id' },
+      spec: {
+        input: 'orders',
+        output: 'orders-processed',
+        instances: 2,
+        mode: 'exactly-once',
+        command: [process.execPath, resolve('test/fixtures/fake-processor.mjs')],
+        idHeader: 'x-id',
+      },
       outputPartitions: 6,
       bootstrap: '127.0.0.1:29091',
       observer: '127.0.0.1:29191',

@@ -36,14 +36,18 @@ describe('Kafka provisioning', () => {
 
   it('names Maven and KAFKA_HOME as the ways out when Kafka is not cached and mvn is missing', async () => {
     const dir = scratch();
-    const error = await provisionKafka('4.3.1', silentProgress, { PATH: '/nonexistent', JAVA_HOME: fakeJava(dir), STREAMCHAOS_CACHE: dir }).catch((e: unknown) => e);
+    const error = await provisionKafka('4.3.1', silentProgress, { PATH: '/nonexistent', JAVA_HOME: fakeJava(dir), STREAMCHAOS_CACHE: dir }).catch(
+      (e: unknown) => e,
+    );
     expect((error as ProvisionError).message).toContain('Maven (mvn) was not found');
     expect((error as ProvisionError).hint).toMatch(/apt-get install maven.*KAFKA_HOME/);
   });
 
   it('refuses a Java too old for the Kafka version', async () => {
     const dir = scratch();
-    const error = await provisionKafka('4.3.1', silentProgress, { PATH: '/nonexistent', JAVA_HOME: fakeJava(dir, '11.0.2'), STREAMCHAOS_CACHE: dir }).catch((e: unknown) => e);
+    const error = await provisionKafka('4.3.1', silentProgress, { PATH: '/nonexistent', JAVA_HOME: fakeJava(dir, '11.0.2'), STREAMCHAOS_CACHE: dir }).catch(
+      (e: unknown) => e,
+    );
     expect((error as ProvisionError).message).toMatch(/^Kafka 4\.3\.1 needs Java 17 or newer, but .* is Java 11$/);
   });
 
@@ -75,7 +79,10 @@ describe('Toxiproxy provisioning', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'toxiproxy-server'), '#!/bin/sh\n');
     chmodSync(join(dir, 'toxiproxy-server'), 0o755);
-    expect(await provisionToxiproxy(silentProgress, { PATH: dir, STREAMCHAOS_CACHE: scratch() })).toEqual({ bin: join(dir, 'toxiproxy-server'), source: 'PATH' });
+    expect(await provisionToxiproxy(silentProgress, { PATH: dir, STREAMCHAOS_CACHE: scratch() })).toEqual({
+      bin: join(dir, 'toxiproxy-server'),
+      source: 'PATH',
+    });
   });
 
   it('names Go and the alternatives when it has to build but cannot', async () => {
@@ -84,4 +91,3 @@ describe('Toxiproxy provisioning', () => {
     expect((error as ProvisionError).hint).toContain('TOXIPROXY_SERVER');
   });
 });
-

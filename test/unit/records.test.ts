@@ -32,7 +32,11 @@ describe('read_committed filtering of fetched batches', () => {
   });
 
   it('an aborted transaction starting after a batch does not drop it', () => {
-    const batches = [batch(0, 2, { producerId: 5, transactional: true }), batch(2, 1, { producerId: 5, transactional: true, control: true, abort: false, records: [] }), batch(3, 2, { producerId: 5, transactional: true })];
+    const batches = [
+      batch(0, 2, { producerId: 5, transactional: true }),
+      batch(2, 1, { producerId: 5, transactional: true, control: true, abort: false, records: [] }),
+      batch(3, 2, { producerId: 5, transactional: true }),
+    ];
     expect(ids(committedRecords(batches, [{ producerId: 5, firstOffset: 3 }]))).toEqual(['r0', 'r1']);
   });
 });

@@ -80,7 +80,9 @@ describe('renderHtml', () => {
       expect(svg, kind).toMatch(/<g class="legend">/);
     }
     // the fault windows are at 15–30 s and 40–50 s on the same time axis in every chart
-    const bands = [...found.values()].map((svg) => [...svg.matchAll(/<rect class="fault-band" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => `${m[1]}+${m[2]}`));
+    const bands = [...found.values()].map((svg) =>
+      [...svg.matchAll(/<rect class="fault-band" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => `${m[1]}+${m[2]}`),
+    );
     expect(new Set(bands.map((b) => b.join(' '))).size).toBe(1);
   });
 
@@ -164,7 +166,10 @@ describe('renderHtml with hostile names', () => {
 describe('renderHtml on little data', () => {
   it('renders a run that measured nothing', () => {
     const { result } = buildReportFixture();
-    const page = renderHtml({ result: { ...result, checks: [], faults: [], plan: { ...result.plan, processor: undefined, consumers: [], timeline: [], runbook: undefined } }, measurements: emptyMeasurements() });
+    const page = renderHtml({
+      result: { ...result, checks: [], faults: [], plan: { ...result.plan, processor: undefined, consumers: [], timeline: [], runbook: undefined } },
+      measurements: emptyMeasurements(),
+    });
     expect(page).not.toMatch(/NaN|Infinity|undefined|null/);
     for (const id of SECTIONS.filter((s) => s !== 'runbook')) expect(page).toContain(`id="${id}"`);
     expect(page).not.toContain('id="runbook"');

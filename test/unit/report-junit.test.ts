@@ -123,7 +123,11 @@ describe('the XML checker of these tests', () => {
     expect(() => parseXml('<a>\u0001</a>')).toThrow(/not allowed/);
     expect(() => parseXml('<a/><b/>')).toThrow(/second root/);
     expect(() => parseXml('<a>')).toThrow(/never closed/);
-    expect(parseXml('<?xml version="1.0"?>\n<a x="1 &amp; 2"><b>t &lt; u</b></a>\n')).toMatchObject({ name: 'a', attributes: { x: '1 & 2' }, children: [{ name: 'b', text: 't < u' }] });
+    expect(parseXml('<?xml version="1.0"?>\n<a x="1 &amp; 2"><b>t &lt; u</b></a>\n')).toMatchObject({
+      name: 'a',
+      attributes: { x: '1 & 2' },
+      children: [{ name: 'b', text: 't < u' }],
+    });
   });
 });
 
@@ -170,7 +174,13 @@ describe('renderJunit', () => {
 
   it('escapes hostile names and drops characters XML 1.0 cannot carry', () => {
     const hostile = buildReportFixture({ hostile: true }).result;
-    const nasty: Check = { name: `ctl \u0000\u0001\u001b[31mred\u001b[0m ${HOSTILE.attribute}`, pass: false, message: `line 1\nline 2 ${HOSTILE.script} \uffff\ud800`, observed: '<1>', threshold: '"&"' };
+    const nasty: Check = {
+      name: `ctl \u0000\u0001\u001b[31mred\u001b[0m ${HOSTILE.attribute}`,
+      pass: false,
+      message: `line 1\nline 2 ${HOSTILE.script} \uffff\ud800`,
+      observed: '<1>',
+      threshold: '"&"',
+    };
     const xml = renderJunit({ ...hostile, checks: [...hostile.checks, nasty] });
     const doc = parseXml(xml);
     expect(xml).not.toContain('<script');

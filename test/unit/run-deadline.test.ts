@@ -26,7 +26,16 @@ async function run(runtime: Runtime, deadlineMs: number): Promise<{ error: unkno
   const spec = await loadExperiment('experiments/leader-kill.yaml');
   const dir = mkdtempSync(join(tmpdir(), 'streamchaos-deadline-'));
   const log: string[] = [];
-  const error = await runExperiment(spec, { outDir: dir, seed: 1, runtime, progress: silentProgress, command: 'test', version: '0', log: (l) => void log.push(l), deadlineMs }).then(
+  const error = await runExperiment(spec, {
+    outDir: dir,
+    seed: 1,
+    runtime,
+    progress: silentProgress,
+    command: 'test',
+    version: '0',
+    log: (l) => void log.push(l),
+    deadlineMs,
+  }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -95,13 +104,15 @@ describe('defaultDeadlineMs', () => {
     const plain = defaultDeadlineMs(spec, 'process');
     expect(defaultDeadlineMs({ ...spec, durationMs: spec.durationMs + 60_000 }, 'process')).toBe(plain + 60_000);
     expect(defaultDeadlineMs(spec, 'docker')).toBe(plain + BUDGET.pullMs);
-    const withProcessor = (await loadExperiment('experiments/processor-crash.yaml'));
+    const withProcessor = await loadExperiment('experiments/processor-crash.yaml');
     expect(defaultDeadlineMs(withProcessor, 'process')).toBeGreaterThanOrEqual(
       BUDGET.startupMs + BUDGET.processorStartMs + withProcessor.durationMs + withProcessor.workload.drainMs + BUDGET.settleMs + BUDGET.verifyMs,
     );
     const rolling = await loadExperiment('experiments/rolling-restart.yaml');
     const withoutRolling = { ...rolling, timeline: rolling.timeline.filter((f) => f.kind !== 'rolling-restart') };
-    expect(defaultDeadlineMs(rolling, 'process') - defaultDeadlineMs(withoutRolling, 'process')).toBeGreaterThanOrEqual(environmentBrokerIds(rolling.environment).length * 120_000);
+    expect(defaultDeadlineMs(rolling, 'process') - defaultDeadlineMs(withoutRolling, 'process')).toBeGreaterThanOrEqual(
+      environmentBrokerIds(rolling.environment).length * 120_000,
+    );
   });
 });
 

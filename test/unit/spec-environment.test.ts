@@ -36,7 +36,10 @@ describe('defaults', () => {
   });
 
   it('fills in fields inside a partly written section, and a topic without config', () => {
-    const env = parseEnvironment('kafka: {}\nbrokers: {count: 2, heap: 1g}\nports: {}\ntopics:\n  - {name: t, partitions: 1, replicationFactor: 2}\n', 'x.yaml');
+    const env = parseEnvironment(
+      'kafka: {}\nbrokers: {count: 2, heap: 1g}\nports: {}\ntopics:\n  - {name: t, partitions: 1, replicationFactor: 2}\n',
+      'x.yaml',
+    );
     expect(env.kafka.version).toBe('4.3.1');
     expect(env.brokers).toEqual({ count: 2, heap: '1g', jvmOptions: [], config: {} });
     expect(env.ports.base).toBe(29000);
@@ -71,7 +74,8 @@ describe('values', () => {
     for (const version of ['3.7.0', '3.8.1', '3.9.1', '4.0.0', '4.3.1']) {
       expect(parseEnvironment(`kafka: {version: "${version}"}\nbrokers: {count: 1}`, 'x.yaml').kafka.version).toBe(version);
     }
-    const topic = (policy: string): string => `brokers: {count: 1}\ntopics: [{name: t, partitions: 1, replicationFactor: 1, config: {cleanup.policy: "${policy}"}}]`;
+    const topic = (policy: string): string =>
+      `brokers: {count: 1}\ntopics: [{name: t, partitions: 1, replicationFactor: 1, config: {cleanup.policy: "${policy}"}}]`;
     expect(parseEnvironment(topic('delete,compact'), 'x.yaml').topics[0]?.config['cleanup.policy']).toBe('delete,compact');
   });
 
@@ -100,7 +104,8 @@ describe('problems in inline texts', () => {
   });
 
   it('refuses topic names that collide in Kafka metrics, and the reserved names', () => {
-    const text = "brokers: {count: 1}\ntopics:\n  - {name: a.b, partitions: 1, replicationFactor: 1}\n  - {name: a_b, partitions: 1, replicationFactor: 1}\n  - {name: '..', partitions: 1, replicationFactor: 1}\n";
+    const text =
+      "brokers: {count: 1}\ntopics:\n  - {name: a.b, partitions: 1, replicationFactor: 1}\n  - {name: a_b, partitions: 1, replicationFactor: 1}\n  - {name: '..', partitions: 1, replicationFactor: 1}\n";
     expect(problems(text)).toEqual([
       "env.yaml:4:12: topics[1].name: 'a_b' collides with 'a.b' (topics[0]): Kafka treats '.' and '_' alike in metric names and refuses to create both",
       "env.yaml:5:12: topics[2].name: '..' is not a valid Kafka topic name",

@@ -47,7 +47,10 @@ describe('durations', () => {
   });
 
   it('bounds a duration field: at most 1h, and more than 0 where a length is meant', () => {
-    const messages = (min: 'zero' | 'positive', value: unknown) => duration(min).safeParse(value).error?.issues.map((i) => i.message);
+    const messages = (min: 'zero' | 'positive', value: unknown) =>
+      duration(min)
+        .safeParse(value)
+        .error?.issues.map((i) => i.message);
     expect(duration('positive').parse('1h')).toBe(3_600_000);
     expect(messages('positive', 3601)).toEqual(['3601 s is longer than the maximum of 1h']);
     expect(messages('positive', '61m')).toEqual(['61m is longer than the maximum of 1h']);
@@ -119,7 +122,9 @@ describe('loading files', () => {
     const file = join(scratch, 'exp.yaml');
     writeFileSync(join(scratch, 'env.yaml'), 'brokers:\n  count: 10\n');
     writeFileSync(file, 'environment: env.yaml\nduration: 10\nworkload: {producers: [{topic: t, rate: 1}]}\n');
-    await expect(loadSpecFile(file)).rejects.toThrow(`${join(scratch, 'env.yaml')} has 1 problem:\n  ${join(scratch, 'env.yaml')}:2:10: brokers.count: must be between 1 and 9, got 10`);
+    await expect(loadSpecFile(file)).rejects.toThrow(
+      `${join(scratch, 'env.yaml')} has 1 problem:\n  ${join(scratch, 'env.yaml')}:2:10: brokers.count: must be between 1 and 9, got 10`,
+    );
   });
 });
 
@@ -133,10 +138,15 @@ describe('any input', () => {
 
   it('gives InvalidInputError, with at least one problem, and nothing else', async () => {
     const good = readFileSync(fixture('experiments/every-kind.yaml'), 'utf8').split('\n');
-    const mutated = fc.tuple(fc.nat(good.length - 1), fc.string({ maxLength: 12 })).map(([line, text]) => good.map((l, i) => (i === line ? text : l)).join('\n'));
-    await fc.assert(fc.asyncProperty(fc.oneof(fc.string(), mutated), async (text) => {
-      expect(await unexpected(text)).toBeUndefined();
-    }), { numRuns: 200 });
+    const mutated = fc
+      .tuple(fc.nat(good.length - 1), fc.string({ maxLength: 12 }))
+      .map(([line, text]) => good.map((l, i) => (i === line ? text : l)).join('\n'));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), mutated), async (text) => {
+        expect(await unexpected(text)).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { loadExperiment } from '../../src/spec/load-experiment.js';
 
 const directory = fileURLToPath(new URL('../../experiments/', import.meta.url));
-const shipped = readdirSync(directory).filter((name) => /\.ya?ml$/.test(name)).sort();
+const shipped = readdirSync(directory)
+  .filter((name) => /\.ya?ml$/.test(name))
+  .sort();
 
 describe('shipped experiments', () => {
   it('are there', () => {

@@ -69,7 +69,17 @@ describe('defaults', () => {
       { name: 'latency broker-1', atMs: 1000, healAtMs: 60_000, kind: 'latency', target: { type: 'broker', id: 1 }, links: 'all', latencyMs: 5, jitterMs: 0 },
       { name: 'rolling-restart all brokers', atMs: 2000, kind: 'rolling-restart', target: { type: 'all-brokers' }, intervalMs: 10_000 },
       { name: 'reset-peer broker-2', atMs: 3000, healAtMs: 60_000, kind: 'reset-peer', target: { type: 'broker', id: 2 }, links: 'all', timeoutMs: 0 },
-      { name: 'slicer broker-2', atMs: 4000, healAtMs: 60_000, kind: 'slicer', target: { type: 'broker', id: 2 }, links: 'all', averageSize: 10, sizeVariation: 0, delayUs: 0 },
+      {
+        name: 'slicer broker-2',
+        atMs: 4000,
+        healAtMs: 60_000,
+        kind: 'slicer',
+        target: { type: 'broker', id: 2 },
+        links: 'all',
+        averageSize: 10,
+        sizeVariation: 0,
+        delayUs: 0,
+      },
       { name: 'isolate broker-3', atMs: 5000, healAtMs: 60_000, kind: 'isolate', target: { type: 'broker', id: 3 }, from: 'everyone' },
     ] satisfies FaultSpec[]);
   });
@@ -106,7 +116,17 @@ describe('good files', () => {
       durationMs: 90_000,
       workload: {
         producers: [
-          { name: 'in-producer', topic: 'in', rate: 250.5, keys: 50, payloadBytes: 1024, acks: 'all', idempotent: true, transactions: { recordsPerTransaction: 10 }, instances: 2 },
+          {
+            name: 'in-producer',
+            topic: 'in',
+            rate: 250.5,
+            keys: 50,
+            payloadBytes: 1024,
+            acks: 'all',
+            idempotent: true,
+            transactions: { recordsPerTransaction: 10 },
+            instances: 2,
+          },
           { name: 'producer-2', topic: 'in', rate: 10, keys: 100, payloadBytes: 256, acks: 'leader', idempotent: false, instances: 1 },
         ],
         processor: { input: 'in', output: 'out', instances: 3, mode: 'at-least-once', command: ['node', 'my-processor.js', '--fast'], idHeader: 'x-id' },
@@ -150,12 +170,24 @@ describe('good files', () => {
       { name: 'rolling-restart all brokers', atMs: 80_000, kind: 'rolling-restart', target: { type: 'all-brokers' }, intervalMs: 5000 },
       { name: 'processor-kill processor-2', ...window(120, 125), kind: 'processor-kill', target: { type: 'processor', instance: 2 } },
       { name: 'processor-pause random processor', ...window(130, 135), kind: 'processor-pause', target: { type: 'random-processor' } },
-      { name: 'latency random broker', ...window(140, 150), kind: 'latency', target: { type: 'random-broker' }, links: 'clients', latencyMs: 100, jitterMs: 20 },
+      {
+        name: 'latency random broker',
+        ...window(140, 150),
+        kind: 'latency',
+        target: { type: 'random-broker' },
+        links: 'clients',
+        latencyMs: 100,
+        jitterMs: 20,
+      },
       { name: 'bandwidth broker-2', ...window(160, 170), kind: 'bandwidth', target: broker(2), links: 'all', rateKBps: 64 },
       { name: 'blackhole broker-3', ...window(180, 190), kind: 'blackhole', target: broker(3), links: 'peers' },
       {
-        name: 'reset-peer coordinator of transaction tx-1', ...window(200, 210), kind: 'reset-peer',
-        target: { type: 'transaction-coordinator', transactionalId: 'tx-1' }, links: 'all', timeoutMs: 1000,
+        name: 'reset-peer coordinator of transaction tx-1',
+        ...window(200, 210),
+        kind: 'reset-peer',
+        target: { type: 'transaction-coordinator', transactionalId: 'tx-1' },
+        links: 'all',
+        timeoutMs: 1000,
       },
       { name: 'slow-close broker-1', ...window(220, 230), kind: 'slow-close', target: broker(1), links: 'all', delayMs: 2000 },
       { name: 'slicer broker-1', ...window(240, 250), kind: 'slicer', target: broker(1), links: 'all', averageSize: 64, sizeVariation: 32, delayUs: 1000 },
@@ -170,10 +202,20 @@ describe('good files', () => {
 describe('timeline', () => {
   it('sorts faults by start, keeping the file order of faults that start together', async () => {
     const spec = await parseExperiment(
-      inline('duration: 60', 'timeline:', '  - {name: c, at: 20, kind: blackhole, target: broker-1}', '  - {name: a, at: 10, kind: blackhole, target: broker-2}', '  - {name: b, at: 10, kind: blackhole, target: broker-3}'),
+      inline(
+        'duration: 60',
+        'timeline:',
+        '  - {name: c, at: 20, kind: blackhole, target: broker-1}',
+        '  - {name: a, at: 10, kind: blackhole, target: broker-2}',
+        '  - {name: b, at: 10, kind: blackhole, target: broker-3}',
+      ),
       'x.yaml',
     );
-    expect(spec.timeline.map((f) => [f.name, f.atMs])).toEqual([['a', 10_000], ['b', 10_000], ['c', 20_000]]);
+    expect(spec.timeline.map((f) => [f.name, f.atMs])).toEqual([
+      ['a', 10_000],
+      ['b', 10_000],
+      ['c', 20_000],
+    ]);
   });
 
   it('lets faults on one node follow each other, and faults on other nodes or unnamed nodes overlap', async () => {
@@ -194,13 +236,19 @@ describe('timeline', () => {
   });
 
   it('reports an instant fault inside the window of a fault on the same node', async () => {
-    expect(await problems(inline('duration: 60', 'timeline:', '  - {at: 10, kind: broker-kill, target: broker-1}', '  - {at: 59, kind: broker-restart, target: broker-1}'))).toEqual([
+    expect(
+      await problems(
+        inline('duration: 60', 'timeline:', '  - {at: 10, kind: broker-kill, target: broker-1}', '  - {at: 59, kind: broker-restart, target: broker-1}'),
+      ),
+    ).toEqual([
       "x.yaml:6:44: timeline[1].target: overlaps timeline[0] ('broker-kill broker-1', from 10s to 1m) on broker-1: faults on the same node cannot overlap in time",
     ]);
   });
 
   it('accepts healAt at the very end, and rejects a fault that starts when load stops', async () => {
-    expect((await parseExperiment(inline('duration: 60', 'timeline: [{at: 0, healAt: 1m, kind: blackhole, target: broker-1}]'), 'x.yaml')).timeline[0]?.healAtMs).toBe(60_000);
+    expect(
+      (await parseExperiment(inline('duration: 60', 'timeline: [{at: 0, healAt: 1m, kind: blackhole, target: broker-1}]'), 'x.yaml')).timeline[0]?.healAtMs,
+    ).toBe(60_000);
     expect(await problems(inline('duration: 60', 'timeline: [{at: 1m, kind: blackhole, target: broker-1}]'))).toEqual([
       "x.yaml:4:17: timeline[0].at: starts at 1m, when load has already stopped: a fault must start before the experiment's duration (1m) ends",
     ]);

@@ -46,7 +46,14 @@ function context(log: string[]): (random: FaultContext['random']) => FaultContex
     }) as unknown as FaultContext;
 }
 
-const isolate = (atMs: number, healAtMs: number): FaultSpec => ({ name: 'isolate broker-2', kind: 'isolate', atMs, healAtMs, target: { type: 'broker', id: 2 }, from: 'clients' });
+const isolate = (atMs: number, healAtMs: number): FaultSpec => ({
+  name: 'isolate broker-2',
+  kind: 'isolate',
+  atMs,
+  healAtMs,
+  target: { type: 'broker', id: 2 },
+  from: 'clients',
+});
 
 describe('Timeline', () => {
   it('injects at `at` and heals at the heal time, by the injected clock, and records both', async () => {
@@ -83,7 +90,13 @@ describe('Timeline', () => {
         },
       } as unknown as FaultContext;
     };
-    const t = new Timeline({ faults: [isolate(0, 9000)], seed: 1, history, context: slowHeal, now: () => now, sleep: async () => {
+    const t = new Timeline({
+      faults: [isolate(0, 9000)],
+      seed: 1,
+      history,
+      context: slowHeal,
+      now: () => now,
+      sleep: async () => {
         now += 500;
       },
     });
@@ -135,7 +148,14 @@ describe('Timeline', () => {
       } as unknown as FaultContext;
     };
     const kill: FaultSpec = { name: 'kill broker-3', kind: 'broker-kill', atMs: 0, healAtMs: 60_000, target: { type: 'broker', id: 3 } };
-    const t = new Timeline({ faults: [kill, isolate(0, 60_000)], seed: 1, history, context: withBrokers, now: () => now, sleep: () => new Promise((r) => setTimeout(r, 1)) });
+    const t = new Timeline({
+      faults: [kill, isolate(0, 60_000)],
+      seed: 1,
+      history,
+      context: withBrokers,
+      now: () => now,
+      sleep: () => new Promise((r) => setTimeout(r, 1)),
+    });
     t.start(0);
     while (log.length < 2) await new Promise((r) => setTimeout(r, 1));
     await t.healAll({ tearingDown: true });
@@ -149,7 +169,11 @@ describe('Timeline', () => {
 
     // the same run ending normally restarts it
     const log2: string[] = [];
-    const ctx2 = (random: FaultContext['random']): FaultContext => ({ ...withBrokers(random), env: { kill: async () => void log2.push('kill'), restart: async () => void log2.push('restart') } }) as unknown as FaultContext;
+    const ctx2 = (random: FaultContext['random']): FaultContext =>
+      ({
+        ...withBrokers(random),
+        env: { kill: async () => void log2.push('kill'), restart: async () => void log2.push('restart') },
+      }) as unknown as FaultContext;
     const t2 = new Timeline({ faults: [kill], seed: 1, history: recorder(), context: ctx2, now: () => 0, sleep: () => new Promise((r) => setTimeout(r, 1)) });
     t2.start(0);
     while (log2.length < 1) await new Promise((r) => setTimeout(r, 1));

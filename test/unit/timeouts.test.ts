@@ -15,7 +15,9 @@ describe('waitFor: no try can make the wait hang', () => {
     const started = Date.now();
     const error = await waitFor(() => never<boolean>(), { what: 'the cluster to be healthy', timeoutMs: 1200 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as Error).message).toMatch(/^timed out after 1200 ms waiting for the cluster to be healthy \(last error: a try did not finish within \d+ ms\)$/);
+    expect((error as Error).message).toMatch(
+      /^timed out after 1200 ms waiting for the cluster to be healthy \(last error: a try did not finish within \d+ ms\)$/,
+    );
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
@@ -89,7 +91,10 @@ describe('Timeline bounds', () => {
     const context = (random: FaultContext['random']) =>
       ({
         random,
-        topology: { brokers: [1, 2, 3].map((id) => ({ id })), links: [{ name: 'client-to-broker-2', kind: 'client', from: 'client', to: 2, listen: '', upstream: '' }] },
+        topology: {
+          brokers: [1, 2, 3].map((id) => ({ id })),
+          links: [{ name: 'client-to-broker-2', kind: 'client', from: 'client', to: 2, listen: '', upstream: '' }],
+        },
         network: { cut: () => never() },
       }) as unknown as FaultContext;
     const t = new Timeline({ faults: [isolate], seed: 1, history, context });
@@ -108,7 +113,10 @@ describe('Timeline bounds', () => {
     const context = (random: FaultContext['random']) =>
       ({
         random,
-        topology: { brokers: [1, 2, 3].map((id) => ({ id })), links: [{ name: 'client-to-broker-2', kind: 'client', from: 'client', to: 2, listen: '', upstream: '' }] },
+        topology: {
+          brokers: [1, 2, 3].map((id) => ({ id })),
+          links: [{ name: 'client-to-broker-2', kind: 'client', from: 'client', to: 2, listen: '', upstream: '' }],
+        },
         network: {
           cut: async () => () => {
             heals++;
@@ -121,7 +129,9 @@ describe('Timeline bounds', () => {
     await vi.advanceTimersByTimeAsync(1000 + 180_000);
     const errors = history.all.filter((e) => e.type === 'event' && e.kind === 'fault-error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ detail: { error: expect.stringContaining('heal failed: timed out after 180000 ms waiting for healing isolate broker-2') } });
+    expect(errors[0]).toMatchObject({
+      detail: { error: expect.stringContaining('heal failed: timed out after 180000 ms waiting for healing isolate broker-2') },
+    });
     const again = t.healAll();
     await vi.advanceTimersByTimeAsync(180_000);
     await again;

@@ -14,7 +14,10 @@ describe('link topology', () => {
   });
 
   it('puts every address on loopback and every port below the ephemeral range', () => {
-    const addresses = [...topo.links.flatMap((l) => [l.listen, l.upstream]), ...topo.brokers.flatMap((b) => [b.observer, b.client, b.replication, b.controller])];
+    const addresses = [
+      ...topo.links.flatMap((l) => [l.listen, l.upstream]),
+      ...topo.brokers.flatMap((b) => [b.observer, b.client, b.replication, b.controller]),
+    ];
     for (const a of addresses) {
       const [host, port] = [a.slice(0, a.lastIndexOf(':')), Number(a.slice(a.lastIndexOf(':') + 1))];
       expect(host).toMatch(/^127\.\d+\.\d+\.\d+$/);

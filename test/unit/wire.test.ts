@@ -5,7 +5,14 @@ import { Reader, Writer } from '../../src/cluster/wire.js';
 
 describe('wire encoding', () => {
   it('reads back what it writes', () => {
-    const buf = new Writer().int16(-2).int32(70000).string('héllo').string(null).bool(true).array([1, 2, 3], (w, n) => w.int32(n)).buffer();
+    const buf = new Writer()
+      .int16(-2)
+      .int32(70000)
+      .string('héllo')
+      .string(null)
+      .bool(true)
+      .array([1, 2, 3], (w, n) => w.int32(n))
+      .buffer();
     const r = new Reader(buf);
     expect([r.int16(), r.int32(), r.string(), r.string(), r.bool(), r.array((x) => x.int32())]).toEqual([-2, 70000, 'héllo', null, true, [1, 2, 3]]);
   });
@@ -21,7 +28,14 @@ function view(source: string, brokers: number[], isr: number[], leader: number, 
     brokers: brokers.map((id) => ({ id, host: '127.0.0.1', port: 29190 + id })),
     clusterId: 'c',
     controllerId: brokers[0] ?? -1,
-    topics: [{ name: 'orders', errorCode: 0, internal: false, partitions: [{ partition: 0, errorCode: 0, leader, leaderEpoch, replicas: [1, 2, 3], isr, offline: [] }] }],
+    topics: [
+      {
+        name: 'orders',
+        errorCode: 0,
+        internal: false,
+        partitions: [{ partition: 0, errorCode: 0, leader, leaderEpoch, replicas: [1, 2, 3], isr, offline: [] }],
+      },
+    ],
   };
 }
 

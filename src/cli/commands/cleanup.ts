@@ -46,7 +46,11 @@ export async function cleanup(args: { dryRun: boolean; json: boolean }): Promise
   const total = processes.length + containers.length + environments.length;
   if (total === 0) process.stdout.write(`${c.green('✓')} nothing left behind by earlier runs\n`);
   else {
-    const what = [count(processes.length, 'process', 'processes'), count(containers.length, 'container'), count(environments.length, 'environment state', 'environment states')];
+    const what = [
+      count(processes.length, 'process', 'processes'),
+      count(containers.length, 'container'),
+      count(environments.length, 'environment state', 'environment states'),
+    ];
     process.stdout.write(`${args.dryRun ? c.yellow('!') : c.green('✓')} ${verb} ${what.join(', ')}:\n${lines.join('\n')}\n`);
   }
   if (dockerNote !== undefined) process.stdout.write(`${c.dim(dockerNote)}\n`);

@@ -45,7 +45,12 @@ async function checkJava(): Promise<Finding> {
       fix: 'Kafka 4 needs Java 17+: apt-get install openjdk-17-jre-headless, or set JAVA_HOME',
     };
   } catch (e) {
-    return { what: 'Java', status: 'fail', detail: e instanceof Error ? e.message : String(e), fix: 'apt-get install openjdk-17-jre-headless, or set JAVA_HOME' };
+    return {
+      what: 'Java',
+      status: 'fail',
+      detail: e instanceof Error ? e.message : String(e),
+      fix: 'apt-get install openjdk-17-jre-headless, or set JAVA_HOME',
+    };
   }
 }
 
@@ -55,7 +60,12 @@ async function checkKafka(): Promise<Finding> {
   if (cached !== undefined) return { what: 'Kafka', status: 'ok', detail: `${DEFAULT_KAFKA_VERSION} cached (${cached.length} jars)` };
   const mvn = await which('mvn');
   return mvn === undefined
-    ? { what: 'Kafka', status: 'fail', detail: 'not cached, and no Maven to fetch it', fix: 'apt-get install maven, or set KAFKA_HOME to an unpacked Kafka download' }
+    ? {
+        what: 'Kafka',
+        status: 'fail',
+        detail: 'not cached, and no Maven to fetch it',
+        fix: 'apt-get install maven, or set KAFKA_HOME to an unpacked Kafka download',
+      }
     : { what: 'Kafka', status: 'warn', detail: `not cached yet; \`streamchaos setup\` fetches it with ${mvn}`, fix: 'run `streamchaos setup`' };
 }
 
@@ -63,7 +73,12 @@ async function checkToxiproxy(): Promise<Finding> {
   const env = process.env.TOXIPROXY_SERVER;
   if (env) {
     return (await which(env)) === undefined
-      ? { what: 'Toxiproxy', status: 'fail', detail: `TOXIPROXY_SERVER=${env} is not executable`, fix: 'point TOXIPROXY_SERVER at toxiproxy-server, or unset it' }
+      ? {
+          what: 'Toxiproxy',
+          status: 'fail',
+          detail: `TOXIPROXY_SERVER=${env} is not executable`,
+          fix: 'point TOXIPROXY_SERVER at toxiproxy-server, or unset it',
+        }
       : { what: 'Toxiproxy', status: 'ok', detail: `TOXIPROXY_SERVER=${env}` };
   }
   const onPath = (await which('toxiproxy-server')) ?? (await which(`${cacheDir()}/toxiproxy-2.12.0/toxiproxy-server`));

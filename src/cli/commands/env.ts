@@ -92,14 +92,18 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
         else reject(new EnvironmentError(m.message, m.hint === undefined ? undefined : { hint: m.hint }));
       });
       child.on('exit', (code, signal) =>
-        reject(new EnvironmentError(`the environment's supervisor exited (${signal ?? `code ${code}`}) before it was ready; see ${join(dir, 'supervisor.log')}`)),
+        reject(
+          new EnvironmentError(`the environment's supervisor exited (${signal ?? `code ${code}`}) before it was ready; see ${join(dir, 'supervisor.log')}`),
+        ),
       );
     });
     const limit = args.timeout * 1000 + SUPERVISOR_MARGIN_MS + (spec.runtime === 'docker' ? PULL_MS : 0);
-    const state = await withTimeout(ready, limit, `${spec.name} to be up (its supervisor to say it is ready; see ${join(dir, 'supervisor.log')})`).catch((e: unknown) => {
-      if (e instanceof TimeoutError && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); // it stops what it started
-      throw e;
-    });
+    const state = await withTimeout(ready, limit, `${spec.name} to be up (its supervisor to say it is ready; see ${join(dir, 'supervisor.log')})`).catch(
+      (e: unknown) => {
+        if (e instanceof TimeoutError && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); // it stops what it started
+        throw e;
+      },
+    );
     if (args.json) process.stdout.write(`${JSON.stringify(summary(state), null, 2)}\n`);
     else printState(state);
     return 0;
@@ -165,7 +169,10 @@ export async function envStatus(args: { json: boolean }): Promise<number> {
           .filter((n) => n.name.startsWith('broker-'))
           .map(async (n, i) => ({ name: n.name, pid: n.pid, container: n.container, answering: await probeKafka(observers[i] ?? '', 1000) })),
       );
-      const toxiproxy = await fetch(`${s.toxiproxy}/version`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      const toxiproxy = await fetch(`${s.toxiproxy}/version`, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       return { ...summary(s), up: pidAlive(s.supervisorPid), brokers, toxiproxyAnswering: toxiproxy };
     }),
   );
@@ -179,7 +186,10 @@ export async function envStatus(args: { json: boolean }): Promise<number> {
   }
   for (const r of report) {
     process.stdout.write(`${c.bold(r.name)} ${r.up ? c.green('up') : c.red('supervisor gone')}  bootstrap ${r.bootstrap}\n`);
-    for (const b of r.brokers) process.stdout.write(`  ${b.answering ? c.green('●') : c.red('○')} ${b.name} ${b.container === undefined ? `pid ${b.pid ?? '-'}` : `container ${b.container.slice(0, 12)}`} ${b.answering ? 'answering' : 'not answering'}\n`);
+    for (const b of r.brokers)
+      process.stdout.write(
+        `  ${b.answering ? c.green('●') : c.red('○')} ${b.name} ${b.container === undefined ? `pid ${b.pid ?? '-'}` : `container ${b.container.slice(0, 12)}`} ${b.answering ? 'answering' : 'not answering'}\n`,
+      );
     process.stdout.write(`  ${r.toxiproxyAnswering ? c.green('●') : c.red('○')} toxiproxy ${r.toxiproxy}\n`);
   }
   for (const r of report) if (!r.up) await removeEnvState(r.name);

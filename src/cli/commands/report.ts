@@ -23,7 +23,9 @@ export interface ReportArgs {
 export async function report(args: ReportArgs): Promise<number> {
   const historyFile = join(args.dir, 'history.jsonl');
   if (!existsSync(historyFile)) {
-    throw new UsageError(`${historyFile} does not exist`, { hint: `pass the folder of a run (it holds history.jsonl), e.g. ${join("reports", "<time>-<experiment>")}` });
+    throw new UsageError(`${historyFile} does not exist`, {
+      hint: `pass the folder of a run (it holds history.jsonl), e.g. ${join('reports', '<time>-<experiment>')}`,
+    });
   }
   let entries: HistoryEntry[];
   try {

@@ -51,7 +51,12 @@ export async function run(args: RunArgs): Promise<number> {
   const spec = await loadExperiment(args.file);
   const dryRun = args.dryRun === true;
   // before anything touches the cluster: a run against an external environment needs a confirmation
-  const gate = safetyGate({ environment: spec.environment, dryRun, yes: args.yes === true, interactive: process.stdin.isTTY === true && process.stderr.isTTY === true });
+  const gate = safetyGate({
+    environment: spec.environment,
+    dryRun,
+    yes: args.yes === true,
+    interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+  });
   if (gate.action === 'refuse') throw new UsageError(gate.message, { hint: gate.hint });
   if (gate.action === 'ask' && !(await confirmExternalRun(spec))) {
     throw new UsageError(`not confirmed: nothing was done to ${gate.environment}`, { hint: 'type the environment name exactly, or pass --yes' });
@@ -83,14 +88,19 @@ export async function run(args: RunArgs): Promise<number> {
 /** `--fail-on all` (or nothing) blocks on every check; otherwise a comma list of categories. */
 export function parseFailOn(value: string | undefined): CheckCategory[] | undefined {
   if (value === undefined || value.trim() === '' || value.trim() === 'all') return undefined;
-  const names = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const names = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   const known: readonly string[] = CHECK_CATEGORIES;
   for (const n of names) {
-    if (!known.includes(n)) throw new UsageError(`--fail-on: '${n}' is not a kind of check${didYouMean(n, CHECK_CATEGORIES)}`, { hint: `use 'all' or a comma list of: ${CHECK_CATEGORIES.join(', ')}` });
+    if (!known.includes(n))
+      throw new UsageError(`--fail-on: '${n}' is not a kind of check${didYouMean(n, CHECK_CATEGORIES)}`, {
+        hint: `use 'all' or a comma list of: ${CHECK_CATEGORIES.join(', ')}`,
+      });
   }
   return names as CheckCategory[];
 }
-
 
 /** `--deadline 30m` → milliseconds; undefined when absent. A duration as experiment files write them, longer than 0. */
 export function parseDeadline(value: string | undefined): number | undefined {
@@ -99,7 +109,9 @@ export function parseDeadline(value: string | undefined): number | undefined {
   const parsed = parseDuration(/^\d+(\.\d+)?$/.test(text) ? Number(text) : text);
   const problem = typeof parsed !== 'number' ? parsed.problem : parsed === 0 ? 'must be longer than 0' : undefined;
   if (problem !== undefined) {
-    throw new UsageError(`--deadline: ${problem}`, { hint: "give the run's overall deadline as a duration, e.g. --deadline 20m, --deadline 1h30m or --deadline 900 (seconds)" });
+    throw new UsageError(`--deadline: ${problem}`, {
+      hint: "give the run's overall deadline as a duration, e.g. --deadline 20m, --deadline 1h30m or --deadline 900 (seconds)",
+    });
   }
   return parsed as number;
 }

@@ -20,11 +20,17 @@ export function definitionsSection(r: RecoveryDefinition): Markup {
       ['failover', 'Seconds from the injection of a fault until recovered, while the fault was still active (e.g. a new leader took over).'],
       ['recovery after heal', 'Seconds from the heal of a fault until recovered again (0 when the heal disturbed nothing).'],
       ['outage', 'Seconds from the injection until the service had recovered for good, for a fault that impacted clients: the outage as clients saw it.'],
-      ['end-to-end latency', 'From the invocation of the send until a read_committed reader, through the observer listener that no fault touches, saw the record.'],
+      [
+        'end-to-end latency',
+        'From the invocation of the send until a read_committed reader, through the observer listener that no fault touches, saw the record.',
+      ],
       ['lag', 'Per consumer group: the end offset minus the committed offset, summed over the partitions.'],
       ['lag recovered', html`Every consumer group's lag under ${formatCount(r.lagBelow)} records.`],
       ['ISR full', 'Every partition has all its replicas in sync (ISR = replicas).'],
-      ['exactly-once', 'After heal and drain, the output read with read_committed holds every acknowledged id exactly once, intact, and nothing else (see the Exactly-once table).'],
+      [
+        'exactly-once',
+        'After heal and drain, the output read with read_committed holds every acknowledged id exactly once, intact, and nothing else (see the Exactly-once table).',
+      ],
     ]),
   );
 }

@@ -35,9 +35,7 @@ function summary(plan: Plan, result: RunResult): Markup {
     ['environment', e.name],
     [
       'runtime',
-      runtime === undefined
-        ? NONE
-        : html`${runtime.name}${Object.entries(runtime.nodes).map(([node, what]) => html`<br>${node}: <code>${what}</code>`)}`,
+      runtime === undefined ? NONE : html`${runtime.name}${Object.entries(runtime.nodes).map(([node, what]) => html`<br>${node}: <code>${what}</code>`)}`,
     ],
     ['brokers', String(e.brokers)],
     ['Kafka', e.kafka],
@@ -69,14 +67,26 @@ function producers(plan: Plan): Markup {
       num(formatCount(p.instances)),
     ]),
   );
-  const head = ['producer', 'topic', { content: 'records/s', class: 'num' }, { content: 'keys', class: 'num' }, { content: 'payload (bytes)', class: 'num' }, 'acks', 'idempotent', 'transactional', { content: 'instances', class: 'num' }];
+  const head = [
+    'producer',
+    'topic',
+    { content: 'records/s', class: 'num' },
+    { content: 'keys', class: 'num' },
+    { content: 'payload (bytes)', class: 'num' },
+    'acks',
+    'idempotent',
+    'transactional',
+    { content: 'instances', class: 'num' },
+  ];
   return html`<h3>Producers</h3>${table(head, rows)}`;
 }
 
 function consumers(plan: Plan): Markup {
   const list = plan.consumers ?? [];
   if (list.length === 0) return html``;
-  const rows = list.map((c) => row([{ content: c.name, class: 'name' }, html`<code>${c.topic}</code>`, html`<code>${c.group}</code>`, num(formatCount(c.instances))]));
+  const rows = list.map((c) =>
+    row([{ content: c.name, class: 'name' }, html`<code>${c.topic}</code>`, html`<code>${c.group}</code>`, num(formatCount(c.instances))]),
+  );
   return html`<h3>Consumers</h3>${table(['consumer', 'topic', 'group', { content: 'instances', class: 'num' }], rows)}`;
 }
 

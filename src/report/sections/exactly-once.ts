@@ -39,7 +39,10 @@ export function exactlyOnceSection(result: RunResult): Markup {
   const ordered = result.plan.slos.orderedPerKey;
   const rows = COUNTERS.map(([key, label, meaning, kind]) => {
     const bad = eo[key] > 0 && (kind === 'violation' || (kind === 'order' && ordered));
-    return row([{ content: label, class: 'nowrap' }, num(formatCount(eo[key]), bad ? 'over' : undefined), { content: meaning, class: 'wrap' }], bad ? 'violation' : undefined);
+    return row(
+      [{ content: label, class: 'nowrap' }, num(formatCount(eo[key]), bad ? 'over' : undefined), { content: meaning, class: 'wrap' }],
+      bad ? 'violation' : undefined,
+    );
   });
   return section(
     'exactly-once',
@@ -62,7 +65,8 @@ function verdictLine(eo: ExactlyOnceResult, promised: boolean): Markup {
 
 function samples(eo: ExactlyOnceResult): Markup {
   const lists = SAMPLES.filter(([key]) => eo.samples[key].length > 0).map(
-    ([key, label]) => html`<h3>${label}: sample ids</h3><ul class="ids">${eo.samples[key].map((s) => html`<li>${typeof s === 'string' ? html`<code>${s}</code>` : reorder(s)}</li>`)}</ul>`,
+    ([key, label]) =>
+      html`<h3>${label}: sample ids</h3><ul class="ids">${eo.samples[key].map((s) => html`<li>${typeof s === 'string' ? html`<code>${s}</code>` : reorder(s)}</li>`)}</ul>`,
   );
   return lists.length === 0 ? html`<p class="note">No anomaly: no sample ids to show.</p>` : html`${lists}`;
 }
@@ -74,7 +78,13 @@ function reorder(r: Reorder): Markup {
 function producers(result: RunResult): Markup {
   if (result.producers.length === 0) return html``;
   const rows = result.producers.map((p) =>
-    row([{ content: p.name, class: 'name' }, num(formatCount(p.sent)), num(formatCount(p.acked)), num(formatCount(p.failed)), num(formatCount(p.indeterminate))]),
+    row([
+      { content: p.name, class: 'name' },
+      num(formatCount(p.sent)),
+      num(formatCount(p.acked)),
+      num(formatCount(p.failed)),
+      num(formatCount(p.indeterminate)),
+    ]),
   );
   return html`<h3>Per producer</h3>${table(['producer', { content: 'sent', class: 'num' }, { content: 'acked', class: 'num' }, { content: 'failed', class: 'num' }, { content: 'indeterminate', class: 'num' }], rows)}`;
 }

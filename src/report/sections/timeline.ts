@@ -12,6 +12,9 @@ export function timelineSection(m: Measurements, origin: number): Markup {
     (e) =>
       html`<tr class="event${FAULT_KINDS.has(e.kind) ? ' fault-event' : ''}" data-kind="${e.kind}"><td class="num">${formatOffset(e.time, origin)}</td><td class="nowrap">${e.kind}</td><td class="wrap">${e.name}</td><td class="wrap target">${e.target ?? NONE}</td></tr>\n`,
   );
-  const body = rows.length === 0 ? html`<p class="note">No events were recorded.</p>` : table([{ content: 'time (s)', class: 'num' }, 'kind', 'name', 'target'], rows, { class: 'timeline' });
+  const body =
+    rows.length === 0
+      ? html`<p class="note">No events were recorded.</p>`
+      : table([{ content: 'time (s)', class: 'num' }, 'kind', 'name', 'target'], rows, { class: 'timeline' });
   return section('timeline', 'Event timeline', html`<p class="note">Seconds from load start; negative before the load started.</p>${body}`);
 }
