@@ -36,13 +36,13 @@ export type LinkScope = 'clients' | 'peers' | 'all';
 /** Faults that stop or restart one node. */
 export type NodeFaultKind = 'broker-kill' | 'broker-terminate' | 'broker-pause' | 'broker-restart' | 'processor-kill' | 'processor-pause';
 
+// One member per node kind (the same type as `{ kind: NodeFaultKind; target }`), so Extract<FaultSpec, { kind: 'broker-kill' }> works.
 export type FaultSpec = {
   name: string;
   atMs: number;
   /** Absolute. Undefined for instant kinds; the experiment's duration when the file gave neither duration nor healAt. */
   healAtMs?: number;
-} & // One member per node kind (the same type as `{ kind: NodeFaultKind; target }`), so Extract<FaultSpec, { kind: 'broker-kill' }> works.
-(
+} & (
   | { [K in NodeFaultKind]: { kind: K; target: TargetRule } }[NodeFaultKind]
   | { kind: 'rolling-restart'; target: TargetRule; intervalMs: number }
   | { kind: 'latency'; target: TargetRule; links: LinkScope; latencyMs: number; jitterMs: number }
