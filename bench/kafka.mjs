@@ -6,12 +6,12 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryRecorder } from '../dist/history/recorder.js';
 import { silentProgress } from '../dist/provision/progress.js';
-import { ensureTools } from '../dist/provision/setup.js';
-import { ProcessRuntime } from '../dist/runtime/process.js';
-import { managedOnly } from '../dist/spec/environment.js';
-import { parseEnvironment } from '../dist/spec/load-environment.js';
+import { ensureTools } from '../dist/provision/tools.js';
+import { ProcessRuntime } from '../dist/runtime/process/process-runtime.js';
+import { managedOnly } from '../dist/schema/environment.js';
+import { parseEnvironment } from '../dist/schema/load-environment.js';
 import { LoadProducer } from '../dist/workload/producer.js';
-import { Random } from '../dist/workload/random.js';
+import { Random } from '../dist/util/random.js';
 
 export const KAFKA_VERSION = '4.3.1';
 export const scratch = mkdtempSync(join(tmpdir(), 'streamchaos-bench-'));

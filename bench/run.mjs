@@ -394,8 +394,8 @@ Object.assign(sections, {
     if (start.status !== 0) throw new Error(`no Docker engine for the docker runtime's startup: ${start.stderr.trim()}`);
     process.env.DOCKER_HOST = start.stdout.trim();
     try {
-      const { DockerRuntime } = await import('../dist/runtime/docker.js');
-      const { connectEngine } = await import('../dist/runtime/docker-engine.js');
+      const { DockerRuntime } = await import('../dist/runtime/docker/docker-runtime.js');
+      const { connectEngine } = await import('../dist/runtime/docker/engine.js');
       // images: what the registry gives elsewhere; here (STREAMCHAOS_PULL=never) the local equivalents `setup --docker` builds
       const setup = spawnSync(process.execPath, [join(here, '..', 'bin', 'streamchaos.js'), 'setup', '--docker'], { encoding: 'utf8', env: process.env });
       if (setup.status !== 0) throw new Error(`streamchaos setup --docker failed:\n${(setup.stderr || setup.stdout).slice(-1500)}`);

@@ -6,7 +6,7 @@
 // The strings are made as a run makes them: a sent id is built by concatenation and then
 // encoded into its record's header (which flattens it in place, as kafkajs does), and what
 // the verifier reads back are strings of their own, decoded from the record.
-import { checkExactlyOnce } from '../dist/check/exactly-once.js';
+import { checkExactlyOnce } from '../dist/check/exactly-once/checker.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const PRODUCERS = 4;

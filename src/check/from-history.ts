@@ -1,5 +1,5 @@
 import type { EventEntry, HistoryEntry, RunEntry, SendComplete, SendInvoke } from '../history/types.js';
-import { checkExactlyOnce } from './exactly-once.js';
+import { checkExactlyOnce } from './exactly-once/checker.js';
 import { faultEffects } from './fault-effects.js';
 import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, measureOffline } from './invariants.js';
 import type { Measurements } from './measurements.js';

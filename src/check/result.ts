@@ -1,5 +1,5 @@
 import type { Plan } from '../history/plan.js';
-import type { ExactlyOnceResult } from './exactly-once.js';
+import type { ExactlyOnceResult } from './exactly-once/checker.js';
 import type { FaultEffect } from './fault-effects.js';
 import type { FaultRecovery, LatencySummary, RuntimeInfo } from './measurements.js';
 

@@ -1,5 +1,5 @@
 import type { Slos } from '../history/slos.js';
-import type { ExactlyOnceResult } from './exactly-once.js';
+import type { ExactlyOnceResult } from './exactly-once/checker.js';
 import type { InvariantResult } from './invariants.js';
 import type { Measurements } from './measurements.js';
 import type { Check, CheckCategory, RunResult } from './result.js';

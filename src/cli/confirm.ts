@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import type { ExperimentSpec } from '../spec/experiment.js';
+import type { ExperimentSpec } from '../schema/experiment.js';
 import { c } from './output.js';
 
 /**

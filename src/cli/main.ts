@@ -2,7 +2,7 @@ import { CHECK_CATEGORIES } from '../check/result.js';
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { DEFAULT_KAFKA_VERSION } from '../provision/kafka.js';
-import { interrupt, interruptedBy, runExitHooks } from '../runtime/cleanup.js';
+import { interrupt, interruptedBy, runExitHooks } from '../util/cleanup-stack.js';
 import { printError } from './output.js';
 
 const DEFAULT_ENV = 'environments/local-3.yaml';

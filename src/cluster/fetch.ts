@@ -1,5 +1,6 @@
 import { committedRecords, decodeBatches, type FetchedRecord } from './records.js';
-import { Reader, request, Writer } from './wire.js';
+import { request } from './wire.js';
+import { Reader, Writer } from './wire-buffers.js';
 
 const FETCH = 1;
 const VERSION = 4; // read_committed with aborted transactions, message format v2; Kafka 0.11 through 4.x answer it

@@ -1,4 +1,5 @@
-import { Reader, request, Writer } from './wire.js';
+import { request } from './wire.js';
+import { Reader, Writer } from './wire-buffers.js';
 
 export interface BrokerMetadata {
   /** Which broker answered (its observer address). */

@@ -1,6 +1,6 @@
 import kafkajs, { type Admin, type LogEntry } from 'kafkajs';
 import { EnvironmentError } from '../errors.js';
-import type { TopicSpec } from '../spec/environment.js';
+import type { TopicSpec } from '../schema/environment.js';
 import { waitFor, withTimeout } from '../util/time.js';
 import { fetchMetadata, type BrokerMetadata } from './metadata.js';
 import { kafkajsSecurity } from './security.js';

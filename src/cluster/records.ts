@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import * as lz4 from 'lz4js';
-import { decompressSnappy } from '../workload/codecs.js';
+import { decompressSnappy } from './codecs.js';
 
 /** One record of a fetched batch: its offset and its headers (values as UTF-8 text). */
 export interface FetchedRecord {

@@ -1,4 +1,5 @@
-import { Reader, request, Writer } from './wire.js';
+import { request } from './wire.js';
+import { Reader, Writer } from './wire-buffers.js';
 
 /**
  * Who holds Kafka's moving roles right now, asked of one broker directly. Used to resolve

@@ -4,9 +4,14 @@
  * broker, the mechanism and the user, never the password.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { SaslMechanism } from '../spec/external-environment.js';
+import type { SaslMechanism } from '../schema/external-environment.js';
 import type { ClientSecurity } from './security.js';
-import { Reader, Writer, type Connection } from './wire.js';
+import { Reader, Writer } from './wire-buffers.js';
+
+/** What SASL needs of a broker connection: one request, its response body. */
+export interface RequestChannel {
+  send(apiKey: number, apiVersion: number, body: Buffer): Promise<Buffer>;
+}
 
 const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
@@ -14,7 +19,7 @@ const SASL_AUTHENTICATE = 36;
 type Credentials = NonNullable<ClientSecurity['sasl']>;
 
 /** Authenticates `conn` as `credentials.username`; rejects with a message naming the broker and the reason. */
-export async function authenticate(conn: Connection, credentials: Credentials, hostPort: string): Promise<void> {
+export async function authenticate(conn: RequestChannel, credentials: Credentials, hostPort: string): Promise<void> {
   const { mechanism, username } = credentials;
   const failed = (why: string): Error => new Error(`SASL ${mechanism} authentication of user '${username}' at ${hostPort} failed: ${why}`);
   const h = new Reader(await conn.send(SASL_HANDSHAKE, 1, new Writer().string(mechanism).buffer()));

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { UsageError } from '../errors.js';
-import type { SaslMechanism, SecurityProtocol, SecuritySpec } from '../spec/external-environment.js';
+import type { SaslMechanism, SecurityProtocol, SecuritySpec } from '../schema/external-environment.js';
 
 export interface ClientSecurity {
   protocol: SecurityProtocol;

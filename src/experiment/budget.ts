@@ -1,5 +1,5 @@
-import { environmentBrokerIds } from '../spec/environment.js';
-import type { ExperimentSpec } from '../spec/experiment.js';
+import { environmentBrokerIds } from '../schema/environment.js';
+import type { ExperimentSpec } from '../schema/experiment.js';
 import { injectBoundMs } from './timeline.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { Progress } from '../provision/progress.js';
-import type { ExperimentSpec } from '../spec/experiment.js';
+import type { ExperimentSpec } from '../schema/experiment.js';
 
 /**
  * Every second while load runs: elapsed of total, acknowledged records per second, lag, and

@@ -7,7 +7,7 @@ import type { RunResult } from '../check/result.js';
 import type { HistoryEntry } from '../history/types.js';
 import { renderHtml } from '../report/html.js';
 import { renderJunit } from '../report/junit.js';
-import type { ExperimentSpec } from '../spec/experiment.js';
+import type { ExperimentSpec } from '../schema/experiment.js';
 
 /** Writes result.json, report.html and junit.xml into the run's folder. */
 export async function writeReports(outDir: string, result: RunResult, measurements: Measurements, entries: readonly HistoryEntry[]): Promise<void> {

@@ -1,12 +1,12 @@
-import type { ExactlyOnceResult } from '../check/exactly-once.js';
+import type { ExactlyOnceResult } from '../check/exactly-once/checker.js';
 import type { FaultEffect } from '../check/fault-effects.js';
 import type { InvariantResult } from '../check/invariants.js';
 import type { Measurements } from '../check/measurements.js';
 import type { Check, CheckCategory, RunResult } from '../check/result.js';
 import { measuredFigures, verdictChecks, verdictOf } from '../check/verdict.js';
-import type { ExperimentSpec } from '../spec/experiment.js';
+import type { ExperimentSpec } from '../schema/experiment.js';
 import type { LoadProducer } from '../workload/producer.js';
-import type { Plan } from './plan.js';
+import type { Plan } from './resolve-plan.js';
 import type { ProbeResult } from './steady-state.js';
 import type { FaultOutcome } from './timeline.js';
 

@@ -1,4 +1,4 @@
-import type { EnvironmentSpec } from '../spec/environment.js';
+import type { EnvironmentSpec } from '../schema/environment.js';
 
 /** What to do before a run's first fault: go on, ask the user to type the environment's name, or refuse. */
 export type GateDecision = { action: 'proceed' } | { action: 'ask'; environment: string } | { action: 'refuse'; message: string; hint: string };

@@ -1,6 +1,6 @@
 import { describeHealth, readHealth } from '../cluster/health.js';
 import type { Observer } from '../cluster/observer.js';
-import type { EnvironmentSpec, SteadyStateProbe } from '../spec/experiment.js';
+import type { EnvironmentSpec, SteadyStateProbe } from '../schema/experiment.js';
 import { waitFor } from '../util/time.js';
 
 export interface ProbeResult {

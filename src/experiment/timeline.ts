@@ -1,11 +1,11 @@
 import { faultFor } from '../faults/registry.js';
 import type { FaultContext } from '../faults/fault.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import type { Heal } from '../network/links.js';
-import type { FaultSpec } from '../spec/experiment.js';
+import type { Heal } from '../network/network.js';
+import type { FaultSpec } from '../schema/experiment.js';
 import { withTimeout } from '../util/time.js';
 import { LEFT_TO_TEARDOWN_NOTE } from '../history/types.js';
-import { faultRandom } from './plan.js';
+import { faultRandom } from './resolve-plan.js';
 
 /**
  * How long injecting one fault may take: resolving its target (up to 30 s) and a node operation

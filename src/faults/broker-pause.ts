@@ -1,4 +1,4 @@
-import { once } from '../network/links.js';
+import { once } from '../network/network.js';
 import type { Fault } from './fault.js';
 import { resolveBroker } from './targets.js';
 

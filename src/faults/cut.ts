@@ -1,6 +1,6 @@
 import { selectLinks } from '../network/topology.js';
 import type { Fault } from './fault.js';
-import { declaredLinks, linkNames } from './links.js';
+import { declaredLinks, linkNames } from './broker-links.js';
 import { resolveBroker } from './targets.js';
 
 /**

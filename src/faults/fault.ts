@@ -1,11 +1,11 @@
 import type { Observer } from '../cluster/observer.js';
 import type { HistoryRecorder } from '../history/recorder.js';
-import type { Heal, Network } from '../network/links.js';
+import type { Heal, Network } from '../network/network.js';
 import type { LinkTopology } from '../network/topology.js';
 import type { StartedEnvironment } from '../runtime/runtime.js';
-import type { FaultSpec } from '../spec/experiment.js';
+import type { FaultSpec } from '../schema/experiment.js';
 import type { ProcessorGroup } from '../workload/processor-group.js';
-import type { Random } from '../workload/random.js';
+import type { Random } from '../util/random.js';
 
 /** What a fault may touch: nodes through the Runtime, links through the Network, Kafka through the observer. */
 export interface FaultContext {

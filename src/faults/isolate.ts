@@ -1,6 +1,6 @@
 import { selectLinks } from '../network/topology.js';
 import type { Fault } from './fault.js';
-import { brokerLinks, declaredLinks, linkNames } from './links.js';
+import { brokerLinks, declaredLinks, linkNames } from './broker-links.js';
 import { resolveBrokers } from './targets.js';
 
 /**

@@ -1,5 +1,5 @@
 import { EnvironmentError } from '../errors.js';
-import type { TargetRule } from '../spec/experiment.js';
+import type { TargetRule } from '../schema/experiment.js';
 import type { FaultContext } from './fault.js';
 
 /** The processor instance a rule names, drawn from the fault's random stream the way the plan draws it. */

@@ -1,4 +1,4 @@
-import type { FaultSpec } from '../spec/experiment.js';
+import type { FaultSpec } from '../schema/experiment.js';
 import { bandwidth } from './bandwidth.js';
 import { blackhole } from './blackhole.js';
 import { brokerKill } from './broker-kill.js';

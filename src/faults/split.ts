@@ -1,6 +1,6 @@
 import { linksBetween } from '../network/topology.js';
 import type { Fault } from './fault.js';
-import { linkNames } from './links.js';
+import { linkNames } from './broker-links.js';
 
 /** Split the cluster into groups that cannot reach each other (clients still reach every broker). */
 export const split: Fault<'split'> = {

@@ -1,6 +1,6 @@
 import { activeController, findCoordinator } from '../cluster/roles.js';
 import { EnvironmentError } from '../errors.js';
-import type { TargetRule } from '../spec/experiment.js';
+import type { TargetRule } from '../schema/experiment.js';
 import { waitFor } from '../util/time.js';
 import type { FaultContext } from './fault.js';
 

@@ -1,7 +1,7 @@
 import type { ToxicType } from 'toxiproxy-node-client';
-import type { FaultSpec, LinkScope, TargetRule } from '../spec/experiment.js';
+import type { FaultSpec, LinkScope, TargetRule } from '../schema/experiment.js';
 import type { Fault, FaultContext, Injected } from './fault.js';
-import { brokerLinks, linkNames } from './links.js';
+import { brokerLinks, linkNames } from './broker-links.js';
 import { resolveBroker } from './targets.js';
 
 type ToxicSpec = Extract<FaultSpec, { links: LinkScope; target: TargetRule }>;

@@ -8,7 +8,7 @@ import { ProvisionError } from '../errors.js';
 import { exec } from '../util/exec.js';
 import { withTimeout } from '../util/time.js';
 import type { Progress } from './progress.js';
-import type { Tools } from './setup.js';
+import type { Tools } from './tools.js';
 import { TOXIPROXY_VERSION } from './toxiproxy.js';
 
 /** A question to the Docker engine (inspect, list, remove): it answers in moments. */

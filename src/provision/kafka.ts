@@ -21,7 +21,7 @@ export interface KafkaDistribution {
   java: Java;
 }
 
-export { DEFAULT_KAFKA_VERSION } from '../spec/environment.js';
+export { DEFAULT_KAFKA_VERSION } from '../schema/environment.js';
 const LOG4J2_VERSION = '2.24.3';
 const MARKER = '.streamchaos-complete';
 

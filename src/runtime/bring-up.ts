@@ -3,10 +3,10 @@ import { Observer } from '../cluster/observer.js';
 import type { EnvironmentError } from '../errors.js';
 import type { Topology } from '../network/topology.js';
 import type { Progress } from '../provision/progress.js';
-import type { EnvironmentSpec } from '../spec/environment.js';
+import type { EnvironmentSpec } from '../schema/environment.js';
 import { waitFor } from '../util/time.js';
 import { count } from '../util/words.js';
-import type { Cleanup } from './cleanup.js';
+import type { Cleanup } from '../util/cleanup-stack.js';
 
 /** What the bring-up needs to know about the brokers while it waits, whatever runs them. */
 export interface BrokerWatch {

@@ -1,4 +1,4 @@
-import type { ManagedEnvironmentSpec } from '../spec/environment.js';
+import type { ManagedEnvironmentSpec } from '../schema/environment.js';
 import type { Topology } from '../network/topology.js';
 
 /**

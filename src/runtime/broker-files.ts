@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { hostsFileFor, type Topology } from '../network/topology.js';
 import type { KafkaDistribution } from '../provision/kafka.js';
-import type { ManagedEnvironmentSpec } from '../spec/environment.js';
+import type { ManagedEnvironmentSpec } from '../schema/environment.js';
 import { exec } from '../util/exec.js';
 import { loggingConfig, serverProperties } from './broker-config.js';
 

@@ -1,13 +1,13 @@
 import { UsageError } from '../errors.js';
 import type { Progress } from '../provision/progress.js';
-import { didYouMean } from '../spec/suggest.js';
-import { ensureTools } from '../provision/setup.js';
-import { connectEngine } from './docker-engine.js';
-import { DockerRuntime } from './docker.js';
-import { ProcessRuntime } from './process.js';
+import { didYouMean } from '../schema/suggest.js';
+import { ensureTools } from '../provision/tools.js';
+import { connectEngine } from './docker/engine.js';
+import { DockerRuntime } from './docker/docker-runtime.js';
+import { ProcessRuntime } from './process/process-runtime.js';
 import type { Runtime } from './runtime.js';
 import { ExternalRuntime } from './external.js';
-import { managedOnly, type EnvironmentSpec } from '../spec/environment.js';
+import { managedOnly, type EnvironmentSpec } from '../schema/environment.js';
 
 export const RUNTIMES = ['process', 'docker'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];

@@ -61,14 +61,3 @@ export async function listEnvStates(env: NodeJS.ProcessEnv = process.env): Promi
 export async function removeEnvState(name: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   await rm(stateFile(name, env), { force: true });
 }
-
-/** True when a process with this pid exists (and we may signal it). */
-export function pidAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -4,13 +4,13 @@ import { describeHealth, readHealth } from '../cluster/health.js';
 import { Observer } from '../cluster/observer.js';
 import { resolveSecurity, useSecurity, type ClientSecurity } from '../cluster/security.js';
 import { EnvironmentError, isStreamchaosError, UsageError } from '../errors.js';
-import { Network, once } from '../network/links.js';
+import { Network, once } from '../network/network.js';
 import type { Link, LinkTopology } from '../network/topology.js';
-import type { EnvironmentSpec } from '../spec/environment.js';
-import type { ExternalEnvironmentSpec } from '../spec/external-environment.js';
+import type { EnvironmentSpec } from '../schema/environment.js';
+import type { ExternalEnvironmentSpec } from '../schema/external-environment.js';
 import { waitFor, withTimeout } from '../util/time.js';
 import { count } from '../util/words.js';
-import { Cleanup, onExit } from './cleanup.js';
+import { Cleanup, onExit } from '../util/cleanup-stack.js';
 import { ProcessorLaunches } from './processor-launches.js';
 import type { NodeInfo, ProcessorLauncher, Runtime, StartedEnvironment, UpOptions } from './runtime.js';
 

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { pidAlive } from './env-state.js';
+import { pidAlive } from '../util/processes.js';
 
 /**
  * Every process streamchaos starts carries its owner's pid in this variable, so that whatever

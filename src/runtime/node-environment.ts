@@ -1,11 +1,11 @@
 import type { Observer } from '../cluster/observer.js';
 import { probeKafka } from '../cluster/probe.js';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { once, type Network } from '../network/links.js';
+import { once, type Network } from '../network/network.js';
 import type { Topology } from '../network/topology.js';
-import type { EnvironmentSpec } from '../spec/environment.js';
+import type { EnvironmentSpec } from '../schema/environment.js';
 import { waitFor } from '../util/time.js';
-import { interruptedBy, type Cleanup } from './cleanup.js';
+import { interruptedBy, type Cleanup } from '../util/cleanup-stack.js';
 import type { NodeInfo, ProcessorLauncher, RunningNode, StartedEnvironment } from './runtime.js';
 
 const NODE_OP_TIMEOUT_MS = 60_000;

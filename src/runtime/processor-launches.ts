@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { Progress } from '../provision/progress.js';
-import type { Cleanup } from './cleanup.js';
-import { Container, reapLeftoverContainers, type ContainerSpec } from './container.js';
-import { connectEngine, LABEL, type Engine } from './docker-engine.js';
-import { chooseImage, type ChosenImage } from './image-choice.js';
-import { launchProcess } from './process-node.js';
+import type { Cleanup } from '../util/cleanup-stack.js';
+import { Container, reapLeftoverContainers, type ContainerSpec } from './docker/container.js';
+import { connectEngine, LABEL, type Engine } from './docker/engine.js';
+import { chooseImage, type ChosenImage } from './docker/image-choice.js';
+import { launchProcess } from './process/process-node.js';
 import type { ProcessorLaunch, RunningNode } from './runtime.js';
 
 /** The streamchaos installation (dist/ and node_modules/), mounted read-only into a container that runs our processor. */

@@ -1,8 +1,8 @@
 import type { Observer } from '../cluster/observer.js';
-import type { Network } from '../network/links.js';
+import type { Network } from '../network/network.js';
 import type { LinkTopology } from '../network/topology.js';
 import type { Progress } from '../provision/progress.js';
-import type { EnvironmentSpec } from '../spec/environment.js';
+import type { EnvironmentSpec } from '../schema/environment.js';
 
 export type NodeKind = 'broker' | 'toxiproxy';
 

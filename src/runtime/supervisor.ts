@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { isStreamchaosError } from '../errors.js';
 import type { Progress } from '../provision/progress.js';
-import type { ManagedEnvironmentSpec } from '../spec/environment.js';
-import { runExitHooks } from './cleanup.js';
+import type { ManagedEnvironmentSpec } from '../schema/environment.js';
+import { runExitHooks } from '../util/cleanup-stack.js';
 import { envDir, removeEnvState, writeEnvState, type EnvState } from './env-state.js';
 import { prepareRuntime } from './choose.js';
 import type { StartedEnvironment } from './runtime.js';

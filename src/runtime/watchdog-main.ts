@@ -2,9 +2,9 @@
  * The watchdog (see watchdog.ts): `node watchdog-main.js <harness pid>`. Waits for the harness
  * to end, then kills the processes and removes the containers it left, and exits.
  */
-import { reapContainersOf } from './container.js';
-import { connectEngine } from './docker-engine.js';
-import { pidAlive } from './env-state.js';
+import { reapContainersOf } from './docker/container.js';
+import { connectEngine } from './docker/engine.js';
+import { pidAlive } from '../util/processes.js';
 import { killProcesses, leftoverProcesses } from './leftovers.js';
 
 const POLL_MS = 300;

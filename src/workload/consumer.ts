@@ -1,7 +1,7 @@
 import kafkajs, { type Consumer } from 'kafkajs';
-import type { ConsumerSpec } from '../spec/experiment.js';
+import type { ConsumerSpec } from '../schema/experiment.js';
 import { withTimeout } from '../util/time.js';
-import { registerCodecs } from './codecs.js';
+import { registerCodecs } from '../cluster/codecs.js';
 import { kafkajsSecurity } from '../cluster/security.js';
 
 /**

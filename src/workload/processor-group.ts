@@ -6,9 +6,9 @@ import { securityEnv, securityOf } from '../cluster/security.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { NodeExit, ProcessorLauncher, ProcessorProgram, RunningNode } from '../runtime/runtime.js';
-import type { ProcessorSpec } from '../spec/experiment.js';
+import type { ProcessorSpec } from '../schema/experiment.js';
 import { waitFor, withTimeout } from '../util/time.js';
-import { interruptedBy } from '../runtime/cleanup.js';
+import { interruptedBy } from '../util/cleanup-stack.js';
 
 const MAIN = fileURLToPath(new URL('./processor-main.js', import.meta.url));
 /** Starting an instance: a process in a moment; a container may first need its image pulled (bounded at 10 min). */

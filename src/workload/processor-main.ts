@@ -18,7 +18,7 @@
 import kafkajs, { type Admin, type Consumer, type Producer } from 'kafkajs';
 import { kafkajsOptions, securityFromEnv } from '../cluster/security.js';
 import { withTimeout } from '../util/time.js';
-import { registerCodecs } from './codecs.js';
+import { registerCodecs } from '../cluster/codecs.js';
 
 const env = (name: string): string => {
   const v = process.env[name];

@@ -3,11 +3,11 @@ import { crc32 } from 'node:zlib';
 import kafkajs, { type Message, type PartitionMetadata, type Producer, type Transaction } from 'kafkajs';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { SentRecord } from '../history/types.js';
-import type { ProducerSpec } from '../spec/experiment.js';
+import type { ProducerSpec } from '../schema/experiment.js';
 import { sleep, withTimeout } from '../util/time.js';
-import { registerCodecs } from './codecs.js';
+import { registerCodecs } from '../cluster/codecs.js';
 import { HEADER_CRC, HEADER_ID, HEADER_SENT } from './headers.js';
-import type { Random } from './random.js';
+import type { Random } from '../util/random.js';
 import { TokenBucket } from './token-bucket.js';
 import { kafkajsSecurity } from '../cluster/security.js';
 

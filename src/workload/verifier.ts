@@ -4,7 +4,7 @@ import kafkajs from 'kafkajs';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { ReadRecord } from '../history/types.js';
 import { sleep, withTimeout } from '../util/time.js';
-import { registerCodecs } from './codecs.js';
+import { registerCodecs } from '../cluster/codecs.js';
 import { HEADER_ID, HEADER_SENT } from './headers.js';
 import { kafkajsSecurity } from '../cluster/security.js';
 

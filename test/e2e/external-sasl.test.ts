@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { probeKafka } from '../../src/cluster/probe.js';
 import { DEFAULT_KAFKA_VERSION } from '../../src/provision/kafka.js';
-import { ensureTools } from '../../src/provision/setup.js';
+import { ensureTools } from '../../src/provision/tools.js';
 import { brokerJavaArgs, formatStorage, newClusterId, writeBrokerFiles } from '../../src/runtime/broker-files.js';
-import { ProcessNode } from '../../src/runtime/process-node.js';
+import { ProcessNode } from '../../src/runtime/process/process-node.js';
 import { topology } from '../../src/network/topology.js';
-import { managedOnly } from '../../src/spec/environment.js';
-import { parseEnvironment } from '../../src/spec/load-environment.js';
+import { managedOnly } from '../../src/schema/environment.js';
+import { parseEnvironment } from '../../src/schema/load-environment.js';
 import { waitFor } from '../../src/util/time.js';
 import { cli } from '../helpers/cli.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectEngine, LABEL } from '../../src/runtime/docker-engine.js';
+import { connectEngine, LABEL } from '../../src/runtime/docker/engine.js';
 import { portFree } from '../../src/runtime/ports.js';
 import { waitFor } from '../../src/util/time.js';
 import { BIN, cli, ROOT } from '../helpers/cli.js';

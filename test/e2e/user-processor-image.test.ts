@@ -7,7 +7,7 @@ import { readHistory } from '../../src/history/recorder.js';
 import type { EventEntry, HistoryEntry } from '../../src/history/types.js';
 import type { RunResult } from '../../src/experiment/result.js';
 import { buildStreamError, findLocalEquivalent, PUBLIC_IMAGES, type BuildEvent } from '../../src/provision/images.js';
-import { connectEngine, LABEL, type Engine } from '../../src/runtime/docker-engine.js';
+import { connectEngine, LABEL, type Engine } from '../../src/runtime/docker/engine.js';
 import { cli, ROOT } from '../helpers/cli.js';
 import { processesUnder } from '../integration/global-setup.js';
 

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { registerCodecs } from '../../src/workload/codecs.js';
+import { registerCodecs } from '../../src/cluster/codecs.js';
 
 /** A kafkajs client for tests, quiet, with short timeouts so a cut link fails fast. */
 export function testKafka(brokers: string, clientId = 'streamchaos-test'): Kafka {

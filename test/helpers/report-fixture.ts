@@ -1,4 +1,4 @@
-import type { ExactlyOnceResult } from '../../src/check/exactly-once.js';
+import type { ExactlyOnceResult } from '../../src/check/exactly-once/checker.js';
 import type { FaultRecovery, Measurements } from '../../src/check/measurements.js';
 import type { Check, FaultOutcomeSummary, RunResult } from '../../src/check/result.js';
 import type { Plan } from '../../src/history/plan.js';

@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { readHealth, describeHealth } from '../../src/cluster/health.js';
 import { silentProgress } from '../../src/provision/progress.js';
-import { ensureTools } from '../../src/provision/setup.js';
-import { ProcessRuntime } from '../../src/runtime/process.js';
+import { ensureTools } from '../../src/provision/tools.js';
+import { ProcessRuntime } from '../../src/runtime/process/process-runtime.js';
 import type { StartedEnvironment } from '../../src/runtime/runtime.js';
 import type { Topology } from '../../src/network/topology.js';
-import { parseEnvironment } from '../../src/spec/load-environment.js';
-import { managedOnly } from '../../src/spec/environment.js';
+import { parseEnvironment } from '../../src/schema/load-environment.js';
+import { managedOnly } from '../../src/schema/environment.js';
 import { waitFor } from '../../src/util/time.js';
 
 /**

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLocalImages, findLocalEquivalent, IMAGE_LABEL, PUBLIC_IMAGES, type BuiltImage } from '../../src/provision/images.js';
 import { DEFAULT_KAFKA_VERSION } from '../../src/provision/kafka.js';
 import { silentProgress } from '../../src/provision/progress.js';
-import { ensureTools, type Tools } from '../../src/provision/setup.js';
-import { connectEngine } from '../../src/runtime/docker-engine.js';
+import { ensureTools, type Tools } from '../../src/provision/tools.js';
+import { connectEngine } from '../../src/runtime/docker/engine.js';
 
 /** Every container this file starts carries it; none may be left at the end. */
 const TEST_LABEL = { 'io.streamchaos.test': 'images' };

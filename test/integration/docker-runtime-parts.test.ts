@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
 import { buildLocalImages, localImageName, PUBLIC_IMAGES } from '../../src/provision/images.js';
-import { ensureTools } from '../../src/provision/setup.js';
-import { Container, reapLeftoverContainers } from '../../src/runtime/container.js';
-import { connectEngine, LABEL, type Engine } from '../../src/runtime/docker-engine.js';
-import { chooseImage } from '../../src/runtime/image-choice.js';
-import { DEFAULT_KAFKA_VERSION } from '../../src/spec/environment.js';
+import { ensureTools } from '../../src/provision/tools.js';
+import { Container, reapLeftoverContainers } from '../../src/runtime/docker/container.js';
+import { connectEngine, LABEL, type Engine } from '../../src/runtime/docker/engine.js';
+import { chooseImage } from '../../src/runtime/docker/image-choice.js';
+import { DEFAULT_KAFKA_VERSION } from '../../src/schema/environment.js';
 
 /** The parts of the docker runtime that the end-to-end runs do not reach on their own. */
 const engine: Engine | undefined = await connectEngine(process.env, 3000).catch(() => undefined);

@@ -6,8 +6,8 @@ import { faultFor } from '../../src/faults/registry.js';
 import { resolveBroker } from '../../src/faults/targets.js';
 import { HistoryRecorder } from '../../src/history/recorder.js';
 import type { StartedEnvironment } from '../../src/runtime/runtime.js';
-import type { FaultSpec } from '../../src/spec/experiment.js';
-import { Random } from '../../src/workload/random.js';
+import type { FaultSpec } from '../../src/schema/experiment.js';
+import { Random } from '../../src/util/random.js';
 import { testKafka } from '../helpers/kafka-client.js';
 import { restoreCluster, sharedCluster } from '../helpers/shared-cluster.js';
 

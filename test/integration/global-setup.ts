@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { DEFAULT_KAFKA_VERSION } from '../../src/provision/kafka.js';
-import { ensureTools } from '../../src/provision/setup.js';
+import { ensureTools } from '../../src/provision/tools.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

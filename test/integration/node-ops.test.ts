@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { probeKafka } from '../../src/cluster/probe.js';
 import { silentProgress } from '../../src/provision/progress.js';
-import { connectEngine } from '../../src/runtime/docker-engine.js';
-import { DockerRuntime } from '../../src/runtime/docker.js';
+import { connectEngine } from '../../src/runtime/docker/engine.js';
+import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import type { NodeInfo, StartedEnvironment } from '../../src/runtime/runtime.js';
-import { parseEnvironment } from '../../src/spec/load-environment.js';
+import { parseEnvironment } from '../../src/schema/load-environment.js';
 import { waitFor } from '../../src/util/time.js';
 import { restoreCluster, sharedCluster, SHARED_ENVIRONMENT } from '../helpers/shared-cluster.js';
 

@@ -4,10 +4,10 @@ import { measure } from '../../src/check/measure.js';
 import { Timeline } from '../../src/experiment/timeline.js';
 import { HistoryRecorder } from '../../src/history/recorder.js';
 import type { StartedEnvironment } from '../../src/runtime/runtime.js';
-import type { FaultSpec, ProducerSpec } from '../../src/spec/experiment.js';
+import type { FaultSpec, ProducerSpec } from '../../src/schema/experiment.js';
 import { sleep } from '../../src/util/time.js';
 import { LoadProducer } from '../../src/workload/producer.js';
-import { Random } from '../../src/workload/random.js';
+import { Random } from '../../src/util/random.js';
 import { restoreCluster, sharedCluster } from '../helpers/shared-cluster.js';
 import { testPlan } from '../helpers/plan.js';
 

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { EnvironmentError, TimeoutError } from '../../src/errors.js';
 import { silentProgress } from '../../src/provision/progress.js';
-import { ensureTools } from '../../src/provision/setup.js';
-import { ProcessRuntime } from '../../src/runtime/process.js';
-import { parseEnvironment as parseAny } from '../../src/spec/load-environment.js';
-import { managedOnly, type ManagedEnvironmentSpec } from '../../src/spec/environment.js';
+import { ensureTools } from '../../src/provision/tools.js';
+import { ProcessRuntime } from '../../src/runtime/process/process-runtime.js';
+import { parseEnvironment as parseAny } from '../../src/schema/load-environment.js';
+import { managedOnly, type ManagedEnvironmentSpec } from '../../src/schema/environment.js';
 
 const parseEnvironment = (text: string, file: string): ManagedEnvironmentSpec => managedOnly(parseAny(text, file), 'test');
 import { processesUnder } from './global-setup.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { topology } from '../../src/network/topology.js';
 import { advertisesController, serverProperties } from '../../src/runtime/broker-config.js';
 import { newClusterId } from '../../src/runtime/broker-files.js';
-import { parseEnvironment } from '../../src/spec/load-environment.js';
-import { managedOnly } from '../../src/spec/environment.js';
+import { parseEnvironment } from '../../src/schema/load-environment.js';
+import { managedOnly } from '../../src/schema/environment.js';
 
 const env = managedOnly(parseEnvironment('brokers: { count: 3, config: { num.partitions: 12 } }\n', 'three.yaml'), 'test');
 const props = (version: string): Map<string, string> =>

@@ -1,7 +1,7 @@
 import { testPlan } from '../helpers/plan.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkExactlyOnce, type ExactlyOnceResult } from '../../src/check/exactly-once.js';
+import { checkExactlyOnce, type ExactlyOnceResult } from '../../src/check/exactly-once/checker.js';
 import type { HistoryEntry } from '../../src/history/types.js';
 
 // Random clean histories: several producers send batches that complete ok, fail, info or not at

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkExactlyOnce } from '../../src/check/exactly-once.js';
+import { checkExactlyOnce } from '../../src/check/exactly-once/checker.js';
 import type { HistoryEntry, ReadRecord } from '../../src/history/types.js';
 
 /** A clean run of 10^6 records: 4 producers, 1000 keys, batches of 100, 12 partitions read in chunks of 500. */

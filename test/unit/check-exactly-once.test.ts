@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkExactlyOnce, type ExactlyOnceOptions } from '../../src/check/exactly-once.js';
+import { checkExactlyOnce, type ExactlyOnceOptions } from '../../src/check/exactly-once/checker.js';
 import type { HistoryEntry, ReadDone, ReadEntry, SendComplete, SendInvoke } from '../../src/history/types.js';
 
 // A tiny history builder: records are [id, key, crc]; reads get offsets from `from` upwards.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IdIndex } from '../../src/check/id-index.js';
+import { IdIndex } from '../../src/check/exactly-once/id-index.js';
 import { parseRecordId } from '../../src/history/types.js';
 
 // Ids that look alike: canonical ones, leading zeros, empty or huge seqs, colons in the process.

@@ -3,7 +3,7 @@ import { measure, percentiles } from '../../src/check/measure.js';
 import { sloChecks } from '../../src/check/slo-checks.js';
 import type { HistoryEntry } from '../../src/history/types.js';
 import { DEFAULT_RECOVERY, type Slos } from '../../src/history/slos.js';
-import { Random } from '../../src/workload/random.js';
+import { Random } from '../../src/util/random.js';
 import { testPlan } from '../helpers/plan.js';
 
 const T0 = 1_700_000_000_000;

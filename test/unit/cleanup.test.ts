@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { once } from '../../src/network/links.js';
-import { Cleanup } from '../../src/runtime/cleanup.js';
+import { once } from '../../src/network/network.js';
+import { Cleanup } from '../../src/util/cleanup-stack.js';
 
 describe('Cleanup', () => {
   it('unwinds in reverse order, runs every undo even when one fails, and reports the failures', async () => {

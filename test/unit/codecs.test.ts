@@ -1,7 +1,7 @@
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import * as snappy from 'snappyjs';
 import { describe, expect, it } from 'vitest';
-import { decompressSnappy, registerCodecs } from '../../src/workload/codecs.js';
+import { decompressSnappy, registerCodecs } from '../../src/cluster/codecs.js';
 
 const text = Buffer.from('orders-42 '.repeat(500));
 

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { topology } from '../../src/network/topology.js';
-import { composeFiles } from '../../src/runtime/compose.js';
-import { loadEnvironment } from '../../src/spec/load-environment.js';
-import { managedOnly } from '../../src/spec/environment.js';
+import { composeFiles } from '../../src/runtime/docker/compose.js';
+import { loadEnvironment } from '../../src/schema/load-environment.js';
+import { managedOnly } from '../../src/schema/environment.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -6,16 +6,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Scram } from '../../src/cluster/sasl.js';
 import { kafkajsOptions, resolveSecurity, securityEnv, securityFromEnv } from '../../src/cluster/security.js';
 import { UsageError } from '../../src/errors.js';
-import { planExperiment, formatPlan } from '../../src/experiment/plan.js';
+import { planExperiment, formatPlan } from '../../src/experiment/resolve-plan.js';
 import { safetyGate } from '../../src/experiment/safety-gate.js';
-import { Network } from '../../src/network/links.js';
+import { Network } from '../../src/network/network.js';
 import type { Link } from '../../src/network/topology.js';
-import type { EnvironmentSpec } from '../../src/spec/environment.js';
-import type { ExternalEnvironmentSpec } from '../../src/spec/external-environment.js';
-import { externalFaultProblem } from '../../src/spec/external-faults.js';
-import type { FaultSpec } from '../../src/spec/experiment.js';
-import { parseEnvironment } from '../../src/spec/load-environment.js';
-import { parseExperiment } from '../../src/spec/load-experiment.js';
+import type { EnvironmentSpec } from '../../src/schema/environment.js';
+import type { ExternalEnvironmentSpec } from '../../src/schema/external-environment.js';
+import { externalFaultProblem } from '../../src/schema/external-faults.js';
+import type { FaultSpec } from '../../src/schema/experiment.js';
+import { parseEnvironment } from '../../src/schema/load-environment.js';
+import { parseExperiment } from '../../src/schema/load-experiment.js';
 import { InvalidInputError, formatIssue } from '../../src/errors.js';
 
 const STAGING = `name: staging
@@ -80,7 +80,7 @@ describe('an external environment file', () => {
   });
 
   it('ships an example that validates', async () => {
-    const { loadEnvironment } = await import('../../src/spec/load-environment.js');
+    const { loadEnvironment } = await import('../../src/schema/load-environment.js');
     expect((await loadEnvironment('environments/staging.example.yaml')).runtime).toBe('external');
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryRecorder } from '../../src/history/recorder.js';
 import type { EventEntry, HistoryEntry } from '../../src/history/types.js';
 import { waitFor } from '../../src/util/time.js';
-import { launchProcess } from '../../src/runtime/process-node.js';
+import { launchProcess } from '../../src/runtime/process/process-node.js';
 import { ProcessorGroup } from '../../src/workload/processor-group.js';
 
 describe("a user's own processor, as a command", () => {

@@ -9,9 +9,9 @@ import { runExperiment } from '../../src/experiment/runner.js';
 import type { HistoryEntry } from '../../src/history/types.js';
 import { silentProgress } from '../../src/provision/progress.js';
 import type { Runtime, StartedEnvironment } from '../../src/runtime/runtime.js';
-import type { ExperimentSpec } from '../../src/spec/experiment.js';
-import { loadExperiment } from '../../src/spec/load-experiment.js';
-import { environmentBrokerIds } from '../../src/spec/environment.js';
+import type { ExperimentSpec } from '../../src/schema/experiment.js';
+import { loadExperiment } from '../../src/schema/load-experiment.js';
+import { environmentBrokerIds } from '../../src/schema/environment.js';
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 

@@ -3,7 +3,7 @@ import { Timeline } from '../../src/experiment/timeline.js';
 import type { FaultContext } from '../../src/faults/fault.js';
 import type { HistoryRecorder } from '../../src/history/recorder.js';
 import { LEFT_TO_TEARDOWN_NOTE, type HistoryEntry, type EventEntry } from '../../src/history/types.js';
-import type { FaultSpec } from '../../src/spec/experiment.js';
+import type { FaultSpec } from '../../src/schema/experiment.js';
 
 /** A fake clock: sleeping advances time, nothing waits for real. */
 function fakeClock() {

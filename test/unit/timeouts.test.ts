@@ -4,7 +4,7 @@ import { Timeline } from '../../src/experiment/timeline.js';
 import type { FaultContext } from '../../src/faults/fault.js';
 import type { HistoryEntry } from '../../src/history/types.js';
 import type { HistoryRecorder } from '../../src/history/recorder.js';
-import type { FaultSpec } from '../../src/spec/experiment.js';
+import type { FaultSpec } from '../../src/schema/experiment.js';
 import { exec } from '../../src/util/exec.js';
 import { waitFor } from '../../src/util/time.js';
 

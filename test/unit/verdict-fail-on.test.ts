@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkExactlyOnce } from '../../src/check/exactly-once.js';
+import { checkExactlyOnce } from '../../src/check/exactly-once/checker.js';
 import { measure } from '../../src/check/measure.js';
 import { parseFailOn } from '../../src/cli/commands/run.js';
-import { planExperiment } from '../../src/experiment/plan.js';
+import { planExperiment } from '../../src/experiment/resolve-plan.js';
 import { buildResult } from '../../src/experiment/result.js';
 import { renderJunit } from '../../src/report/junit.js';
-import { parseExperiment } from '../../src/spec/load-experiment.js';
+import { parseExperiment } from '../../src/schema/load-experiment.js';
 import { UsageError } from '../../src/errors.js';
 import type { HistoryEntry } from '../../src/history/types.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { majorityView } from '../../src/cluster/observer.js';
 import type { BrokerMetadata } from '../../src/cluster/metadata.js';
-import { Reader, Writer } from '../../src/cluster/wire.js';
+import { Reader, Writer } from '../../src/cluster/wire-buffers.js';
 
 describe('wire encoding', () => {
   it('reads back what it writes', () => {

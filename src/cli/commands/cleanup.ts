@@ -1,6 +1,7 @@
-import { reapLeftoverContainers } from '../../runtime/container.js';
-import { connectEngine } from '../../runtime/docker-engine.js';
-import { listEnvStates, pidAlive, removeEnvState } from '../../runtime/env-state.js';
+import { reapLeftoverContainers } from '../../runtime/docker/container.js';
+import { connectEngine } from '../../runtime/docker/engine.js';
+import { listEnvStates, removeEnvState } from '../../runtime/env-state.js';
+import { pidAlive } from '../../util/processes.js';
 import { killProcesses, leftoverProcesses } from '../../runtime/leftovers.js';
 import { count } from '../../util/words.js';
 import { c } from '../output.js';

@@ -1,7 +1,7 @@
 import { cacheDir } from '../../provision/cache.js';
 import { findJava } from '../../provision/java.js';
 import { cachedKafka, DEFAULT_KAFKA_VERSION } from '../../provision/kafka.js';
-import { connectEngine, engineCandidates, START_ENGINE_HINT } from '../../runtime/docker-engine.js';
+import { connectEngine, engineCandidates, START_ENGINE_HINT } from '../../runtime/docker/engine.js';
 import { which } from '../../util/exec.js';
 import { c } from '../output.js';
 

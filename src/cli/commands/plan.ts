@@ -1,5 +1,5 @@
-import { formatPlan, planExperiment } from '../../experiment/plan.js';
-import { loadExperiment } from '../../spec/load-experiment.js';
+import { formatPlan, planExperiment } from '../../experiment/resolve-plan.js';
+import { loadExperiment } from '../../schema/load-experiment.js';
 import { checkSeed } from '../seed.js';
 
 /** `streamchaos plan`: the resolved timeline and targets, without starting anything. */

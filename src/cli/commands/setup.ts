@@ -1,7 +1,7 @@
 import { EnvironmentError } from '../../errors.js';
 import type { BuiltImage } from '../../provision/images.js';
 import { DEFAULT_KAFKA_VERSION } from '../../provision/kafka.js';
-import { ensureTools } from '../../provision/setup.js';
+import { ensureTools } from '../../provision/tools.js';
 import { terminalProgress, c } from '../output.js';
 
 export interface SetupArgs {
@@ -25,7 +25,7 @@ export async function setup(args: SetupArgs): Promise<number> {
   ];
   if (args.docker === true) {
     // imported here so that plain `setup` never loads dockerode
-    const { connectEngine, START_ENGINE_HINT } = await import('../../runtime/docker-engine.js');
+    const { connectEngine, START_ENGINE_HINT } = await import('../../runtime/docker/engine.js');
     const { buildLocalImages } = await import('../../provision/images.js');
     const engine = await connectEngine().catch((e: unknown) => {
       const reason = e instanceof Error ? e.message : String(e);

@@ -1,7 +1,7 @@
 import { InvalidInputError, UsageError } from '../../errors.js';
-import type { EnvironmentSpec } from '../../spec/environment.js';
-import { formatDuration, type ExperimentSpec } from '../../spec/experiment.js';
-import { loadSpecFile } from '../../spec/load-experiment.js';
+import type { EnvironmentSpec } from '../../schema/environment.js';
+import { formatDuration, type ExperimentSpec } from '../../schema/experiment.js';
+import { loadSpecFile } from '../../schema/load-experiment.js';
 import { count } from '../../util/words.js';
 import { c } from '../output.js';
 

@@ -1,4 +1,4 @@
-import type { ExactlyOnceResult, Reorder } from '../../check/exactly-once.js';
+import type { ExactlyOnceResult, Reorder } from '../../check/exactly-once/checker.js';
 import type { RunResult } from '../../check/result.js';
 import { html, type Markup } from '../escape.js';
 import { formatCount } from '../format.js';
