@@ -7,7 +7,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { CHROMIUM, hasChromium, openInChromium } from '../helpers/browser.js';
 import { buildReportFixture } from '../helpers/report-fixture.js';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
 if (!hasChromium()) console.warn(`report-browser: skipped, no Chromium at ${CHROMIUM} (set CHROMIUM to another path)`);
 

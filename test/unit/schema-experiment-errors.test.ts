@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidInputError, formatIssue } from '../../src/errors.js';
 import { parseExperiment } from '../../src/schema/load-experiment.js';
 
-const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const fixture = (name: string): string => `${fixtures}experiments/${name}`;
 
 /** The problems parseExperiment reports for a fixture, as the user sees them, with paths relative to test/fixtures. */

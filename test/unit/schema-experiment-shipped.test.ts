@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadExperiment } from '../../src/schema/load-experiment.js';
 
-const directory = fileURLToPath(new URL('../../experiments', import.meta.url));
+const directory = fileURLToPath(new URL('../../experiments/', import.meta.url));
 const shipped = readdirSync(directory)
   .filter((name) => /\.ya?ml$/.test(name))
   .sort();
