@@ -1,22 +1,13 @@
 /**
- * The error taxonomy of streamchaos, and the exit code each kind maps to.
- *
- *   0  every check held
- *   1  a check failed (a violation or a missed SLO)
- *   2  bad input or usage: the user can fix it by editing a file or a flag
- *   3  the environment could not be started, or broke outside the experiment's own faults
+ * The error taxonomy of streamchaos, and the exit code (exit-code.ts) each kind maps to.
  *
  * Errors of these classes are shown to the user as their message alone, never as a
  * stack trace. Anything else that escapes is a bug in streamchaos and is shown in full.
  */
 
-export const ExitCode = {
-  ok: 0,
-  checkFailed: 1,
-  usage: 2,
-  environment: 3,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+import { ExitCode } from './exit-code.js';
+
+export { ExitCode } from './exit-code.js';
 
 /** Base class of every error meant for the user's eyes. */
 export abstract class StreamchaosError extends Error {

@@ -1,6 +1,7 @@
 import { CHECK_CATEGORIES } from '../check/result.js';
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
+import { EXIT_CODES_HELP, ExitCode, exitCodeOfSignal, exitWith } from '../exit-code.js';
 import { DEFAULT_KAFKA_VERSION } from '../provision/kafka.js';
 import { interrupt, interruptedBy, runExitHooks } from '../util/cleanup-stack.js';
 import { printError } from './output.js';
@@ -26,13 +27,17 @@ function quietKnownWarnings(): void {
   });
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
+/** The program: runs the command, then ends the process with its exit code. */
+export function runCli(argv: readonly string[]): void {
+  void main(argv).then(exitWith);
+}
+
+export async function main(argv: readonly string[]): Promise<ExitCode> {
   quietKnownWarnings();
-  let exitCode = 0;
-  const run = (action: () => Promise<number>) => async (): Promise<void> => {
+  let exitCode: ExitCode = ExitCode.ok;
+  const run = (action: () => Promise<ExitCode>) => async (): Promise<void> => {
     exitCode = await action();
   };
-  const exitCodeOf = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interruptedBy() !== undefined) return;
     process.stderr.write(`\n${signal}: healing every fault and stopping everything…\n`);
@@ -42,7 +47,7 @@ export async function main(argv: readonly string[]): Promise<void> {
           ? 'stopped: nothing of this run is left running\n'
           : `stopped, but ${late.join(' and ')} did not finish in time: the watchdog removes what is left once this process has exited (or run \`streamchaos cleanup\`)\n`,
       );
-      process.exit(exitCodeOf(signal));
+      exitWith(exitCodeOfSignal(signal));
     });
   };
   const isServe = argv[0] === 'env' && argv[1] === 'serve';
@@ -177,7 +182,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .example('$0 setup', 'fetch Kafka and build Toxiproxy once (cached afterwards)')
     .example('$0 env up', 'start the default 3-broker environment and leave it running')
     .example('$0 validate environments/*.yaml', 'check files without starting anything')
-    .epilogue('Exit codes: 0 ok · 1 a check failed · 2 bad input or usage · 3 the environment could not start or broke.\nDocs: README.md')
+    .epilogue(`${EXIT_CODES_HELP}\nDocs: README.md`)
     .demandCommand(1, 'Name a command; see the list above.')
     .strict()
     .recommendCommands()
@@ -200,12 +205,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   const signal = interruptedBy();
   if (signal !== undefined) {
     await interrupt(signal); // the command ended while its teardown runs: wait for it, then exit as interrupted
-    exitCode = exitCodeOf(signal);
+    exitCode = exitCodeOfSignal(signal);
   }
-  process.exitCode = exitCode;
+  return exitCode;
 }
 
-type Runner = (action: () => Promise<number>) => () => Promise<void>;
+type Runner = (action: () => Promise<ExitCode>) => () => Promise<void>;
 
 function envCommands(y: Argv, run: Runner): Argv {
   return y

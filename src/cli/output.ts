@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { isStreamchaosError, type StreamchaosError } from '../errors.js';
+import { ExitCode } from '../exit-code.js';
 import type { Progress } from '../provision/progress.js';
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
@@ -39,14 +40,14 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
 }
 
 /** Prints an error for the user: our own errors as message and hint, anything else in full. */
-export function printError(e: unknown): number {
+export function printError(e: unknown): ExitCode {
   if (isStreamchaosError(e)) {
     printUserError(e);
     return e.exitCode;
   }
   process.stderr.write(`${c.red('streamchaos crashed; this is a bug, please report it with the text below')}\n`);
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  return 3;
+  return ExitCode.environment;
 }
 
 function printUserError(e: StreamchaosError): void {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isStreamchaosError } from '../errors.js';
+import { ExitCode, exitWith } from '../exit-code.js';
 import type { Progress } from '../provision/progress.js';
 import type { ManagedEnvironmentSpec } from '../schema/environment.js';
 import { runExitHooks } from '../util/cleanup-stack.js';
@@ -11,7 +12,7 @@ import type { StartedEnvironment } from './runtime.js';
 export type SupervisorMessage =
   | { type: 'progress'; kind: keyof Progress; message: string }
   | { type: 'ready'; state: EnvState }
-  | { type: 'failed'; message: string; hint?: string; exitCode: number };
+  | { type: 'failed'; message: string; hint?: string; exitCode: ExitCode };
 
 /**
  * Runs in the detached process that owns an environment started by `env up`: starts it, records
@@ -31,20 +32,20 @@ export async function superviseEnvironment(spec: ManagedEnvironmentSpec, file: s
   };
   let env: StartedEnvironment | undefined;
   let stopping = false;
-  const stop = async (code: number): Promise<never> => {
+  const stop = async (code: ExitCode): Promise<never> => {
     if (!stopping) {
       stopping = true;
       await runExitHooks();
       await removeEnvState(spec.name);
     }
-    process.exit(code);
+    exitWith(code);
   };
-  process.on('SIGTERM', () => void stop(0));
-  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(ExitCode.ok));
+  process.on('SIGINT', () => void stop(ExitCode.ok));
   process.on('SIGHUP', () => undefined);
   // until ready, losing the `env up` that waits for us means nobody wants this environment
   const orphaned = (): void => {
-    if (env === undefined) void stop(3);
+    if (env === undefined) void stop(ExitCode.environment);
   };
   process.on('disconnect', orphaned);
 
@@ -72,7 +73,7 @@ export async function superviseEnvironment(spec: ManagedEnvironmentSpec, file: s
   } catch (e) {
     console.error(e);
     if (isStreamchaosError(e)) send({ type: 'failed', message: e.message, hint: e.hint, exitCode: e.exitCode });
-    else send({ type: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e), exitCode: 3 });
-    await stop(3);
+    else send({ type: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e), exitCode: ExitCode.environment });
+    await stop(ExitCode.environment);
   }
 }

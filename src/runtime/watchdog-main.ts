@@ -4,6 +4,7 @@
  */
 import { reapContainersOf } from './docker/container.js';
 import { connectEngine } from './docker/engine.js';
+import { ExitCode, exitWith } from '../exit-code.js';
 import { pidAlive } from '../util/processes.js';
 import { killProcesses, leftoverProcesses } from './leftovers.js';
 
@@ -17,8 +18,8 @@ async function watch(owner: number): Promise<void> {
 }
 
 const owner = Number(process.argv[2]);
-if (!Number.isInteger(owner) || owner <= 0) process.exit(2);
+if (!Number.isInteger(owner) || owner <= 0) exitWith(ExitCode.usage);
 watch(owner).then(
-  () => process.exit(0),
-  () => process.exit(1),
+  () => exitWith(ExitCode.ok),
+  () => exitWith(ExitCode.failed),
 );

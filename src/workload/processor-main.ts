@@ -17,6 +17,7 @@
  */
 import kafkajs, { type Admin, type Consumer, type Producer } from 'kafkajs';
 import { kafkajsOptions, securityFromEnv } from '../cluster/security.js';
+import { ExitCode, exitWith } from '../exit-code.js';
 import { withTimeout } from '../util/time.js';
 import { registerCodecs } from '../cluster/codecs.js';
 
@@ -225,7 +226,7 @@ async function main(): Promise<void> {
     lastTick = now;
     if (now - lastFetch > HUNG_MS) {
       say(`no fetch for ${HUNG_MS} ms: the consumer is hung; exiting to be restarted`);
-      process.exit(2);
+      exitWith(ExitCode.usage);
     }
   }, 5000).unref();
   const stop = async (): Promise<void> => {
@@ -233,7 +234,7 @@ async function main(): Promise<void> {
     await Promise.all([...producers.keys()].map(dropProducer));
     await withTimeout(admin.disconnect(), 5000, 'admin disconnect').catch(() => undefined);
     if (plainProducer !== undefined) await withTimeout(plainProducer.disconnect(), 5000, 'producer disconnect').catch(() => undefined);
-    process.exit(0);
+    exitWith(ExitCode.ok);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
@@ -275,5 +276,5 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   say(`fatal: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
+  exitWith(ExitCode.failed);
 });

@@ -1,4 +1,5 @@
 import { reapLeftoverContainers } from '../../runtime/docker/container.js';
+import { ExitCode } from '../../exit-code.js';
 import { connectEngine } from '../../runtime/docker/engine.js';
 import { listEnvStates, removeEnvState } from '../../runtime/env-state.js';
 import { pidAlive } from '../../util/processes.js';
@@ -21,7 +22,7 @@ export interface CleanupFindings {
  * gone, state of environments whose supervisor is gone. What a live run or environment owns is
  * never touched. Safe to run at any time, and again.
  */
-export async function cleanup(args: { dryRun: boolean; json: boolean }): Promise<number> {
+export async function cleanup(args: { dryRun: boolean; json: boolean }): Promise<ExitCode> {
   const processes = leftoverProcesses();
   if (!args.dryRun) killProcesses(processes);
 
@@ -37,7 +38,7 @@ export async function cleanup(args: { dryRun: boolean; json: boolean }): Promise
   const findings: CleanupFindings = { processes, containers, environments, ...(dockerNote === undefined ? {} : { dockerNote }) };
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ dryRun: args.dryRun, ...findings }, null, 2)}\n`);
-    return 0;
+    return ExitCode.ok;
   }
   const verb = args.dryRun ? 'would remove' : 'removed';
   const lines: string[] = [];
@@ -55,5 +56,5 @@ export async function cleanup(args: { dryRun: boolean; json: boolean }): Promise
     process.stdout.write(`${args.dryRun ? c.yellow('!') : c.green('✓')} ${verb} ${what.join(', ')}:\n${lines.join('\n')}\n`);
   }
   if (dockerNote !== undefined) process.stdout.write(`${c.dim(dockerNote)}\n`);
-  return 0;
+  return ExitCode.ok;
 }

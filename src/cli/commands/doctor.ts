@@ -1,3 +1,4 @@
+import type { ExitCode } from '../../exit-code.js';
 import { cacheDir } from '../../provision/cache.js';
 import { findJava } from '../../provision/java.js';
 import { cachedKafka, DEFAULT_KAFKA_VERSION } from '../../provision/kafka.js';
@@ -14,7 +15,7 @@ interface Finding {
 }
 
 /** `streamchaos doctor`: checks what streamchaos needs, says what to fix. Exit 0 when runs can start. */
-export async function doctor(args: { json: boolean }): Promise<number> {
+export async function doctor(args: { json: boolean }): Promise<ExitCode> {
   const findings = await Promise.all([checkNode(), checkJava(), checkKafka(), checkToxiproxy(), checkSetpriv(), checkDocker()]);
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ cache: cacheDir(), findings }, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { ExitCode } from '../../exit-code.js';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ function printState(state: EnvState): void {
  * `env up`: starts the environment in a detached supervisor process that outlives this command,
  * waits until it is healthy, prints how to reach it. Ctrl-C while waiting stops it again.
  */
-export async function envUp(args: { file: string; json: boolean; timeout: number; runtime?: string }): Promise<number> {
+export async function envUp(args: { file: string; json: boolean; timeout: number; runtime?: string }): Promise<ExitCode> {
   const runtime = parseRuntime(args.runtime);
   const spec = withRuntime(await loadEnvironment(args.file), runtime);
   const existing = await readEnvState(spec.name);
@@ -66,7 +67,7 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
     if (args.json) process.stdout.write(`${JSON.stringify(summary(existing), null, 2)}\n`);
     else printState(existing);
     process.stderr.write(`${c.yellow('note:')} ${spec.name} was already up; nothing started\n`);
-    return 0;
+    return ExitCode.ok;
   }
   const progress = terminalProgress();
   if (spec.runtime === 'process') await ensureTools(spec.kafka.version, progress);
@@ -107,7 +108,7 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
     );
     if (args.json) process.stdout.write(`${JSON.stringify(summary(state), null, 2)}\n`);
     else printState(state);
-    return 0;
+    return ExitCode.ok;
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
@@ -118,25 +119,25 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
 }
 
 /** `env serve` (hidden): the supervisor side of `env up`. */
-export async function envServe(args: { file: string; timeout: number; runtime?: string }): Promise<number> {
+export async function envServe(args: { file: string; timeout: number; runtime?: string }): Promise<ExitCode> {
   const { superviseEnvironment } = await import('../../runtime/supervisor.js');
   const spec = withRuntime(await loadEnvironment(args.file), parseRuntime(args.runtime));
   await superviseEnvironment(spec, args.file, args.timeout * 1000);
-  return new Promise<number>(() => undefined); // runs until `env down` signals it
+  return new Promise<ExitCode>(() => undefined); // runs until `env down` signals it
 }
 
 /** `env down [name]`: stops the named environment, or every one that is up. Idempotent. */
-export async function envDown(args: { name?: string; timeout: number }): Promise<number> {
+export async function envDown(args: { name?: string; timeout: number }): Promise<ExitCode> {
   const states = args.name === undefined ? await listEnvStates() : [await readEnvState(args.name)].filter((s): s is EnvState => s !== undefined);
   if (states.length === 0) {
     process.stdout.write(args.name === undefined ? 'no environment is up\n' : `${args.name} is not up\n`);
-    return 0;
+    return ExitCode.ok;
   }
   for (const state of states) {
     await stopEnvironment(state, args.timeout * 1000);
     process.stdout.write(`${c.green('✓')} stopped ${state.name}\n`);
   }
-  return 0;
+  return ExitCode.ok;
 }
 
 async function stopEnvironment(state: EnvState, timeoutMs: number): Promise<void> {
@@ -160,7 +161,7 @@ async function stopEnvironment(state: EnvState, timeoutMs: number): Promise<void
 }
 
 /** `env status`: every environment with its nodes, each checked now. */
-export async function envStatus(args: { json: boolean }): Promise<number> {
+export async function envStatus(args: { json: boolean }): Promise<ExitCode> {
   const states = await listEnvStates();
   const report = await Promise.all(
     states.map(async (s) => {
@@ -179,11 +180,11 @@ export async function envStatus(args: { json: boolean }): Promise<number> {
   );
   if (args.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return 0;
+    return ExitCode.ok;
   }
   if (report.length === 0) {
     process.stdout.write('no environment is up\n');
-    return 0;
+    return ExitCode.ok;
   }
   for (const r of report) {
     process.stdout.write(`${c.bold(r.name)} ${r.up ? c.green('up') : c.red('supervisor gone')}  bootstrap ${r.bootstrap}\n`);
@@ -194,7 +195,7 @@ export async function envStatus(args: { json: boolean }): Promise<number> {
     process.stdout.write(`  ${r.toxiproxyAnswering ? c.green('●') : c.red('○')} toxiproxy ${r.toxiproxy}\n`);
   }
   for (const r of report) if (!r.up) await removeEnvState(r.name);
-  return 0;
+  return ExitCode.ok;
 }
 
 /** The environment to start, with `--runtime` applied; an external one is refused (streamchaos starts nothing there). */

@@ -1,12 +1,13 @@
 import { formatPlan, planExperiment } from '../../experiment/resolve-plan.js';
+import { ExitCode } from '../../exit-code.js';
 import { loadExperiment } from '../../schema/load-experiment.js';
 import { checkSeed } from '../seed.js';
 
 /** `streamchaos plan`: the resolved timeline and targets, without starting anything. */
-export async function plan(args: { file: string; seed?: number; json: boolean }): Promise<number> {
+export async function plan(args: { file: string; seed?: number; json: boolean }): Promise<ExitCode> {
   checkSeed(args.seed);
   const spec = await loadExperiment(args.file);
   const p = planExperiment(spec, args.seed ?? spec.seed);
   process.stdout.write(args.json ? `${JSON.stringify(p, null, 2)}\n` : formatPlan(p));
-  return 0;
+  return ExitCode.ok;
 }

@@ -4,6 +4,7 @@ import { resultFromHistory } from '../../check/from-history.js';
 import { measure } from '../../check/measure.js';
 import type { RunResult } from '../../check/result.js';
 import { UsageError } from '../../errors.js';
+import { type ExitCode, exitCodeOfVerdict } from '../../exit-code.js';
 import { readHistory } from '../../history/recorder.js';
 import type { HistoryEntry } from '../../history/types.js';
 import { renderHtml } from '../../report/html.js';
@@ -20,7 +21,7 @@ export interface ReportArgs {
  * history.jsonl (with its result.json when the run finished; otherwise the verdict is rebuilt
  * from the History, and what was never recorded fails). Exit 0 when the verdict is pass, 1 when fail.
  */
-export async function report(args: ReportArgs): Promise<number> {
+export async function report(args: ReportArgs): Promise<ExitCode> {
   const historyFile = join(args.dir, 'history.jsonl');
   if (!existsSync(historyFile)) {
     throw new UsageError(`${historyFile} does not exist`, {
@@ -47,5 +48,5 @@ export async function report(args: ReportArgs): Promise<number> {
     if (partial) process.stdout.write('the run did not finish: its verdict is rebuilt from history.jsonl (what was never recorded fails)\n');
     printSummary(result, args.dir);
   }
-  return result.verdict === 'pass' ? 0 : 1;
+  return exitCodeOfVerdict(result.verdict);
 }

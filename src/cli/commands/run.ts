@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECK_CATEGORIES, type CheckCategory } from '../../check/result.js';
 import { UsageError } from '../../errors.js';
+import { type ExitCode, exitCodeOfVerdict } from '../../exit-code.js';
 import { didYouMean } from '../../schema/suggest.js';
 import { runExperiment } from '../../experiment/runner.js';
 import { parseRuntime, prepareRuntime } from '../../runtime/choose.js';
@@ -43,7 +44,7 @@ function timestamp(d = new Date()): string {
  * `streamchaos run`: one experiment end to end. Exit 0 when every check held, 1 when one failed;
  * 3 (a DeadlineError) when the run passed its deadline.
  */
-export async function run(args: RunArgs): Promise<number> {
+export async function run(args: RunArgs): Promise<ExitCode> {
   checkSeed(args.seed);
   const failOn = parseFailOn(args.failOn);
   const deadlineMs = parseDeadline(args.deadline);
@@ -82,7 +83,7 @@ export async function run(args: RunArgs): Promise<number> {
   });
   if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else printSummary(result, outDir);
-  return result.verdict === 'pass' ? 0 : 1;
+  return exitCodeOfVerdict(result.verdict);
 }
 
 /** `--fail-on all` (or nothing) blocks on every check; otherwise a comma list of categories. */

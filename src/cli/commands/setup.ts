@@ -1,4 +1,5 @@
 import { EnvironmentError } from '../../errors.js';
+import { ExitCode } from '../../exit-code.js';
 import type { BuiltImage } from '../../provision/images.js';
 import { DEFAULT_KAFKA_VERSION } from '../../provision/kafka.js';
 import { ensureTools } from '../../provision/tools.js';
@@ -15,7 +16,7 @@ export interface SetupArgs {
  * `docker`, also builds the local images from them. Throws EnvironmentError (exit 3) when
  * `docker` is asked for and no Docker engine answers.
  */
-export async function setup(args: SetupArgs): Promise<number> {
+export async function setup(args: SetupArgs): Promise<ExitCode> {
   const started = Date.now();
   const progress = terminalProgress();
   const tools = await ensureTools(args.kafkaVersion || DEFAULT_KAFKA_VERSION, progress);
@@ -36,7 +37,7 @@ export async function setup(args: SetupArgs): Promise<number> {
   }
   lines.push(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`, '');
   process.stdout.write(lines.join('\n'));
-  return 0;
+  return ExitCode.ok;
 }
 
 /** One aligned line per image: tag, what it stands in for, built or cached, size. */

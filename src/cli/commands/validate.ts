@@ -1,3 +1,4 @@
+import type { ExitCode } from '../../exit-code.js';
 import { InvalidInputError, UsageError } from '../../errors.js';
 import type { EnvironmentSpec } from '../../schema/environment.js';
 import { formatDuration, type ExperimentSpec } from '../../schema/experiment.js';
@@ -11,7 +12,7 @@ import { c } from '../output.js';
  * of every file, then exits 2 if any file has one. A file is an experiment when it is a
  * mapping with `timeline` or `workload`, an environment otherwise.
  */
-export async function validate(args: { files: readonly string[] }): Promise<number> {
+export async function validate(args: { files: readonly string[] }): Promise<ExitCode> {
   if (args.files.length === 0) {
     throw new UsageError('name at least one file to validate, e.g. environments/local-3.yaml or experiments/leader-kill.yaml');
   }
