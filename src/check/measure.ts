@@ -55,6 +55,14 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
     };
     const effect = effects.get(index);
     if (effect?.isrRestoredAfterHealSeconds !== undefined) fault.isrFullAfterHealSeconds = effect.isrRestoredAfterHealSeconds;
+    // a planned fault without a heal time is instant (a kill, a restart); older histories say so by completedAt alone
+    const planned = run?.plan.timeline.find((p) => p.index === index);
+    const instant = completedAt !== undefined || (planned !== undefined && planned.healAtMs === undefined);
+    if (healedAt === undefined && !instant) {
+      // it has a heal that never came: no recovery is measured against a heal that did not happen
+      fault.notHealed = true;
+      return fault;
+    }
     if (baseline !== undefined && loadStop !== undefined) {
       Object.assign(fault, recoveryOf(acks, start.time, healedAt ?? completedAt ?? start.time, loadStop, baseline.recordsPerSecond, def));
     }
@@ -215,9 +223,10 @@ function perSecond(sends: Sends, loadStart: number | undefined, loadStop: number
   return points;
 }
 
-/** The output topic the watcher reads: the processor's output, or the first producer's topic. */
-function outputTopic(run: RunEntry | undefined): string | undefined {
-  return run?.plan.processor?.output ?? run?.plan.producers[0]?.topic;
+/** The output topics the watchers read: every topic the plan judges (none known: every topic seen). */
+function outputTopics(run: RunEntry | undefined): Set<string> | undefined {
+  const judged = run?.plan.judged;
+  return Array.isArray(judged) ? new Set(judged.map((j) => j.output)) : undefined;
 }
 
 function latencyOf(
@@ -227,11 +236,11 @@ function latencyOf(
   faults: readonly FaultRecovery[],
   loadStart: number | undefined,
 ): { latency: Measurements['latency']; latencySummary: LatencySummary } {
-  const topic = outputTopic(run);
+  const topics = outputTopics(run);
   const seen = new Set<string>();
   const samples: { sentAt: number; ms: number }[] = [];
   for (const e of history) {
-    if (e.type !== 'seen' || (topic !== undefined && e.topic !== topic)) continue;
+    if (e.type !== 'seen' || (topics !== undefined && !topics.has(e.topic))) continue;
     const s: SeenEntry = e;
     for (const id of s.ids) {
       if (id === null || seen.has(id)) continue;

@@ -33,6 +33,8 @@ export interface FaultRecovery {
   injectedAt: number;
   /** Undefined for an instant fault (a kill without restart) or one still active when load stopped. */
   healedAt?: number;
+  /** It has a heal, and the History records none (the run ended first): nothing is measured against a heal. */
+  notHealed?: boolean;
   /** Throughput fell below the recovery ratio of the baseline, or a send failed, after the injection. */
   impacted: boolean;
   /** Seconds from injection until recovered while the fault was still active (failover); undefined when it did not recover before the heal. */

@@ -28,6 +28,8 @@ export interface Check {
   threshold?: number | string;
   /** False when a failure does not fail the run (`--fail-on` left its category out): reported as a warning. */
   blocking?: boolean;
+  /** True when the evidence was not enough to judge (then `pass` is false and the message says why): never a pass, never a fail. */
+  unknown?: boolean;
 }
 
 export interface FaultOutcomeSummary {
@@ -38,14 +40,25 @@ export interface FaultOutcomeSummary {
   injectedAt?: number;
   healedAt?: number;
   error?: string;
+  /** Injected and, though it has a heal, never healed: why (the run ended first…). */
+  notHealed?: string;
   effect?: FaultEffect;
   recovery?: FaultRecovery;
 }
 
+export type Verdict = 'pass' | 'fail' | 'unknown';
+
 /** result.json */
 export interface RunResult {
   name: string;
-  verdict: 'pass' | 'fail';
+  /**
+   * pass: every blocking check held. fail: a blocking check failed. unknown: no blocking check
+   * failed, but the evidence was not enough for a pass (the run did not finish, nothing was
+   * acknowledged, a read could not reach the end…).
+   */
+  verdict: Verdict;
+  /** For a run that did not finish (deadline, interruption, crash): why, and the phases that never ran. */
+  unfinished?: { reason: string; phasesNotRun: string[] };
   seed: number;
   startedAt: string;
   command: string;

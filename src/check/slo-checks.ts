@@ -17,6 +17,7 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
       add('recovery', {
         name: 'recovery',
         pass: false,
+        unknown: true,
         message: 'no throughput baseline before the first fault: recovery cannot be measured',
         threshold: maxRecoverySeconds,
       });
@@ -28,7 +29,7 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
     add(
       'lag',
       m.maxLag === undefined
-        ? { name: 'max lag', pass: false, message: 'no consumer group lag was measured (the workload has no processor or consumer)', threshold: maxLag }
+        ? { name: 'max lag', pass: false, unknown: true, message: 'no consumer group lag was measured', threshold: maxLag }
         : { name: 'max lag', pass: m.maxLag <= maxLag, message: `at most ${m.maxLag} records behind`, observed: m.maxLag, threshold: maxLag },
     );
   }
@@ -36,10 +37,14 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
     for (const f of m.faults) {
       const s = f.lagRecoveredAfterHealSeconds;
       const name = `lag recovered: ${f.name}`;
+      if (f.notHealed === true) {
+        add('lag', { name, pass: false, unknown: true, message: 'never healed: lag after the heal cannot be judged', threshold: lagRecoveredWithinSeconds });
+        continue;
+      }
       add(
         'lag',
         m.lag.length === 0
-          ? { name, pass: false, message: 'no consumer group lag was measured', threshold: lagRecoveredWithinSeconds }
+          ? { name, pass: false, unknown: true, message: 'no consumer group lag was measured', threshold: lagRecoveredWithinSeconds }
           : s === undefined
             ? {
                 name,
@@ -67,7 +72,7 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
     if (threshold === undefined) continue;
     const overall = m.latencySummary.overall;
     if (overall === undefined) {
-      add('latency', { name: label, pass: false, message: 'no end-to-end latency was measured (the watcher saw no record)', threshold });
+      add('latency', { name: label, pass: false, unknown: true, message: 'no end-to-end latency was measured (the watcher saw no record)', threshold });
       continue;
     }
     const observed = overall[field];
@@ -102,6 +107,7 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
 
 function recoveryCheck(f: FaultRecovery, threshold: number): Check {
   const name = `recovery: ${f.name}`;
+  if (f.notHealed === true) return { name, pass: false, unknown: true, message: 'never healed: recovery cannot be judged', threshold };
   if (f.recoverySeconds === undefined) {
     return { name, pass: false, message: 'throughput did not recover (and stay recovered) before load stopped', observed: 'never', threshold };
   }

@@ -2,7 +2,7 @@ import type { Slos } from '../history/slos.js';
 import type { ExactlyOnceResult } from './exactly-once/checker.js';
 import type { InvariantResult } from './invariants.js';
 import type { Measurements } from './measurements.js';
-import type { Check, CheckCategory, RunResult } from './result.js';
+import type { Check, CheckCategory, RunResult, Verdict } from './result.js';
 import { sloChecks } from './slo-checks.js';
 
 /**
@@ -14,14 +14,17 @@ import { sloChecks } from './slo-checks.js';
 export function verdictChecks(slos: Slos, eo: ExactlyOnceResult, invariants: readonly InvariantResult[], m: Measurements): Check[] {
   const checks: Check[] = [];
   if (slos.exactlyOnce) {
+    // a violation seen is one whatever else is unknown; without one, an unknown stays unknown
+    const violations = eo.lost + eo.duplicated + eo.corrupted + eo.failedButPresent + eo.unexpected;
     checks.push({
       name: 'exactly-once',
       category: 'exactly-once',
       pass: eo.pass,
+      ...(eo.unknown !== undefined && violations === 0 ? { unknown: true } : {}),
       message:
         (eo.unknown === undefined ? '' : `cannot rule out loss: ${eo.unknown}; `) +
-        `${eo.acked} acked: ${eo.lost} lost, ${eo.duplicated} duplicated, ${eo.corrupted} corrupted, ${eo.failedButPresent} failed-but-present, ${eo.unexpected} unexpected; ${eo.indeterminate} indeterminate (${eo.indeterminatePresent} present once)`,
-      observed: eo.lost + eo.duplicated + eo.corrupted + eo.failedButPresent + eo.unexpected,
+        `${eo.acked} acked: ${eo.unknown === undefined ? `${eo.lost} lost` : 'loss not judged'}, ${eo.duplicated} duplicated, ${eo.corrupted} corrupted, ${eo.failedButPresent} failed-but-present, ${eo.unexpected} unexpected; ${eo.indeterminate} indeterminate (${eo.indeterminatePresent} present once)`,
+      observed: violations,
       threshold: 0,
     });
   }
@@ -30,7 +33,8 @@ export function verdictChecks(slos: Slos, eo: ExactlyOnceResult, invariants: rea
       name: 'order per key',
       category: 'order',
       pass: eo.unknown === undefined && eo.reordered === 0,
-      message: `${eo.reordered} records out of send order`,
+      ...(eo.unknown !== undefined && eo.reordered === 0 ? { unknown: true } : {}),
+      message: `${eo.reordered} records out of send order${eo.unknown === undefined ? '' : ` in what was read (${eo.unknown})`}`,
       observed: eo.reordered,
       threshold: 0,
     });
@@ -59,10 +63,17 @@ export function verdictChecks(slos: Slos, eo: ExactlyOnceResult, invariants: rea
   return checks;
 }
 
-/** Marks the checks whose category `failOn` leaves out as not blocking, and gives the verdict. */
-export function verdictOf(checks: Check[], failOn?: readonly CheckCategory[]): RunResult['verdict'] {
+/**
+ * Marks the checks whose category `failOn` leaves out as not blocking, and gives the verdict:
+ * fail when a blocking check failed, unknown when none failed but one could not be judged,
+ * pass only when every blocking check held.
+ */
+export function verdictOf(checks: Check[], failOn?: readonly CheckCategory[]): Verdict {
   for (const c of checks) if (failOn !== undefined && c.category !== undefined && !failOn.includes(c.category)) c.blocking = false;
-  return checks.every((c) => c.pass || c.blocking === false) ? 'pass' : 'fail';
+  const blocking = checks.filter((c) => c.blocking !== false);
+  if (blocking.some((c) => !c.pass && c.unknown !== true)) return 'fail';
+  if (blocking.some((c) => c.unknown === true)) return 'unknown';
+  return 'pass';
 }
 
 /** The measured figures a result carries besides its checks. */

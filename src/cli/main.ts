@@ -150,13 +150,20 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     )
     .command(
       'report <run-dir>',
-      "Render a run's report again (report.html, junit.xml) from its history.jsonl; also for a run that was interrupted",
+      'Judge a run again from its history.jsonl, as the live run did, and write result.json, junit.xml and report.html; a run that never finished is unknown',
       (y) =>
         y
           .positional('run-dir', { type: 'string', demandOption: true, describe: 'the folder of a run, e.g. reports/20261124-101500-leader-kill' })
           .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
-          .example('$0 report reports/20261124-101500-leader-kill', 'write report.html and junit.xml again'),
-      (a) => run(async () => (await import('./commands/report.js')).report({ dir: a.runDir, json: a.json }))(),
+          .option('fail-on', {
+            type: 'string',
+            describe: `which kinds of check fail the run (default: what the run was given, else all): ${CHECK_CATEGORIES.join(', ')}`,
+          })
+          .example('$0 report reports/20261124-101500-leader-kill', 'judge the run again and write its reports'),
+      (a) =>
+        run(async () =>
+          (await import('./commands/report.js')).report({ dir: a.runDir, json: a.json, ...(a.failOn === undefined ? {} : { failOn: a.failOn }) }),
+        )(),
     )
     .command(
       'plan <file>',

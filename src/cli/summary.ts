@@ -4,26 +4,36 @@ import type { RunResult } from '../check/result.js';
 import { c } from './output.js';
 
 /**
- * The verdict as a CI log shows it well: one line per check (✓ held, ✗ failed, ! failed but
- * not blocking), the faults with what they did and how fast the service recovered, samples of
+ * The verdict as a CI log shows it well: one line per check (✓ held, ✗ failed, ? not judged:
+ * the evidence was not enough, ! failed but not blocking), the faults with what they did and how fast the service recovered, samples of
  * any violating ids, and where the report is. Plain text when not on a terminal or NO_COLOR.
  */
 export function printSummary(r: RunResult, outDir: string): void {
   const out: string[] = [''];
   const held = r.checks.filter((x) => x.pass).length;
-  out.push(`${r.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL')} ${r.name} (seed ${r.seed}): ${held} of ${r.checks.length} checks held`);
+  const word = r.verdict === 'pass' ? c.green.bold('PASS') : r.verdict === 'unknown' ? c.yellow.bold('UNKNOWN') : c.red.bold('FAIL');
+  const unjudged = r.checks.filter((x) => x.unknown === true && x.blocking !== false).length;
+  out.push(`${word} ${r.name} (seed ${r.seed}): ${held} of ${r.checks.length} checks held${unjudged === 0 ? '' : `, ${unjudged} not judged`}`);
+  if (r.unfinished !== undefined) out.push(c.yellow(`  the run did not finish: ${r.unfinished.reason}`));
   if (r.plan.dryRun === true) out.push(c.yellow(`  DRY RUN: no fault was injected (${r.plan.timeline.length} planned); the workload and every check ran`));
   for (const check of r.checks) {
-    const mark = check.pass ? c.green('✓') : check.blocking === false ? c.yellow('!') : c.red('✗');
+    const mark = check.pass ? c.green('✓') : check.blocking === false ? c.yellow('!') : check.unknown === true ? c.yellow('?') : c.red('✗');
     const vs =
       check.pass || check.observed === undefined ? '' : ` [observed ${check.observed}${check.threshold === undefined ? '' : `, threshold ${check.threshold}`}]`;
     out.push(`  ${mark} ${check.name}: ${check.message}${vs}${!check.pass && check.blocking === false ? c.yellow(' (warning: not blocking)') : ''}`);
   }
   for (const f of r.faults) {
-    const when = f.injectedAt === undefined ? 'not injected' : `${f.healedAt === undefined ? 'injected' : 'injected and healed'}`;
+    const when =
+      f.injectedAt === undefined
+        ? 'not injected'
+        : f.notHealed !== undefined
+          ? `injected, never healed (${f.notHealed})`
+          : f.healedAt === undefined
+            ? 'injected'
+            : 'injected and healed';
     const rec = f.recovery;
     const recovery =
-      rec === undefined || f.injectedAt === undefined
+      rec === undefined || f.injectedAt === undefined || rec.notHealed === true
         ? ''
         : rec.recoverySeconds === undefined
           ? '; throughput did not recover before load stopped'

@@ -1,5 +1,5 @@
-import { describeTarget, formatDuration, type ExperimentSpec, type FaultSpec, type TargetRule } from '../schema/experiment.js';
-import type { Plan } from '../history/plan.js';
+import { describeTarget, type ExperimentSpec, type FaultSpec, type TargetRule } from '../schema/experiment.js';
+import type { JudgedTopic, Plan } from '../history/plan.js';
 import { environmentBrokerIds } from '../schema/environment.js';
 import { externalCapabilities } from '../schema/external-faults.js';
 import type { ExternalEnvironmentSpec } from '../schema/external-environment.js';
@@ -15,7 +15,12 @@ export function faultRandom(seed: number, index: number): Random {
 export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, options: { dryRun?: boolean } = {}): Plan {
   const env = spec.environment;
   const brokerIds = environmentBrokerIds(env);
-  const processors = spec.workload.processor?.instances ?? 0;
+  const processor = spec.workload.processor;
+  const processors = processor?.instances ?? 0;
+  const partitions = Object.fromEntries(env.topics.map((t) => [t.name, t.partitions]));
+  const brokerMinIsr = env.runtime === 'external' ? undefined : env.brokers.config['min.insync.replicas'];
+  const minIsr = Object.fromEntries(env.topics.map((t) => [t.name, Number(t.config['min.insync.replicas'] ?? brokerMinIsr ?? 1)]));
+  const group = processor === undefined ? undefined : processorGroupId(processor.input);
   return {
     name: spec.name,
     ...(spec.description === undefined ? {} : { description: spec.description }),
@@ -24,9 +29,17 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, o
     environment: {
       name: env.name,
       brokers: brokerIds.length,
+      ...(env.runtime === 'external' ? {} : { brokerIds }),
       kafka: env.runtime === 'external' ? "the cluster's own" : env.kafka.version,
       topics: env.topics.map((t) => t.name),
+      partitions,
+      minIsr,
     },
+    judged: judgedTopics(spec),
+    groups: [
+      ...(processor === undefined || group === undefined ? [] : [{ group, topic: processor.input }]),
+      ...(spec.workload.consumers ?? []).map((c) => ({ group: c.group, topic: c.topic })),
+    ],
     ...(env.runtime === 'external' ? { external: externalPlan(env) } : {}),
     ...(options.dryRun === true ? { dryRun: true } : {}),
     producers: spec.workload.producers.map((p) => ({
@@ -39,6 +52,8 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, o
       idempotent: p.idempotent,
       transactional: p.transactions !== undefined,
       instances: p.instances,
+      partitions: partitions[p.topic] ?? 1,
+      ...(processor !== undefined && processor.input === p.topic ? { alsoIdHeader: processor.idHeader } : {}),
     })),
     ...(spec.workload.processor === undefined
       ? {}
@@ -49,6 +64,9 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, o
             instances: spec.workload.processor.instances,
             mode: spec.workload.processor.mode,
             ...(spec.workload.processor.command === undefined ? {} : { command: spec.workload.processor.command }),
+            group: processorGroupId(spec.workload.processor.input),
+            idHeader: spec.workload.processor.idHeader,
+            outputPartitions: partitions[spec.workload.processor.output] ?? 1,
           },
         }),
     ...(spec.workload.consumers === undefined ? {} : { consumers: spec.workload.consumers.map((c) => ({ ...c })) }),
@@ -64,6 +82,25 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, o
     slos: spec.slos,
     ...(spec.runbook === undefined ? {} : { runbook: spec.runbook }),
   };
+}
+
+/** The consumer group of the processor reading `input`. */
+export function processorGroupId(input: string): string {
+  return `streamchaos-processor-${input}`;
+}
+
+/**
+ * What the verdict judges. With a processor: its output against its input. Every topic
+ * producers write to that no processor reads is judged against itself (produce, then read
+ * back), so a second producer's topic is never left unchecked.
+ */
+function judgedTopics(spec: ExperimentSpec): JudgedTopic[] {
+  const processor = spec.workload.processor;
+  const judged: JudgedTopic[] = processor === undefined ? [] : [{ input: [processor.input], output: processor.output, idHeader: processor.idHeader }];
+  for (const topic of new Set(spec.workload.producers.map((p) => p.topic))) {
+    if (topic !== processor?.input && topic !== processor?.output) judged.push({ input: [topic], output: topic });
+  }
+  return judged;
 }
 
 /** A rule in words; a random rule also shows what this seed draws (the run draws the same). */
@@ -94,65 +131,4 @@ function externalPlan(env: ExternalEnvironmentSpec): NonNullable<Plan['external'
     possible,
     impossible,
   };
-}
-
-export function formatPlan(plan: Plan): string {
-  const lines: string[] = [];
-  lines.push(
-    `experiment ${plan.name}  (seed ${plan.seed}, load for ${formatDuration(plan.durationMs)})${plan.dryRun === true ? '  — DRY RUN: no fault will be injected' : ''}`,
-  );
-  const x = plan.external;
-  if (x === undefined) {
-    lines.push(
-      `environment ${plan.environment.name}: ${plan.environment.brokers} brokers, Kafka ${plan.environment.kafka}, topics ${plan.environment.topics.join(', ')}`,
-    );
-  } else {
-    lines.push(
-      `environment ${plan.environment.name}: EXTERNAL (marked nonProduction), bootstrap ${x.bootstrap}, observer ${x.observer}, security ${x.security}, topics ${plan.environment.topics.join(', ') || '(none)'}`,
-    );
-    lines.push(`  toxiproxy ${x.toxiproxy ?? '(none declared)'}${x.proxies.length === 0 ? '' : `, your proxies:`}`);
-    for (const p of x.proxies) lines.push(`    ${p}`);
-    lines.push('  faults possible here:');
-    for (const p of x.possible) lines.push(`    ✓ ${p}`);
-    lines.push('  faults not possible here:');
-    for (const p of x.impossible) lines.push(`    ✗ ${p}`);
-    lines.push('  a run needs --yes (or a typed confirmation on a terminal) before any fault; --dry-run injects none');
-  }
-  for (const p of plan.producers) {
-    lines.push(
-      `producer ${p.name} → ${p.topic}: ${p.rate} records/s over ${p.keys} keys, ${p.payloadBytes} B, acks=${p.acks}${p.idempotent ? ', idempotent' : ''}${p.transactional ? ', transactional' : ''}${p.instances > 1 ? `, ${p.instances} instances` : ''}`,
-    );
-  }
-  if (plan.processor !== undefined) {
-    const pr = plan.processor;
-    lines.push(
-      `processor ${pr.input} → ${pr.output}: ${pr.instances} instances, ${pr.mode}${pr.command === undefined ? '' : `, command ${pr.command.join(' ')}`}`,
-    );
-  }
-  for (const c of plan.consumers ?? []) lines.push(`consumer ${c.name} ← ${c.topic}: group ${c.group}${c.instances > 1 ? `, ${c.instances} instances` : ''}`);
-  lines.push('timeline:');
-  if (plan.timeline.length === 0) lines.push('  (no faults)');
-  for (const f of plan.timeline) {
-    const window = f.healAtMs === undefined ? `at ${formatDuration(f.atMs)}` : `${formatDuration(f.atMs)} → ${formatDuration(f.healAtMs)}`;
-    lines.push(`  ${window.padEnd(16)} ${f.kind.padEnd(17)} ${f.target}${f.name !== '' && !f.name.startsWith(f.kind) ? `  — ${f.name}` : ''}`);
-  }
-  lines.push(`steady state before: ${plan.steadyState.before.join(', ') || '(none)'}; after: ${plan.steadyState.after.join(', ') || '(none)'}`);
-  const o = plan.slos;
-  const slos = [
-    o.exactlyOnce ? 'exactly-once' : undefined,
-    o.orderedPerKey ? 'order per key' : undefined,
-    o.maxIndeterminate === undefined ? undefined : `at most ${o.maxIndeterminate} indeterminate`,
-    o.maxRecoverySeconds === undefined ? undefined : `recovery within ${o.maxRecoverySeconds} s`,
-    o.maxLag === undefined ? undefined : `lag at most ${o.maxLag}`,
-    o.lagRecoveredWithinSeconds === undefined ? undefined : `lag under ${o.recovery.lagBelow} within ${o.lagRecoveredWithinSeconds} s of each heal`,
-    o.p50LatencyMs === undefined ? undefined : `p50 latency ≤ ${o.p50LatencyMs} ms`,
-    o.p99LatencyMs === undefined ? undefined : `p99 latency ≤ ${o.p99LatencyMs} ms`,
-    o.maxLatencyMs === undefined ? undefined : `max latency ≤ ${o.maxLatencyMs} ms`,
-    o.minThroughputRatio === undefined ? undefined : `throughput ≥ ${o.minThroughputRatio} of offered`,
-  ].filter(Boolean);
-  lines.push(`SLOs: ${slos.join(', ') || '(none)'}`);
-  lines.push(
-    `recovered when: throughput ≥ ${o.recovery.throughputRatio} × the pre-fault baseline for ${o.recovery.holdSeconds} s with no failed send; lag under ${o.recovery.lagBelow}`,
-  );
-  return `${lines.join('\n')}\n`;
 }

@@ -10,6 +10,14 @@ export interface PlannedFault {
   target: string;
 }
 
+/** One output topic the verdict reads back, and the input topics whose sends it must hold. */
+export interface JudgedTopic {
+  input: string[];
+  output: string;
+  /** The header carrying each record's input id, when it is not the producer's own (a processor's output). */
+  idHeader?: string;
+}
+
 /**
  * The experiment with everything resolved that can be resolved before starting. Recorded in
  * the History's first line: the report shows the experiment as run from it.
@@ -19,7 +27,26 @@ export interface Plan {
   description?: string;
   seed: number;
   durationMs: number;
-  environment: { name: string; brokers: number; kafka: string; topics: string[] };
+  environment: {
+    name: string;
+    brokers: number;
+    /** The brokers' ids (1..count for a managed cluster); absent for an external one, whose brokers are the ones its metadata lists at startup. */
+    brokerIds?: number[];
+    kafka: string;
+    topics: string[];
+    /** Partitions per topic the environment declares. */
+    partitions: Record<string, number>;
+    /** min.insync.replicas per declared topic, as configured (the broker default where the topic sets none; 1 when neither says). */
+    minIsr: Record<string, number>;
+  };
+  /**
+   * What the verdict judges: each output topic read back at the end, and the topics whose sends
+   * it must hold exactly once. A producer-only workload judges each topic produced to against
+   * itself; a processor's output is judged against its input.
+   */
+  judged: JudgedTopic[];
+  /** The consumer groups whose lag is sampled (the processor's group first). */
+  groups: { group: string; topic: string }[];
   /** For an external environment: where it is, its declared proxies, and which faults are possible there. Never a secret. */
   external?: { bootstrap: string; observer: string; security: string; toxiproxy?: string; proxies: string[]; possible: string[]; impossible: string[] };
   /** `--dry-run`: the workload and every check run, and no fault is injected. */
@@ -34,8 +61,23 @@ export interface Plan {
     idempotent: boolean;
     transactional: boolean;
     instances: number;
+    /** Partitions of its topic. */
+    partitions: number;
+    /** A second header its records carry their id in (the processor's idHeader, when the processor reads this topic). */
+    alsoIdHeader?: string;
   }[];
-  processor?: { input: string; output: string; instances: number; mode: string; command?: string[] };
+  processor?: {
+    input: string;
+    output: string;
+    instances: number;
+    mode: string;
+    command?: string[];
+    /** Its consumer group. */
+    group: string;
+    /** The header its output records carry the input id in. */
+    idHeader: string;
+    outputPartitions: number;
+  };
   consumers?: { name: string; topic: string; group: string; instances: number }[];
   timeline: PlannedFault[];
   steadyState: { before: string[]; after: string[] };

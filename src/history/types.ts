@@ -35,6 +35,8 @@ export interface RunEntry {
   plan: Plan;
   command: string;
   version: string;
+  /** `--fail-on`: the kinds of check that fail the run; every kind when absent. */
+  failOn?: string[];
   /** The experiment file and the environment file it names, as they were when the run started. */
   files?: { name: string; text: string }[];
 }
@@ -166,3 +168,22 @@ export const DRY_RUN_NOTE = 'dry run: no fault injected';
 
 /** The note for a fault the run ended before healing (its deadline, an error) whose node the teardown stopped for good: no restart was begun for it (detail.fault, kind, index). */
 export const LEFT_TO_TEARDOWN_NOTE = 'not healed: the run ended first, the teardown stopped it';
+
+/**
+ * The phases of a run, in order (Chaos Toolkit's words): each is recorded as a `phase` event
+ * when it begins (detail.phase: its id; name: what it does, in words). A History with the
+ * `judge` phase ran everything before it to its end: only then can its verdict be pass or fail.
+ */
+export const PHASES = ['bring-up', 'steady-state-before', 'method', 'rollback', 'drain', 'steady-state-after', 'verify', 'judge'] as const;
+export type PhaseId = (typeof PHASES)[number];
+
+/** A phase in words, for a sentence: `steady-state-after` → `steady state after`. */
+export function phaseWords(phase: PhaseId): string {
+  return phase.replaceAll('-', ' ');
+}
+
+/** The note a run records when a signal interrupted it (detail.signal). */
+export const INTERRUPTED_NOTE = 'interrupted';
+
+/** The prefix of the note a run records when its deadline passed: `deadline passed while <phase>`. */
+export const DEADLINE_NOTE_PREFIX = 'deadline passed while ';

@@ -44,7 +44,7 @@ ${environmentSection(result, input.files ?? [])}
 ${runbookSection(result.plan)}
 </main>
 ${footer(input.renderedAt)}`;
-  return page(`${result.verdict === 'pass' ? 'PASS' : 'FAIL'} · ${result.name} · streamchaos`, body);
+  return page(`${result.verdict.toUpperCase()} · ${result.name} · streamchaos`, body);
 }
 
 function page(title: string, body: Markup): string {

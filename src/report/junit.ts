@@ -5,16 +5,18 @@ import { formatValue, NONE } from './format.js';
 /**
  * The verdict as JUnit XML, which GitHub, GitLab and Jenkins show natively: one testsuite for
  * the experiment, one testcase per check. A failed blocking check is a `<failure type="slo">`
- * with observed and threshold in its message; a failed check that does not block is a passing
- * testcase with a "warning: …" in its `<system-out>`. Seed and command are properties.
+ * with observed and threshold in its message; a blocking check that could not be judged is an
+ * `<error type="unknown">` (never green); a failed check that does not block is a passing
+ * testcase with a "warning: …" in its `<system-out>`. Seed, command and verdict are properties.
  * Everything is XML-escaped, and characters XML 1.0 cannot carry are dropped.
  *
  * `timeSeconds` (the run's duration) is written as the suite's `time` when given.
  */
 export function renderJunit(result: RunResult, options: { timeSeconds?: number } = {}): string {
-  const failures = result.checks.filter(isFailure).length;
+  const failures = result.checks.filter((c) => isFailure(c) && c.unknown !== true).length;
+  const errors = result.checks.filter((c) => isFailure(c) && c.unknown === true).length;
   const time = options.timeSeconds !== undefined && Number.isFinite(options.timeSeconds) ? ` time="${options.timeSeconds.toFixed(3)}"` : '';
-  const counts = `tests="${result.checks.length}" failures="${failures}" errors="0" skipped="0"${time}`;
+  const counts = `tests="${result.checks.length}" failures="${failures}" errors="${errors}" skipped="0"${time}`;
   const suiteName = `streamchaos: ${result.name}`;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -24,6 +26,7 @@ export function renderJunit(result: RunResult, options: { timeSeconds?: number }
     property('seed', String(result.seed)),
     property('command', result.command),
     property('verdict', result.verdict),
+    ...(result.unfinished === undefined ? [] : [property('unfinished', result.unfinished.reason)]),
     '    </properties>',
     ...result.checks.map((c) => testcase(c, `streamchaos.${result.name}`)),
     '  </testsuite>',
@@ -48,6 +51,9 @@ function testcase(c: Check, classname: string): string {
   const hasValues = c.observed !== undefined || c.threshold !== undefined;
   if (!isFailure(c)) {
     return `${open}>\n      <system-out>${escapeXmlText(`warning: ${c.message}${hasValues ? ` (${values})` : ''}`)}</system-out>\n    </testcase>`;
+  }
+  if (c.unknown === true) {
+    return `${open}>\n      <error message="${escapeXml(`not judged: ${c.message}` || NONE)}" type="unknown">${escapeXmlText(c.message)}</error>\n    </testcase>`;
   }
   const message = hasValues ? values : c.message;
   const body = [c.message, `observed: ${formatValue(c.observed)}`, `threshold: ${formatValue(c.threshold)}`].join('\n');

@@ -1,7 +1,7 @@
 /** The report's only stylesheet, inlined in the page: system fonts, no external resources, a print layout. */
 export const STYLE = `
 :root {
-  --pass: #15803d; --fail: #b91c1c; --warn: #b45309;
+  --pass: #15803d; --fail: #b91c1c; --warn: #b45309; --unknown: #475569;
   --ink: #111827; --muted: #4b5563; --line: #e5e7eb; --paper: #ffffff; --page: #f1f5f9;
   --fault: #f59e0b;
 }
@@ -25,6 +25,7 @@ section { background: var(--paper); border-radius: 8px; box-shadow: 0 1px 3px rg
 .verdict { display: flex; gap: 24px; align-items: center; color: #fff; border-radius: 8px; padding: 18px 24px; }
 .verdict.pass { background: var(--pass); }
 .verdict.fail { background: var(--fail); }
+.verdict.unknown { background: var(--unknown); }
 .verdict-word { font-size: 60px; font-weight: 800; letter-spacing: 2px; line-height: 1; }
 .verdict-text { min-width: 0; }
 .verdict p { margin: 4px 0 0; }
@@ -53,12 +54,14 @@ tbody tr:nth-child(even) { background: #fafafa; }
 td.over { color: var(--fail); font-weight: 700; }
 tr.check.fail { background: #fef2f2; }
 tr.check.warn { background: #fffbeb; }
+tr.check.unknown { background: #f1f5f9; }
 tbody tr.violation { background: #fef2f2; }
 tbody tr.fault-event { background: #fff7ed; }
 .badge { display: inline-block; min-width: 3.6em; text-align: center; border-radius: 4px; padding: 1px 6px; font-size: 12px; font-weight: 700; color: #fff; }
 .badge.pass { background: var(--pass); }
 .badge.fail { background: var(--fail); }
 .badge.warn { background: var(--warn); }
+.badge.unknown { background: var(--unknown); }
 table.faults { font-size: 13px; }
 table.faults th { white-space: normal; vertical-align: bottom; }
 table.faults th.num { min-width: 5.5em; }

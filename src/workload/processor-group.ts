@@ -20,6 +20,8 @@ const STOP_MARGIN_MS = 30_000;
 
 export interface ProcessorGroupOptions {
   spec: ProcessorSpec;
+  /** Its consumer group, as the plan resolved it. */
+  group: string;
   /** How many partitions the output topic has. */
   outputPartitions: number;
   /** Client bootstrap (through the client link proxies). */
@@ -32,11 +34,6 @@ export interface ProcessorGroupOptions {
   launch: ProcessorLauncher;
   /** Labels for containers (the run id). */
   labels?: Record<string, string>;
-}
-
-/** The consumer group of the processor reading `input`. */
-export function processorGroupId(input: string): string {
-  return `streamchaos-processor-${input}`;
 }
 
 /**
@@ -52,7 +49,7 @@ export class ProcessorGroup {
   private stopping = false;
 
   constructor(private readonly options: ProcessorGroupOptions) {
-    this.group = processorGroupId(options.spec.input);
+    this.group = options.group;
   }
 
   names(): string[] {

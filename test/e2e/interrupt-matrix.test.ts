@@ -6,6 +6,7 @@ import { connectEngine, LABEL } from '../../src/runtime/docker/engine.js';
 import { portFree } from '../../src/runtime/ports.js';
 import { waitFor } from '../../src/util/time.js';
 import { BIN, cli, ROOT } from '../helpers/cli.js';
+import { SlowEngine } from '../helpers/slow-engine.js';
 import { processesUnder } from '../integration/global-setup.js';
 
 /**
@@ -29,11 +30,35 @@ function reached(moment: Moment, stderr: string, out: string): boolean {
   return existsSync(history) && readFileSync(history, 'utf8').includes('"fault-start"');
 }
 
-async function interrupt(moment: Moment, signal: NodeJS.Signals, runtime: 'process' | 'docker'): Promise<void> {
-  const out = join(inject('testRoot'), `interrupt-${moment}-${signal}-${runtime}`);
+/**
+ * Runs the experiment and interrupts it at `moment` with `signal`, then checks that nothing of
+ * it is left. `slowCreatesMs`: the run reaches the engine through a proxy that holds every
+ * container create that long, so the signal lands while a create is in flight, and that
+ * container comes into being after the harness stopped waiting for it.
+ */
+async function interrupt(moment: Moment, signal: NodeJS.Signals, runtime: 'process' | 'docker', slowCreatesMs?: number): Promise<void> {
+  const name = `interrupt-${moment}-${signal}-${runtime}${slowCreatesMs === undefined ? '' : '-slow-create'}`;
+  const out = join(inject('testRoot'), name);
+  const slow =
+    slowCreatesMs === undefined || engine === undefined
+      ? undefined
+      : await SlowEngine.start(join(inject('testRoot'), `${name}.sock`), engine.host, slowCreatesMs);
+  try {
+    await interruptRun(moment, signal, runtime, out, slow);
+  } finally {
+    await slow?.close();
+  }
+}
+
+async function interruptRun(moment: Moment, signal: NodeJS.Signals, runtime: 'process' | 'docker', out: string, slow: SlowEngine | undefined): Promise<void> {
   const child = spawn(process.execPath, [BIN, 'run', EXPERIMENT, '--runtime', runtime, '--out', out], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', STREAMCHAOS_STATE: join(inject('testRoot'), 'interrupt-state') },
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      STREAMCHAOS_STATE: join(inject('testRoot'), 'interrupt-state'),
+      ...(slow === undefined ? {} : { DOCKER_HOST: slow.host }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -52,10 +77,13 @@ async function interrupt(moment: Moment, signal: NodeJS.Signals, runtime: 'proce
     intervalMs: 50,
     abortIf: async () => (ended ? new Error(`the run ended before ${moment}:\n${stderr}`) : undefined),
   });
+  if (slow !== undefined) await waitFor(() => slow.inFlight > 0, { what: 'a container create to be in flight', timeoutMs: 30_000, intervalMs: 10 });
   child.kill(signal);
   const end = await exited;
   if (signal === 'SIGKILL') expect(end.signal).toBe('SIGKILL');
   else expect(end.code, stderr).toBe(signal === 'SIGINT' ? 130 : 143);
+  // SIGINT and SIGTERM: the harness itself saw the create in flight answered before it exited (not left to its watchdog)
+  if (slow !== undefined && signal !== 'SIGKILL') expect(slow.inFlight, 'creates unanswered when the harness exited').toBe(0);
 
   await waitFor(() => processesUnder(out).length === 0, {
     what: `every process of the run to be gone after ${signal} at ${moment}`,
@@ -64,10 +92,16 @@ async function interrupt(moment: Moment, signal: NodeJS.Signals, runtime: 'proce
   });
   await waitFor(() => portFree(TOXIPROXY_API), { what: 'the Toxiproxy API port to be free', timeoutMs: 15_000, intervalMs: 100 });
   if (engine !== undefined) {
-    await waitFor(async () => (await engine.docker.listContainers({ all: true, filters: { label: [LABEL.ours] } })).length === 0, {
+    // a create still in flight when the harness ended makes its container afterwards: wait for
+    // every create to be answered, then nothing of ours may be there, in any state (Created too)
+    await slow?.settled();
+    const ours = async (): Promise<string[]> =>
+      (await engine.docker.listContainers({ all: true, filters: { label: [LABEL.ours] } })).map((c) => `${c.Names[0]?.replace(/^\//, '')} (${c.State})`);
+    await waitFor(async () => (await ours()).length === 0, {
       what: `every container of the run to be removed after ${signal} at ${moment}`,
       timeoutMs: 15_000,
       intervalMs: 200,
+      hint: async () => `still there: ${(await ours()).join(', ')}`,
     });
   }
   const left = await cli(['cleanup', '--dry-run', '--json'], {});
@@ -93,4 +127,12 @@ describe('a run interrupted at any moment leaves nothing behind', () => {
     interrupt('mid-fault', 'SIGKILL', 'docker'),
   );
   it.skipIf(engine === undefined && !dockerRequired)('SIGTERM during setup on the docker runtime', () => interrupt('setup', 'SIGTERM', 'docker'));
+  it.skipIf(engine === undefined && !dockerRequired)(
+    'SIGTERM during setup on the docker runtime while a container create is in flight: the teardown waits for it and removes the container',
+    () => interrupt('setup', 'SIGTERM', 'docker', 3000),
+  );
+  it.skipIf(engine === undefined && !dockerRequired)(
+    'SIGKILL during setup on the docker runtime while a container create is in flight: the watchdog removes the container it makes',
+    () => interrupt('setup', 'SIGKILL', 'docker', 3000),
+  );
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { readHistory } from '../../src/history/recorder.js';
 import type { EventEntry, SampleEntry } from '../../src/history/types.js';
-import type { RunResult } from '../../src/experiment/result.js';
+import type { RunResult } from '../../src/check/result.js';
 import { CHROMIUM, hasChromium, openInChromium } from '../helpers/browser.js';
 import { cli, ROOT } from '../helpers/cli.js';
 import { processesUnder } from '../integration/global-setup.js';

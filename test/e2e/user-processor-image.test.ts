@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readHistory } from '../../src/history/recorder.js';
 import type { EventEntry, HistoryEntry } from '../../src/history/types.js';
-import type { RunResult } from '../../src/experiment/result.js';
+import type { RunResult } from '../../src/check/result.js';
 import { buildStreamError, findLocalEquivalent, PUBLIC_IMAGES, type BuildEvent } from '../../src/provision/images.js';
 import { connectEngine, LABEL, type Engine } from '../../src/runtime/docker/engine.js';
 import { cli, ROOT } from '../helpers/cli.js';

@@ -33,7 +33,7 @@ describe('recovery timing against a known outage', () => {
         time: Date.now(),
         name: 'timing',
         seed: 1,
-        plan: testPlan({ producers: [{ ...producer, transactional: false }] }),
+        plan: testPlan({ producers: [{ ...producer, transactional: false, partitions: 3 }] }),
         command: 'test',
         version: '0',
       });

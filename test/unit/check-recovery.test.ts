@@ -34,7 +34,18 @@ function history(s: Scenario): HistoryEntry[] {
       time: T0 - 5000,
       name: 't',
       seed: 1,
-      plan: testPlan({ producers: [{ ...testPlan().producers[0]!, rate: s.rate }] }),
+      plan: testPlan({
+        producers: [{ ...testPlan().producers[0]!, rate: s.rate }],
+        // as the plan gives them: a fault without a heal time is instant
+        timeline: (s.faults ?? []).map((f, index) => ({
+          index,
+          name: f.name,
+          kind: 'cut',
+          atMs: f.at,
+          ...(f.heal === undefined ? {} : { healAtMs: f.heal }),
+          target: 'all client links',
+        })),
+      }),
       command: 'test',
       version: '0',
     },

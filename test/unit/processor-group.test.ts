@@ -22,6 +22,7 @@ describe("a user's own processor, as a command", () => {
         command: [process.execPath, resolve('test/fixtures/fake-processor.mjs')],
         idHeader: 'x-id',
       },
+      group: 'streamchaos-processor-orders',
       outputPartitions: 6,
       bootstrap: '127.0.0.1:29091',
       observer: '127.0.0.1:29191',

@@ -50,7 +50,11 @@ describe('a run past its deadline (no Kafka: the runtime hangs)', () => {
     const note = history(dir).find((e) => e.type === 'event' && e.kind === 'note' && e.name.startsWith('deadline passed'));
     expect(note).toMatchObject({ name: 'deadline passed while starting environment local-3', detail: { deadlineMs: 300 } });
     for (const f of ['report.html', 'junit.xml', 'result.json']) expect(existsSync(join(dir, f))).toBe(true);
-    expect(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'))).toMatchObject({ verdict: 'fail' });
+    // a run cut before verification is unknown, never a pass, and says which phases never ran
+    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+    expect(result).toMatchObject({ verdict: 'unknown', unfinished: { reason: expect.stringContaining('deadline passed while starting environment local-3') } });
+    expect(result.unfinished.phasesNotRun).toEqual(['steady-state-before', 'method', 'rollback', 'drain', 'steady-state-after', 'verify', 'judge']);
+    expect(result.checks.filter((c: { pass: boolean }) => c.pass)).toEqual([]);
   });
 
   it('tears the environment down when a step hangs after it came up', async () => {
@@ -60,6 +64,7 @@ describe('a run past its deadline (no Kafka: the runtime hangs)', () => {
       runtime: 'fake',
       images: {},
       observer: hung,
+      topology: { brokers: [] },
       nodes: () => [],
       down: async () => void downs++,
     } as unknown as StartedEnvironment;

@@ -1,44 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkExactlyOnce } from '../../src/check/exactly-once/checker.js';
-import { measure } from '../../src/check/measure.js';
+import { judge } from '../../src/check/judge.js';
+import type { CheckCategory } from '../../src/check/result.js';
 import { parseFailOn } from '../../src/cli/commands/run.js';
 import { planExperiment } from '../../src/experiment/resolve-plan.js';
-import { buildResult } from '../../src/experiment/result.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { parseExperiment } from '../../src/schema/load-experiment.js';
 import { UsageError } from '../../src/errors.js';
-import type { HistoryEntry } from '../../src/history/types.js';
+import { PHASES, type HistoryEntry } from '../../src/history/types.js';
 
 const file = fileURLToPath(new URL('../fixtures/experiments/minimal.yaml', import.meta.url));
 
-/** A run whose only problem is a missed latency SLO (nothing was seen, so no latency was measured). */
-async function resultWith(failOn?: Parameters<typeof buildResult>[0]['failOn']) {
+/** A finished run whose only problem is a missed latency SLO (its one record was seen 999 ms after it was sent). */
+async function resultWith(failOn?: CheckCategory[]) {
   const spec = await parseExperiment(readFileSync(file, 'utf8'), file);
   spec.slos.p99LatencyMs = 100;
+  const plan = planExperiment(spec);
+  const topic = plan.judged[0]!.output;
   const history: HistoryEntry[] = [
-    { type: 'send', phase: 'invoke', time: 1, process: 'p', batch: 1, topic: 'orders', partition: 0, records: [{ id: 'p:0', key: 'k', crc: 7 }] },
+    { type: 'run', time: 0, name: plan.name, seed: 1, plan, command: 'streamchaos run minimal.yaml', version: '0' },
+    ...PHASES.slice(0, 7).map((phase, i): HistoryEntry => ({ type: 'event', kind: 'phase', time: i / 10, name: phase, detail: { phase } })),
+    { type: 'send', phase: 'invoke', time: 1, process: 'p', batch: 1, topic, partition: 0, records: [{ id: 'p:0', key: 'k', crc: 7 }] },
     { type: 'send', phase: 'ok', time: 2, process: 'p', batch: 1 },
-    { type: 'read', time: 3, topic: 'orders', partition: 0, records: [{ offset: 0, id: 'p:0', key: 'k', crc: 7 }] },
-    { type: 'read-done', time: 4, topic: 'orders', endOffsets: { '0': 1 }, complete: true },
+    { type: 'seen', time: 1000, topic, partition: 0, ids: ['p:0'] },
+    { type: 'read', time: 1003, topic, partition: 0, records: [{ offset: 0, id: 'p:0', key: 'k', crc: 7 }] },
+    { type: 'read-done', time: 1004, topic, endOffsets: { '0': 1 }, complete: true },
+    { type: 'event', kind: 'phase', time: 1005, name: 'judge', detail: { phase: 'judge' } },
   ];
-  return buildResult({
-    spec,
-    plan: planExperiment(spec),
-    seed: 1,
-    before: [],
-    after: [],
-    exactlyOnce: checkExactlyOnce(history, { inputTopic: 'orders', outputTopic: 'orders', orderedPerKey: false }),
-    invariants: [],
-    faults: [],
-    effects: [],
-    producers: [],
-    startedAt: 0,
-    command: 'streamchaos run minimal.yaml',
-    measurements: measure(history),
-    ...(failOn === undefined ? {} : { failOn }),
-  });
+  return judge(history, failOn === undefined ? {} : { failOn }).result;
 }
 
 describe('--fail-on: which checks block', () => {

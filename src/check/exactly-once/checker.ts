@@ -84,14 +84,19 @@ function judge(history: readonly HistoryEntry[], options: ExactlyOnceOptions): E
   const walk = walkOutput(output.partitions, sends, samples);
   const ids = classifyIds(sends, walk.copies, samples);
   const violated =
-    ids.lost > 0 ||
+    (ids.lost > 0 && whyNotReadToEnd(history, options.outputTopic) === undefined) ||
     ids.duplicated > 0 ||
     walk.corrupted > 0 ||
     ids.failedButPresent > 0 ||
     walk.unexpected > 0 ||
     (options.orderedPerKey && walk.reordered > 0);
-  const unknown =
-    whyNotReadToEnd(history, options.outputTopic) ?? (sends.sent === 0 ? `nothing was sent to ${[...inputTopics].join(', ')}: nothing to judge` : undefined);
+  const notRead = whyNotReadToEnd(history, options.outputTopic);
+  const unknown = notRead ?? (sends.sent === 0 ? `nothing was sent to ${[...inputTopics].join(', ')}: nothing to judge` : undefined);
+  // what was never read is not lost: without a read to the end, loss is not counted at all
+  if (notRead !== undefined) {
+    ids.lost = 0;
+    ids.lostSamples = [];
+  }
   return {
     pass: unknown === undefined && !violated,
     ...(unknown !== undefined ? { unknown } : {}),
@@ -119,6 +124,46 @@ function judge(history: readonly HistoryEntry[], options: ExactlyOnceOptions): E
     },
   };
 }
+
+/**
+ * Exactly-once over every judged topic of a plan: each output against its inputs, the counts
+ * summed, the samples joined (each list still bounded), unknown when any is unknown.
+ */
+export function checkJudged(
+  history: readonly HistoryEntry[],
+  judged: readonly { input: readonly string[]; output: string }[],
+  orderedPerKey: boolean,
+): ExactlyOnceResult {
+  const results = judged.map((j) => checkExactlyOnce(history, { inputTopic: j.input, outputTopic: j.output, orderedPerKey }));
+  if (results.length === 1) return results[0]!;
+  if (results.length === 0) return { ...empty(), unknown: 'the plan judges no topic: nothing to judge' };
+  const total = empty();
+  const unknown = results.flatMap((r) => (r.unknown === undefined ? [] : [r.unknown]));
+  for (const r of results) {
+    for (const key of COUNTERS) total[key] += r[key];
+    for (const key of Object.keys(total.samples) as (keyof ExactlyOnceResult['samples'])[]) {
+      (total.samples[key] as unknown[]).push(...(r.samples[key] as unknown[]).slice(0, Math.max(0, 10 - total.samples[key].length)));
+    }
+  }
+  return { ...total, pass: results.every((r) => r.pass), ...(unknown.length === 0 ? {} : { unknown: unknown.join('; ') }) };
+}
+
+const COUNTERS = [
+  'sent',
+  'acked',
+  'failed',
+  'indeterminate',
+  'read',
+  'lost',
+  'duplicated',
+  'extraCopies',
+  'reordered',
+  'corrupted',
+  'failedButPresent',
+  'unexpected',
+  'indeterminatePresent',
+  'indeterminateAbsent',
+] as const;
 
 function empty(): ExactlyOnceResult {
   const counters = { sent: 0, acked: 0, failed: 0, indeterminate: 0, read: 0, lost: 0, duplicated: 0, extraCopies: 0 };

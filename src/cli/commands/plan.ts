@@ -1,4 +1,5 @@
-import { formatPlan, planExperiment } from '../../experiment/resolve-plan.js';
+import { formatPlan } from '../../experiment/plan-text.js';
+import { planExperiment } from '../../experiment/resolve-plan.js';
 import { ExitCode } from '../../exit-code.js';
 import { loadExperiment } from '../../schema/load-experiment.js';
 import { checkSeed } from '../seed.js';

@@ -1,25 +1,26 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { resultFromHistory } from '../../check/from-history.js';
-import { measure } from '../../check/measure.js';
-import type { RunResult } from '../../check/result.js';
+import { judge } from '../../check/judge.js';
 import { UsageError } from '../../errors.js';
 import { type ExitCode, exitCodeOfVerdict } from '../../exit-code.js';
 import { readHistory } from '../../history/recorder.js';
 import type { HistoryEntry } from '../../history/types.js';
-import { renderHtml } from '../../report/html.js';
-import { renderJunit } from '../../report/junit.js';
+import { writeRunReports } from '../../report/write.js';
 import { printSummary } from '../summary.js';
+import { parseFailOn } from './run.js';
 
 export interface ReportArgs {
   dir: string;
   json: boolean;
+  /** `--fail-on`: judge with other blocking kinds than the run was given. */
+  failOn?: string;
 }
 
 /**
- * `streamchaos report <run-dir>`: renders report.html and junit.xml again from the run's
- * history.jsonl (with its result.json when the run finished; otherwise the verdict is rebuilt
- * from the History, and what was never recorded fails). Exit 0 when the verdict is pass, 1 when fail.
+ * `streamchaos report <run-dir>`: judges the run again from its history.jsonl, with the same
+ * judge a live run uses, and writes result.json, junit.xml and report.html through the same
+ * writer: a finished run gets the verdict it got live; one that never finished (deadline,
+ * interruption, crash) is unknown and says which phases never ran. Exit 0 pass, 1 fail or unknown.
  */
 export async function report(args: ReportArgs): Promise<ExitCode> {
   const historyFile = join(args.dir, 'history.jsonl');
@@ -34,19 +35,12 @@ export async function report(args: ReportArgs): Promise<ExitCode> {
   } catch (e) {
     throw new UsageError(`cannot read the history: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const run = entries.find((e) => e.type === 'run');
-  if (run === undefined) throw new UsageError(`${historyFile} has no run entry: it is not the history of a streamchaos run`);
-  const measurements = measure(entries);
-  const resultFile = join(args.dir, 'result.json');
-  const partial = !existsSync(resultFile);
-  const result: RunResult = partial ? resultFromHistory(entries, measurements) : (JSON.parse(readFileSync(resultFile, 'utf8')) as RunResult);
-  writeFileSync(join(args.dir, 'report.html'), renderHtml({ result, measurements, files: run.files ?? [], renderedAt: new Date().toISOString() }));
-  writeFileSync(join(args.dir, 'junit.xml'), renderJunit(result));
-  if (partial) writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
+  if (!entries.some((e) => e.type === 'run')) throw new UsageError(`${historyFile} has no run entry: it is not the history of a streamchaos run`);
+  const failOn = parseFailOn(args.failOn);
+  const judgement = judge(entries, failOn === undefined ? {} : { failOn });
+  await writeRunReports(args.dir, judgement, entries);
+  const { result } = judgement;
   if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else {
-    if (partial) process.stdout.write('the run did not finish: its verdict is rebuilt from history.jsonl (what was never recorded fails)\n');
-    printSummary(result, args.dir);
-  }
+  else printSummary(result, args.dir);
   return exitCodeOfVerdict(result.verdict);
 }

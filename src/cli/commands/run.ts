@@ -68,7 +68,7 @@ export async function run(args: RunArgs): Promise<ExitCode> {
   const harnessLog = join(outDir, 'harness.log');
   const progress = terminalProgress();
   const runtime = await prepareRuntime(spec.environment, progress, runtimeName);
-  const result = await runExperiment(spec, {
+  const { result } = await runExperiment(spec, {
     outDir,
     seed,
     runtime,

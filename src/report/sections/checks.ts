@@ -4,7 +4,7 @@ import { formatValue } from '../format.js';
 import { num, row, section, table } from '../html-kit.js';
 import { checkStatus } from './verdict.js';
 
-const BADGE = { pass: 'PASS', fail: 'FAIL', warn: 'WARN' } as const;
+const BADGE = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', unknown: 'UNKNOWN' } as const;
 
 /** The SLO and checks table: one `<tr class="check pass|fail|warn">` per check, in the order of the result. */
 export function checksSection(result: RunResult): Markup {
@@ -26,6 +26,9 @@ export function checksSection(result: RunResult): Markup {
       ? html`<p class="note">No checks were recorded for this run.</p>`
       : table(['check', { content: 'observed', class: 'num' }, { content: 'threshold', class: 'num' }, 'result', 'message'], rows, { class: 'checks' });
   const warns = result.checks.some((c) => checkStatus(c) === 'warn');
-  const note = warns ? html`<p class="note">A check marked WARN failed but does not fail the run (see <code>--fail-on</code>).</p>` : '';
+  const unknowns = result.checks.some((c) => checkStatus(c) === 'unknown');
+  const note = html`${warns ? html`<p class="note">A check marked WARN failed but does not fail the run (see <code>--fail-on</code>).</p>` : ''}${
+    unknowns ? html`<p class="note">A check marked UNKNOWN could not be judged from what the run recorded: never a pass.</p>` : ''
+  }`;
   return section('checks', 'SLOs and checks', html`${body}${note}`);
 }

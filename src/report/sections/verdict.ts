@@ -3,13 +3,14 @@ import type { Check, RunResult } from '../../check/result.js';
 import { html, type Markup } from '../escape.js';
 import { formatCount, formatMs, formatPercent, formatRate, formatSeconds, NONE } from '../format.js';
 
-/** How a check came out: a failed check that does not block the run is a warning. */
-export type CheckStatus = 'pass' | 'fail' | 'warn';
+/** How a check came out: a failed check that does not block the run is a warning; one that could not be judged is unknown. */
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'unknown';
 
-/** `pass`, `fail`, or `warn` for a failed check with `blocking === false`. */
+/** `pass`, `fail`, `unknown` (the evidence was not enough), or `warn` for a check with `blocking === false` that did not hold. */
 export function checkStatus(check: Check): CheckStatus {
   if (check.pass) return 'pass';
-  return check.blocking === false ? 'warn' : 'fail';
+  if (check.blocking === false) return 'warn';
+  return check.unknown === true ? 'unknown' : 'fail';
 }
 
 /** "10 of 13 checks held · 2 failed · 1 warning". */
@@ -18,13 +19,14 @@ function checkCount(checks: readonly Check[]): string {
   const count = (s: CheckStatus) => statuses.filter((x) => x === s).length;
   const parts = [`${count('pass')} of ${checks.length} check${checks.length === 1 ? '' : 's'} held`];
   if (count('fail') > 0) parts.push(`${count('fail')} failed`);
+  if (count('unknown') > 0) parts.push(`${count('unknown')} not judged`);
   if (count('warn') > 0) parts.push(`${count('warn')} warning${count('warn') === 1 ? '' : 's'}`);
   return parts.join(' · ');
 }
 
-/** The banner at the top: PASS or FAIL, what ran, when, with which seed, and the key figures. */
+/** The banner at the top: PASS, FAIL or UNKNOWN, what ran, when, with which seed, and the key figures. */
 export function verdictBanner(result: RunResult, m: Measurements): Markup {
-  const verdict = result.verdict === 'pass' ? 'pass' : 'fail';
+  const verdict = result.verdict === 'pass' || result.verdict === 'unknown' ? result.verdict : 'fail';
   const description = result.plan.description;
   return html`<header id="verdict" class="verdict ${verdict}" data-verdict="${verdict}">
 <div class="verdict-word">${verdict.toUpperCase()}</div>
@@ -32,6 +34,7 @@ export function verdictBanner(result: RunResult, m: Measurements): Markup {
 <h1>${result.name}</h1>
 ${description === undefined || description === '' ? '' : html`<p class="description">${description}</p>`}
 <p class="verdict-count">${checkCount(result.checks)}</p>
+${result.unfinished === undefined ? '' : html`<p class="verdict-meta unfinished"><b>The run did not finish</b>: ${result.unfinished.reason}.</p>`}
 ${result.plan.dryRun === true ? html`<p class="verdict-meta dry-run"><b>DRY RUN</b>: the workload and every check ran; none of the ${String(result.plan.timeline.length)} planned faults was injected.</p>` : ''}
 <p class="verdict-meta">seed <b>${String(result.seed)}</b> · started ${formatDate(result.startedAt)} · ${formatSeconds(result.plan.durationMs / 1000)} s planned · environment ${result.plan.environment.name}</p>
 </div>
