@@ -38,7 +38,7 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
       const s = f.lagRecoveredAfterHealSeconds;
       const name = `lag recovered: ${f.name}`;
       if (f.notHealed === true) {
-        add('lag', { name, pass: false, unknown: true, message: 'never healed: lag after the heal cannot be judged', threshold: lagRecoveredWithinSeconds });
+        add('lag', { name, pass: false, unknown: true, message: 'never healed: lag recovery cannot be judged', threshold: lagRecoveredWithinSeconds });
         continue;
       }
       add(

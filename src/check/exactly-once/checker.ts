@@ -91,7 +91,14 @@ function judge(history: readonly HistoryEntry[], options: ExactlyOnceOptions): E
     walk.unexpected > 0 ||
     (options.orderedPerKey && walk.reordered > 0);
   const notRead = whyNotReadToEnd(history, options.outputTopic);
-  const unknown = notRead ?? (sends.sent === 0 ? `nothing was sent to ${[...inputTopics].join(', ')}: nothing to judge` : undefined);
+  const topics = [...inputTopics].join(', ');
+  const unknown =
+    notRead ??
+    (sends.sent === 0
+      ? `nothing was sent to ${topics}: nothing to judge`
+      : sends.acked === 0
+        ? `nothing sent to ${topics} was acknowledged: nothing to judge`
+        : undefined);
   // what was never read is not lost: without a read to the end, loss is not counted at all
   if (notRead !== undefined) {
     ids.lost = 0;
