@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import type { RunResult } from '../../src/check/result.js';
 import { readHistory } from '../../src/history/recorder.js';
 import { LEFT_TO_TEARDOWN_NOTE, type EventEntry } from '../../src/history/types.js';
 import { cli } from '../helpers/cli.js';
@@ -32,10 +33,18 @@ describe('streamchaos run --deadline, on real Kafka and Toxiproxy', () => {
     expect(existsSync(join(out, 'report.html'))).toBe(true);
     expect(processesUnder(out)).toEqual([]);
 
-    // what was recorded is a report whose verdict fails (what was never recorded fails)
+    // what was recorded is judged: unknown (the run never reached its verification), the same live and rebuilt
+    const live = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(live.verdict).toBe('unknown');
+    expect(live.unfinished?.reason).toContain(`the run's deadline passed while ${phase}`);
+    expect(live.unfinished?.phasesNotRun).toEqual(expect.arrayContaining(['rollback', 'verify', 'judge']));
+    expect(live.exactlyOnce.lost).toBe(0);
     const report = await cli(['report', out], state);
     expect(report.code).toBe(1);
-    expect(report.stdout).toContain('FAIL leader-kill');
+    expect(report.stdout).toContain('UNKNOWN leader-kill');
+    const rebuilt = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
+    for (const r of [live, rebuilt]) expect(r.checks.every((c) => !c.pass)).toBe(true);
+    expect(rebuilt).toEqual(live);
 
     // a broker killed before the deadline is left to the teardown: not restarted only to be stopped again
     const killed = history.some((e) => e.type === 'event' && e.kind === 'fault-start');
