@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
+import { EnvironmentError } from '../errors.js';
 import type { Progress } from '../provision/progress.js';
 import type { Cleanup } from '../util/cleanup-stack.js';
-import { Container, reapLeftoverContainers, type ContainerSpec } from './docker/container.js';
+import { reapLeftoverContainers, type Container, type ContainerSpec } from './docker/container.js';
 import { connectEngine, LABEL, type Engine } from './docker/engine.js';
+import { EnvironmentContainers } from './docker/environment-containers.js';
 import { chooseImage, type ChosenImage } from './docker/image-choice.js';
 import { launchProcess } from './process/process-node.js';
 import type { ProcessorLaunch, RunningNode } from './runtime.js';
@@ -15,6 +17,8 @@ export interface ProcessorLaunchOptions {
   oursImage?: string;
   /** The engine, when the runtime already has one; else connected when a user's image first needs it. */
   engine?: Engine;
+  /** The environment's containers, when its runtime keeps them (the docker runtime, which removes them all at its end); else kept here. */
+  containers?: EnvironmentContainers;
   progress?: Progress;
 }
 
@@ -25,9 +29,12 @@ export interface ProcessorLaunchOptions {
  * instance replaces its predecessor's container.
  */
 export class ProcessorLaunches {
-  private readonly containers = new Map<string, Container>();
+  /** The container of each instance by its name, its latest. */
+  private readonly instances = new Map<string, Container>();
   private engine: Promise<Engine> | undefined;
+  private containers: EnvironmentContainers | undefined;
   private readonly chosen = new Map<string, Promise<ChosenImage>>();
+  private closed = false;
 
   constructor(
     private readonly environment: string,
@@ -36,6 +43,7 @@ export class ProcessorLaunches {
     private readonly options: ProcessorLaunchOptions = {},
   ) {
     if (options.engine !== undefined) this.engine = Promise.resolve(options.engine);
+    this.containers = options.containers;
     cleanup.defer('processor containers', () => this.removeAll());
   }
 
@@ -47,6 +55,9 @@ export class ProcessorLaunches {
       return engine;
     });
     const { docker } = await this.engine;
+    if (this.closed) throw new EnvironmentError(`not starting ${launch.name}: the environment is being torn down`);
+    this.containers ??= new EnvironmentContainers(docker, this.environment);
+    const containers = this.containers;
     const wanted = program.kind === 'image' ? program.image : (this.options.oursImage ?? '');
     let chosen = this.chosen.get(wanted);
     if (chosen === undefined) {
@@ -81,9 +92,10 @@ export class ProcessorLaunches {
             runAsHarnessUser: false, // the user's image runs as its own user
             init: true,
           };
-    await this.containers.get(launch.name)?.remove();
-    const container = await Container.create(docker, spec);
-    this.containers.set(launch.name, container);
+    const predecessor = this.instances.get(launch.name);
+    if (predecessor !== undefined) await containers.remove(predecessor);
+    const container = await containers.create(spec);
+    this.instances.set(launch.name, container);
     await container.start();
     return container;
   }
@@ -97,9 +109,14 @@ export class ProcessorLaunches {
     return { ...launch.labels, [LABEL.environment]: this.environment, ...(this.owner === undefined ? {} : { [LABEL.run]: this.owner }) };
   }
 
+  /** The instances' containers; all of the environment's (creates in flight too) when they are kept here. */
   private async removeAll(): Promise<void> {
-    await Promise.all([...this.containers.values()].map((c) => c.remove()));
-    this.containers.clear();
+    this.closed = true;
+    const containers = this.containers;
+    if (containers === undefined) return;
+    if (containers === this.options.containers) await Promise.all([...this.instances.values()].map((c) => containers.remove(c)));
+    else await containers.removeAll();
+    this.instances.clear();
   }
 }
 

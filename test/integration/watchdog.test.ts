@@ -58,8 +58,8 @@ describe('the watchdog, when the harness is killed with SIGKILL', () => {
     expect(setup.code, setup.stderr).toBe(0);
     const { pid, said } = await harness(
       'harness-container',
-      `import { Container } from '${DIST}/container.js';
-       import { connectEngine } from '${DIST}/docker-engine.js';
+      `import { Container } from '${DIST}/docker/container.js';
+       import { connectEngine } from '${DIST}/docker/engine.js';
        const { docker } = await connectEngine();
        const c = await Container.create(docker, { containerName: 'streamchaos-test-watchdog', node: 'toxiproxy', image: '${localImageName('toxiproxy', '2.12.0')}',
          cmd: ['-host', '127.0.0.1', '-port', '28475'], binds: [], labels: { 'io.streamchaos.test': 'watchdog' }, logFile: '/dev/null', runAsHarnessUser: true });

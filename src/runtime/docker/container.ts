@@ -2,13 +2,13 @@ import { createWriteStream } from 'node:fs';
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
-import { waitFor } from '../../util/time.js';
+import { waitFor, withTimeout } from '../../util/time.js';
 import { tailOf } from '../process/child.js';
 import { LABEL } from './engine.js';
 import { pidAlive } from '../../util/processes.js';
 import type { BrokerNode } from '../node-environment.js';
 import type { NodeExit } from '../runtime.js';
-import { startWatchdog } from '../watchdog.js';
+import { noteCreateInFlight } from '../watchdog.js';
 
 export interface ContainerSpec {
   /** Container name, unique on the engine: `streamchaos-local-3-broker-2`. */
@@ -34,6 +34,9 @@ export interface ContainerSpec {
   /** Run the engine's init as PID 1, so a program that ignores SIGTERM as PID 1 still stops promptly (a user's image). */
   init?: boolean;
 }
+
+/** How long a removal waits for a start still in flight before removing anyway. */
+const START_WAIT_MS = 30_000;
 
 /** Labels that say which harness process owns a container, so a leftover can be told from a live one. */
 export function ownerLabels(): Record<string, string> {
@@ -64,6 +67,8 @@ export class Container implements BrokerNode {
   private exit: Promise<NodeExit> = Promise.resolve({ code: null, signal: null });
   private isRunning = false;
   private lastExit: NodeExit | undefined;
+  /** The start in flight, if any: a removal waits for it, so the engine never starts what was just removed. */
+  private starting: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly docker: Docker,
@@ -72,7 +77,7 @@ export class Container implements BrokerNode {
   ) {}
 
   static async create(docker: Docker, spec: ContainerSpec): Promise<Container> {
-    startWatchdog();
+    const answered = noteCreateInFlight();
     const user =
       spec.runAsHarnessUser && typeof process.getuid === 'function' && typeof process.getgid === 'function'
         ? `${process.getuid()}:${process.getgid()}`
@@ -111,6 +116,8 @@ export class Container implements BrokerNode {
           hint: 'build local images with `streamchaos setup --docker`, or pull it',
         });
       throw e;
+    } finally {
+      answered();
     }
   }
 
@@ -145,7 +152,13 @@ export class Container implements BrokerNode {
   }
 
   /** Attaches its output to the log file, starts it, and watches for its end. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    const starting = this.startOnce();
+    this.starting = starting.catch(() => undefined);
+    return starting;
+  }
+
+  private async startOnce(): Promise<void> {
     const stream = await this.handle.attach({ stream: true, stdout: true, stderr: true });
     const log = createWriteStream(this.spec.logFile, { flags: 'a' });
     this.docker.modem.demuxStream(stream, log, log);
@@ -201,8 +214,9 @@ export class Container implements BrokerNode {
     await waitFor(async () => !(await this.paused()), { what: `${this.where} to run again`, timeoutMs: 5000, intervalMs: 20 });
   }
 
-  /** Removes it, killing it if it runs. Never throws for a container already gone. */
+  /** Removes it, killing it if it runs (after a start still in flight, bounded). Never throws for a container already gone. */
   async remove(): Promise<void> {
+    await withTimeout(this.starting, START_WAIT_MS, `${this.where} to finish starting`).catch(() => undefined);
     await idempotent(() => this.handle.remove({ force: true, v: true }));
     this.isRunning = false;
   }
@@ -234,8 +248,13 @@ export async function reapLeftoverContainers(docker: Docker, options: { dryRun?:
 }
 
 /** Removes every container owned by harness process `owner` on this machine (the watchdog, once that process is gone). */
-export async function reapContainersOf(docker: Docker, owner: number): Promise<string[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL.ownerPid}=${owner}`, `${LABEL.ownerHost}=${hostname()}`] } });
+export function reapContainersOf(docker: Docker, owner: number): Promise<string[]> {
+  return removeContainersLabelled(docker, { [LABEL.ownerPid]: String(owner), [LABEL.ownerHost]: hostname() });
+}
+
+/** Removes every container, in any state (created, running, exited), that carries all of `labels`. Returns the names removed. */
+export async function removeContainersLabelled(docker: Docker, labels: Record<string, string>): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) } });
   await Promise.all(
     list.map((c) =>
       docker

@@ -9,8 +9,9 @@ import { count } from '../../util/words.js';
 import { brokerJavaArgs, checkFormatted, formatJavaArgs, newClusterId, writeBrokerFiles, type BrokerFiles } from '../broker-files.js';
 import { waitForToxiproxy, waitUntilHealthy } from '../bring-up.js';
 import { Cleanup, onExit } from '../../util/cleanup-stack.js';
-import { Container, reapLeftoverContainers } from './container.js';
+import { reapLeftoverContainers, type Container } from './container.js';
 import { connectEngine, LABEL, type Engine } from './engine.js';
+import { EnvironmentContainers } from './environment-containers.js';
 import { chooseImage, type ChosenImage } from './image-choice.js';
 import { brokerExited, failingBrokerLogs, NodeEnvironment } from '../node-environment.js';
 import { assertPortsFree } from '../ports.js';
@@ -53,13 +54,21 @@ export class DockerRuntime implements Runtime {
     const options = { ...given, dir: resolve(given.dir) };
     const topo = topology(spec.brokers.count, spec.ports.base);
     const cleanup = new Cleanup();
-    const forget = onExit(() => cleanup.run(), 'stopping the environment being started');
+    let closeContainers = (): void => undefined;
+    // no container is created once the teardown began; one whose create is in flight is removed when it lands
+    const forget = onExit(async () => {
+      closeContainers();
+      await cleanup.run();
+    }, 'stopping the environment being started');
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_UP_TIMEOUT_MS);
     const remaining = (): number => Math.max(1000, deadline - Date.now());
     const progress = options.progress;
     try {
       const engine = this.engine ?? (await connectEngine());
       const docker = engine.docker;
+      const containers = new EnvironmentContainers(docker, spec.name);
+      closeContainers = () => containers.close();
+      cleanup.defer('containers', () => containers.removeAll()); // last: whatever the steps above it did not remove
       const reaped = await reapLeftoverContainers(docker);
       if (reaped.length > 0) progress.detail(`removed ${count(reaped.length, 'leftover container')} of runs that were killed: ${reaped.join(', ')}`);
       await assertPortsFree([
@@ -78,7 +87,7 @@ export class DockerRuntime implements Runtime {
 
       progress.step(`starting Toxiproxy (${toxiproxyImage.image}) on ${topo.toxiproxyApi}`);
       const api = new URL(topo.toxiproxyApi);
-      const toxiproxy = await Container.create(docker, {
+      const toxiproxy = await containers.create({
         containerName: containerName('toxiproxy'),
         node: 'toxiproxy',
         image: toxiproxyImage.image,
@@ -88,7 +97,7 @@ export class DockerRuntime implements Runtime {
         logFile: join(options.dir, 'toxiproxy.log'),
         runAsHarnessUser: true,
       });
-      cleanup.defer('toxiproxy', () => toxiproxy.remove());
+      cleanup.defer('toxiproxy', () => containers.remove(toxiproxy));
       await toxiproxy.start();
       await waitForToxiproxy(
         topo,
@@ -104,7 +113,7 @@ export class DockerRuntime implements Runtime {
       const kafka = { version: spec.kafka.version, logging: loggingFor(spec.kafka.version) };
       const files = await Promise.all(topo.brokers.map((b) => writeBrokerFiles(options.dir, spec, topo, b.id, kafka)));
       const brokerContainer = (f: BrokerFiles, node: string, cmd: string[], logFile: string): Promise<Container> =>
-        Container.create(docker, {
+        containers.create({
           containerName: containerName(node),
           node,
           image: kafkaImage.image,
@@ -126,7 +135,7 @@ export class DockerRuntime implements Runtime {
             const exit = await format.exited;
             checkFormatted(f, exit.code, (await format.tail(15)).split('\n'));
           } finally {
-            await format.remove();
+            await containers.remove(format);
           }
         }),
       );
@@ -137,7 +146,7 @@ export class DockerRuntime implements Runtime {
       for (const f of files) {
         const c = await brokerContainer(f, `broker-${f.id}`, brokerJavaArgs(spec, f, IMAGE_CLASSPATH, { hostsFile: false }), f.log);
         brokers.set(f.id, c);
-        cleanup.defer(`broker-${f.id}`, () => c.remove());
+        cleanup.defer(`broker-${f.id}`, () => containers.remove(c));
       }
       await Promise.all([...brokers.values()].map((c) => c.start()));
       // all at once: a clean shutdown of the last brokers waits for a quorum that is gone, so the grace is short
@@ -151,6 +160,7 @@ export class DockerRuntime implements Runtime {
       );
       const processors = new ProcessorLaunches(spec.name, options.owner, cleanup, {
         engine,
+        containers,
         oursImage: spec.images?.processor ?? PUBLIC_IMAGES.node,
         progress,
       });
@@ -167,6 +177,7 @@ export class DockerRuntime implements Runtime {
         images: { broker: describeChoice(kafkaImage), toxiproxy: describeChoice(toxiproxyImage) },
         cleanup,
       });
+      cleanup.defer('no new containers', () => containers.close()); // first: a processor restarted meanwhile is not created
       forget();
       onExit(() => env.down(), `stopping environment ${spec.name}`);
       return env;
