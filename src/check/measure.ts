@@ -5,14 +5,13 @@ import {
   type LagEntry,
   type RunEntry,
   type SampleEntry,
-  type SeenEntry,
-  type SendComplete,
-  type SendInvoke,
 } from '../history/types.js';
 import { DEFAULT_RECOVERY, type RecoveryDefinition } from '../history/slos.js';
 import { faultEffects } from './fault-effects.js';
-import type { FaultRecovery, LatencySummary, Measurements, Percentiles, RuntimeInfo } from './measurements.js';
+import type { FaultRecovery, Measurements, RuntimeInfo } from './measurements.js';
 import { AckSeries, WINDOW_MS } from './ack-series.js';
+import { latencyOf } from './latency.js';
+import { collectSendTimes, type Sends } from './send-times.js';
 
 /** Throughput before this long after load start is left out of the baseline (clients connect, batches warm up). */
 const WARMUP_MS = 2000;
@@ -26,7 +25,7 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
   const run = history.find((e): e is RunEntry => e.type === 'run');
   const def: RecoveryDefinition = recovery ?? run?.plan.slos.recovery ?? DEFAULT_RECOVERY;
   const events = history.filter((e): e is EventEntry => e.type === 'event').sort((a, b) => a.time - b.time);
-  const sends = collect(history);
+  const sends = collectSendTimes(history);
   const runtime = runtimeOf(events);
   const loadStart = events.find((e) => e.kind === 'load' && e.name === 'start')?.time ?? sends.firstInvoke;
   const loadStop = events.find((e) => e.kind === 'load' && e.name === 'stop')?.time ?? sends.lastComplete;
@@ -86,49 +85,6 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
     faults,
     events: events.map((e) => ({ time: e.time, kind: e.kind, name: e.name, ...(e.target === undefined ? {} : { target: e.target }) })),
   };
-}
-
-interface Sends {
-  /** Acknowledged batches: completion time and record count, in time order. */
-  acks: { time: number; count: number }[];
-  /** Batches that failed or whose outcome is unknown. */
-  errors: { time: number; count: number }[];
-  /** Send (invoke) time of every record id, by id. */
-  sentAt: Map<string, number>;
-  acked: Set<string>;
-  totalAcked: number;
-  totalErrors: number;
-  firstInvoke?: number;
-  lastComplete?: number;
-}
-
-function collect(history: readonly HistoryEntry[]): Sends {
-  const invokes = new Map<string, SendInvoke>();
-  const result: Sends = { acks: [], errors: [], sentAt: new Map(), acked: new Set(), totalAcked: 0, totalErrors: 0 };
-  for (const e of history) {
-    if (e.type !== 'send') continue;
-    if (e.phase === 'invoke') {
-      invokes.set(`${e.process}\u0000${e.batch}`, e);
-      for (const r of e.records) if (!result.sentAt.has(r.id)) result.sentAt.set(r.id, e.time);
-      result.firstInvoke = Math.min(result.firstInvoke ?? e.time, e.time);
-      continue;
-    }
-    const c: SendComplete = e;
-    const invoke = invokes.get(`${c.process}\u0000${c.batch}`);
-    const count = invoke?.records.length ?? 0;
-    result.lastComplete = Math.max(result.lastComplete ?? c.time, c.time);
-    if (c.phase === 'ok') {
-      result.acks.push({ time: c.time, count });
-      result.totalAcked += count;
-      for (const r of invoke?.records ?? []) result.acked.add(r.id);
-    } else {
-      result.errors.push({ time: c.time, count });
-      result.totalErrors += count;
-    }
-  }
-  result.acks.sort((a, b) => a.time - b.time);
-  result.errors.sort((a, b) => a.time - b.time);
-  return result;
 }
 
 /** Mean throughput from WARMUP_MS after load start to the first fault (or load stop); the offered rate when that window is too short. */
@@ -221,77 +177,6 @@ function perSecond(sends: Sends, loadStart: number | undefined, loadStop: number
     if (p !== undefined) p.errors += e.count;
   }
   return points;
-}
-
-/** The output topics the watchers read: every topic the plan judges (none known: every topic seen). */
-function outputTopics(run: RunEntry | undefined): Set<string> | undefined {
-  const judged = run?.plan.judged;
-  return Array.isArray(judged) ? new Set(judged.map((j) => j.output)) : undefined;
-}
-
-function latencyOf(
-  history: readonly HistoryEntry[],
-  sends: Sends,
-  run: RunEntry | undefined,
-  faults: readonly FaultRecovery[],
-  loadStart: number | undefined,
-): { latency: Measurements['latency']; latencySummary: LatencySummary } {
-  const topics = outputTopics(run);
-  const seen = new Set<string>();
-  const samples: { sentAt: number; ms: number }[] = [];
-  for (const e of history) {
-    if (e.type !== 'seen' || (topics !== undefined && !topics.has(e.topic))) continue;
-    const s: SeenEntry = e;
-    for (const id of s.ids) {
-      if (id === null || seen.has(id)) continue;
-      seen.add(id);
-      const sentAt = sends.sentAt.get(id);
-      if (sentAt !== undefined) samples.push({ sentAt, ms: Math.max(0, s.time - sentAt) });
-    }
-  }
-  let unseen = 0;
-  for (const id of sends.acked) if (!seen.has(id)) unseen++;
-  const phase = (t: number): 'steady' | 'fault' | 'recovery' => {
-    let p: 'steady' | 'fault' | 'recovery' = 'steady';
-    for (const f of faults) {
-      const end = f.healedAt ?? f.injectedAt;
-      if (t >= f.injectedAt && t <= end) return 'fault';
-      if (t > end && f.recoveredAt !== undefined && t <= f.recoveredAt) p = 'recovery';
-      if (t > end && f.recoveredAt === undefined) p = 'recovery';
-    }
-    return p;
-  };
-  const byPhase = { steady: [] as number[], fault: [] as number[], recovery: [] as number[] };
-  for (const s of samples) byPhase[phase(s.sentAt)].push(s.ms);
-  const series: Measurements['latency'] = [];
-  if (loadStart !== undefined && samples.length > 0) {
-    const buckets = new Map<number, number[]>();
-    for (const s of samples) {
-      const second = Math.floor((s.sentAt - loadStart) / 1000);
-      const list = buckets.get(second) ?? buckets.set(second, []).get(second)!;
-      list.push(s.ms);
-    }
-    for (const [second, list] of [...buckets.entries()].sort((a, b) => a[0] - b[0])) {
-      const p = percentiles(list);
-      if (p !== undefined) series.push({ time: loadStart + second * 1000, ...p });
-    }
-  }
-  const summary: LatencySummary = { unseen };
-  const all = percentiles(samples.map((s) => s.ms));
-  if (all !== undefined) summary.overall = all;
-  for (const name of ['steady', 'fault', 'recovery'] as const) {
-    const p = percentiles(byPhase[name]);
-    if (p !== undefined) summary[name] = p;
-  }
-  return { latency: series, latencySummary: summary };
-}
-
-/** Nearest-rank percentiles; undefined for no values. */
-export function percentiles(values: readonly number[]): Percentiles | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = Float64Array.from(values).sort();
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1]! };
 }
 
 function clusterPoint(s: SampleEntry): Measurements['cluster'][number] {

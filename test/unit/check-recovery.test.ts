@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { measure, percentiles } from '../../src/check/measure.js';
+import { percentiles } from '../../src/check/latency.js';
+import { measure } from '../../src/check/measure.js';
 import { sloChecks } from '../../src/check/slo-checks.js';
 import type { HistoryEntry } from '../../src/history/types.js';
 import { DEFAULT_RECOVERY, type Slos } from '../../src/history/slos.js';
