@@ -41,7 +41,15 @@ function run(o: { upTo: PhaseId; healed?: boolean; read?: boolean; dropRead?: st
     if ((o.twice ?? []).includes(id)) out.push({ offset: out.length, id, key: `k${i % 5}`, crc: 7 });
   }
   h.push({ type: 'event', kind: 'fault-start', time: T0 + 5000, name: 'kill the leader', target: 'broker-2', detail: { kind: 'broker-kill', index: 0 } });
-  if (o.healed !== false) h.push({ type: 'event', kind: 'fault-heal', time: T0 + 10_000, name: 'kill the leader', target: 'broker-2', detail: { kind: 'broker-kill', index: 0, begunAt: T0 + 9000 } });
+  if (o.healed !== false)
+    h.push({
+      type: 'event',
+      kind: 'fault-heal',
+      time: T0 + 10_000,
+      name: 'kill the leader',
+      target: 'broker-2',
+      detail: { kind: 'broker-kill', index: 0, begunAt: T0 + 9000 },
+    });
   for (let t = 0; t < 20_000; t += 1000) h.push({ type: 'lag', time: T0 + t, group: 'g', topic: 'orders', partitions: { '0': 3 }, total: 3 });
   if (reached.includes('rollback')) h.push({ type: 'event', kind: 'load', time: T0 + 20_000, name: 'stop' }, phase('rollback', 20_001));
   for (const p of ['drain', 'steady-state-after', 'verify'] as const) if (reached.includes(p)) h.push(phase(p, 20_100 + PHASES.indexOf(p)));
@@ -85,7 +93,11 @@ describe('judge: one verdict from the History', () => {
     expect(eo).toMatchObject({ pass: false, unknown: true, observed: 0 });
     expect(eo.message).toContain('1000 acked: loss not judged');
     expect(result.exactlyOnce.lost).toBe(0);
-    expect(check(h, 'faults injected and healed')).toMatchObject({ pass: false, unknown: true, message: 'kill the leader: never healed (no heal was recorded)' });
+    expect(check(h, 'faults injected and healed')).toMatchObject({
+      pass: false,
+      unknown: true,
+      message: 'kill the leader: never healed (no heal was recorded)',
+    });
     expect(check(h, 'order per key')).toMatchObject({ pass: false, unknown: true });
     for (const c of result.checks) {
       expect(c.pass, c.name).toBe(false);
@@ -96,7 +108,14 @@ describe('judge: one verdict from the History', () => {
   });
 
   it('a fault the teardown stopped is named as such, never as healed', () => {
-    const left: EventEntry = { type: 'event', kind: 'note', time: T0 + 9000, name: LEFT_TO_TEARDOWN_NOTE, target: 'broker-2', detail: { fault: 'kill the leader', index: 0 } };
+    const left: EventEntry = {
+      type: 'event',
+      kind: 'note',
+      time: T0 + 9000,
+      name: LEFT_TO_TEARDOWN_NOTE,
+      target: 'broker-2',
+      detail: { fault: 'kill the leader', index: 0 },
+    };
     const { result } = judge(run({ upTo: 'method', healed: false, extra: [left] }));
     expect(result.faults[0]?.notHealed).toBe('the run ended first; the teardown stopped its node');
     expect(result.faults[0]?.healedAt).toBeUndefined();
@@ -112,13 +131,22 @@ describe('judge: one verdict from the History', () => {
   });
 
   it('a run that reached its judgement but was interrupted or cut by its deadline is still unfinished', () => {
-    const interrupted = run({ upTo: 'judge', extra: [{ type: 'event', kind: 'note', time: T0 + 20_500, name: INTERRUPTED_NOTE, detail: { signal: 'SIGINT' } }] });
+    const interrupted = run({
+      upTo: 'judge',
+      extra: [{ type: 'event', kind: 'note', time: T0 + 20_500, name: INTERRUPTED_NOTE, detail: { signal: 'SIGINT' } }],
+    });
     expect(runProgress(interrupted)).toMatchObject({ finished: false, reason: 'the run was interrupted by SIGINT while judge' });
     expect(judge(interrupted).result.verdict).toBe('unknown');
   });
 
   it('a fault that failed to inject fails the faults check, in a finished run and in an unfinished one', () => {
-    const error: EventEntry = { type: 'event', kind: 'fault-error', time: T0 + 5000, name: 'kill the leader', detail: { kind: 'broker-kill', index: 0, error: 'no leader of orders-0' } };
+    const error: EventEntry = {
+      type: 'event',
+      kind: 'fault-error',
+      time: T0 + 5000,
+      name: 'kill the leader',
+      detail: { kind: 'broker-kill', index: 0, error: 'no leader of orders-0' },
+    };
     const h = run({ upTo: 'judge', extra: [error] }).filter((e) => !(e.type === 'event' && (e.kind === 'fault-start' || e.kind === 'fault-heal')));
     expect(check(h, 'faults injected and healed')).toMatchObject({ pass: false, message: 'kill the leader: no leader of orders-0', observed: 0, threshold: 1 });
     expect(check(h, 'faults injected and healed')?.unknown).toBeUndefined();
