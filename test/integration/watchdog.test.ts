@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { localImageName } from '../../src/provision/images.js';
+import { localImageName } from '../../src/provision/image-names.js';
 import { connectEngine } from '../../src/runtime/docker/engine.js';
 import { pidAlive } from '../../src/util/processes.js';
 import { leftoverProcesses } from '../../src/runtime/leftovers.js';

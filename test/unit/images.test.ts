@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildStreamError,
-  dockerfileText,
-  IMAGE_LABEL,
-  inputsHash,
-  localImageName,
-  parseLdd,
-  PUBLIC_IMAGES,
-  type InputFile,
-} from '../../src/provision/images.js';
+import { buildStreamError, dockerfileText, inputsHash } from '../../src/provision/image-build.js';
+import { parseLdd, type InputFile } from '../../src/provision/image-files.js';
+import { IMAGE_LABEL, localImageName, PUBLIC_IMAGES } from '../../src/provision/image-names.js';
 
 describe('ldd output', () => {
   it('keeps resolved libraries and the dynamic loader, and drops the vDSO', () => {

@@ -1,6 +1,6 @@
 import { EnvironmentError } from '../../errors.js';
 import { ExitCode } from '../../exit-code.js';
-import type { BuiltImage } from '../../provision/images.js';
+import type { BuiltImage } from '../../provision/image-build.js';
 import { DEFAULT_KAFKA_VERSION } from '../../provision/kafka.js';
 import { ensureTools } from '../../provision/tools.js';
 import { terminalProgress, c } from '../output.js';
@@ -27,7 +27,7 @@ export async function setup(args: SetupArgs): Promise<ExitCode> {
   if (args.docker === true) {
     // imported here so that plain `setup` never loads dockerode
     const { connectEngine, START_ENGINE_HINT } = await import('../../runtime/docker/engine.js');
-    const { buildLocalImages } = await import('../../provision/images.js');
+    const { buildLocalImages } = await import('../../provision/image-build.js');
     const engine = await connectEngine().catch((e: unknown) => {
       const reason = e instanceof Error ? e.message : String(e);
       throw new EnvironmentError(`setup --docker builds images with a Docker engine, but ${reason}`, { hint: START_ENGINE_HINT, cause: e });

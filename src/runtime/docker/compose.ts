@@ -1,6 +1,6 @@
 import type { ManagedEnvironmentSpec } from '../../schema/environment.js';
 import { hostsFileFor, topology } from '../../network/topology.js';
-import { PUBLIC_IMAGES } from '../../provision/images.js';
+import { PUBLIC_IMAGES } from '../../provision/image-names.js';
 import { serverProperties } from '../broker-config.js';
 
 /** A fixed cluster id for hand-started clusters (22 base64url characters, not starting with '-'). */

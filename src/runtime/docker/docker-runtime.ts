@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { EnvironmentError, isStreamchaosError } from '../../errors.js';
 import { Network } from '../../network/network.js';
 import { hostsFileFor, topology, type Topology } from '../../network/topology.js';
-import { PUBLIC_IMAGES } from '../../provision/images.js';
+import { PUBLIC_IMAGES } from '../../provision/image-names.js';
 import { managedOnly, type EnvironmentSpec } from '../../schema/environment.js';
 import { count } from '../../util/words.js';
 import { brokerJavaArgs, checkFormatted, formatJavaArgs, newClusterId, writeBrokerFiles, type BrokerFiles } from '../broker-files.js';

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
-import { findLocalEquivalent } from '../../provision/images.js';
+import { findLocalEquivalent } from '../../provision/image-names.js';
 import type { Progress } from '../../provision/progress.js';
 import { withTimeout } from '../../util/time.js';
 
