@@ -1,5 +1,5 @@
 import type { Plan } from '../history/plan.js';
-import { type EventEntry, type HistoryEntry, LEFT_TO_TEARDOWN_NOTE } from '../history/types.js';
+import { type EventEntry, FAULT_DELAYED_NOTE, type HistoryEntry, LEFT_TO_TEARDOWN_NOTE } from '../history/types.js';
 import type { Check, FaultOutcomeSummary } from './result.js';
 import type { RunProgress } from './run-progress.js';
 
@@ -13,6 +13,7 @@ export function faultOutcomes(history: readonly HistoryEntry[], plan: Plan): Fau
     const error = of('fault-error', planned.index).at(-1);
     const left = events.some((e) => e.kind === 'note' && e.name === LEFT_TO_TEARDOWN_NOTE && Number(e.detail?.index) === planned.index);
     const instant = planned.healAtMs === undefined || typeof start?.detail?.completedAt === 'number';
+    const late = events.find((e) => e.kind === 'note' && e.name === FAULT_DELAYED_NOTE && Number(e.detail?.index) === planned.index);
     return {
       index: planned.index,
       name: planned.name,
@@ -20,6 +21,7 @@ export function faultOutcomes(history: readonly HistoryEntry[], plan: Plan): Fau
       ...(start?.target === undefined ? {} : { target: start.target }),
       ...(start === undefined ? {} : { injectedAt: start.time }),
       ...(heal === undefined ? {} : { healedAt: heal.time }),
+      ...(typeof late?.detail?.delayMs === 'number' ? { delayedMs: late.detail.delayMs } : {}),
       ...(error === undefined ? {} : { error: String(error.detail?.error ?? error.name) }),
       ...(start !== undefined && !instant && heal === undefined
         ? { notHealed: left ? 'the run ended first; the teardown stopped its node' : 'no heal was recorded' }

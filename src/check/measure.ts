@@ -1,11 +1,4 @@
-import {
-  ENVIRONMENT_UP,
-  type EventEntry,
-  type HistoryEntry,
-  type LagEntry,
-  type RunEntry,
-  type SampleEntry,
-} from '../history/types.js';
+import { ENVIRONMENT_UP, type EventEntry, type HistoryEntry, type LagEntry, type RunEntry, type SampleEntry } from '../history/types.js';
 import { DEFAULT_RECOVERY, type RecoveryDefinition } from '../history/slos.js';
 import { faultEffects } from './fault-effects.js';
 import type { FaultRecovery, Measurements, RuntimeInfo } from './measurements.js';
@@ -62,10 +55,27 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
       fault.notHealed = true;
       return fault;
     }
-    if (baseline !== undefined && loadStop !== undefined) {
-      Object.assign(fault, recoveryOf(acks, start.time, healedAt ?? completedAt ?? start.time, loadStop, baseline.recordsPerSecond, def));
+    const end = healedAt ?? completedAt ?? start.time;
+    // its recovery is judged up to the next fault that begins after it is over: past that, the
+    // damage could be the next one's (the overlap is named)
+    const next = faultStarts.find((s) => s.time > end && s.time > start.time);
+    const horizon = next !== undefined && loadStop !== undefined && next.time < loadStop ? next.time : loadStop;
+    if (baseline !== undefined && horizon !== undefined) {
+      Object.assign(fault, recoveryOf(acks, start.time, end, horizon, baseline.recordsPerSecond, def));
     }
-    Object.assign(fault, lagRecoveryOf(lag, start.time, healedAt ?? completedAt ?? start.time, fault.recoveredAt, def.lagBelow));
+    Object.assign(
+      fault,
+      lagRecoveryOf(
+        lag.filter((l) => horizon === undefined || l.time <= horizon),
+        start.time,
+        end,
+        fault.recoveredAt,
+        def.lagBelow,
+      ),
+    );
+    if (next !== undefined && horizon === next.time) {
+      if (fault.recoverySeconds === undefined || (fault.lagRecoveredAfterHealSeconds === undefined && lag.length > 0)) fault.cutShortBy = next.name;
+    }
     return fault;
   });
 

@@ -35,6 +35,8 @@ export interface FaultRecovery {
   healedAt?: number;
   /** It has a heal, and the History records none (the run ended first): nothing is measured against a heal. */
   notHealed?: boolean;
+  /** The next fault, when it began before this one's recovery was seen: past its start, the damage cannot be told apart. */
+  cutShortBy?: string;
   /** Throughput fell below the recovery ratio of the baseline, or a send failed, after the injection. */
   impacted: boolean;
   /** Seconds from injection until recovered while the fault was still active (failover); undefined when it did not recover before the heal. */

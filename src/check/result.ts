@@ -42,6 +42,8 @@ export interface FaultOutcomeSummary {
   error?: string;
   /** Injected and, though it has a heal, never healed: why (the run ended first…). */
   notHealed?: string;
+  /** How late it began, when an earlier fault was still healing at its planned time. */
+  delayedMs?: number;
   effect?: FaultEffect;
   recovery?: FaultRecovery;
 }

@@ -41,6 +41,16 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
         add('lag', { name, pass: false, unknown: true, message: 'never healed: lag recovery cannot be judged', threshold: lagRecoveredWithinSeconds });
         continue;
       }
+      if (s === undefined && f.cutShortBy !== undefined && m.lag.length > 0) {
+        add('lag', {
+          name,
+          pass: false,
+          unknown: true,
+          message: `lag had not recovered when the next fault (${f.cutShortBy}) began: its recovery cannot be told apart`,
+          threshold: lagRecoveredWithinSeconds,
+        });
+        continue;
+      }
       add(
         'lag',
         m.lag.length === 0
@@ -108,6 +118,15 @@ export function sloChecks(slos: Slos, m: Measurements): Check[] {
 function recoveryCheck(f: FaultRecovery, threshold: number): Check {
   const name = `recovery: ${f.name}`;
   if (f.notHealed === true) return { name, pass: false, unknown: true, message: 'never healed: recovery cannot be judged', threshold };
+  if (f.recoverySeconds === undefined && f.cutShortBy !== undefined) {
+    return {
+      name,
+      pass: false,
+      unknown: true,
+      message: `throughput had not recovered when the next fault (${f.cutShortBy}) began: its recovery cannot be told apart from that fault's damage`,
+      threshold,
+    };
+  }
   if (f.recoverySeconds === undefined) {
     return { name, pass: false, message: 'throughput did not recover (and stay recovered) before load stopped', observed: 'never', threshold };
   }

@@ -42,7 +42,7 @@ export function printSummary(r: RunResult, outDir: string): void {
             : `; recovered ${rec.recoverySeconds.toFixed(2)} s after the injection${rec.recoveredAfterHealSeconds === undefined || rec.healedAt === undefined ? '' : `, ${rec.recoveredAfterHealSeconds.toFixed(2)} s after the heal`}`;
     out.push(
       c.dim(
-        `  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.error ? ` (${f.error})` : ''}${f.effect === undefined ? '' : `; ${describeEffect(f.effect)}`}${recovery}`,
+        `  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.delayedMs === undefined ? '' : ` ${(f.delayedMs / 1000).toFixed(1)} s late (an earlier fault was still healing)`}${f.error ? ` (${f.error})` : ''}${f.effect === undefined ? '' : `; ${describeEffect(f.effect)}`}${recovery}`,
       ),
     );
   }

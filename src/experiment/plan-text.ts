@@ -42,6 +42,9 @@ export function formatPlan(plan: Plan): string {
   }
   lines.push('timeline:');
   if (plan.timeline.length === 0) lines.push('  (no faults)');
+  if (plan.timeline.some((f) => f.waitsFor !== undefined)) {
+    lines.push('  (a fault begins at its time, or later if an earlier fault is still healing: its window keeps its length, and the report says how late)');
+  }
   for (const f of plan.timeline) {
     const window = f.healAtMs === undefined ? `at ${formatDuration(f.atMs)}` : `${formatDuration(f.atMs)} → ${formatDuration(f.healAtMs)}`;
     lines.push(`  ${window.padEnd(16)} ${f.kind.padEnd(17)} ${f.target}${f.name !== '' && !f.name.startsWith(f.kind) ? `  — ${f.name}` : ''}`);

@@ -1,5 +1,5 @@
 import { describeTarget, type ExperimentSpec, type FaultSpec, type TargetRule } from '../schema/experiment.js';
-import type { JudgedTopic, Plan } from '../history/plan.js';
+import { faultsToWaitFor, type JudgedTopic, type Plan } from '../history/plan.js';
 import { environmentBrokerIds } from '../schema/environment.js';
 import { externalCapabilities } from '../schema/external-faults.js';
 import type { ExternalEnvironmentSpec } from '../schema/external-environment.js';
@@ -70,14 +70,18 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, o
           },
         }),
     ...(spec.workload.consumers === undefined ? {} : { consumers: spec.workload.consumers.map((c) => ({ ...c })) }),
-    timeline: spec.timeline.map((f, index) => ({
-      index,
-      name: f.name,
-      kind: f.kind,
-      atMs: f.atMs,
-      ...(f.healAtMs === undefined ? {} : { healAtMs: f.healAtMs }),
-      target: targetText(f, faultRandom(seed, index), brokerIds, processors),
-    })),
+    timeline: spec.timeline.map((f, index) => {
+      const waitsFor = faultsToWaitFor(spec.timeline, index);
+      return {
+        index,
+        name: f.name,
+        kind: f.kind,
+        atMs: f.atMs,
+        ...(f.healAtMs === undefined ? {} : { healAtMs: f.healAtMs }),
+        target: targetText(f, faultRandom(seed, index), brokerIds, processors),
+        ...(waitsFor.length === 0 ? {} : { waitsFor }),
+      };
+    }),
     steadyState: spec.steadyState,
     slos: spec.slos,
     ...(spec.runbook === undefined ? {} : { runbook: spec.runbook }),

@@ -2,9 +2,10 @@ import { faultFor } from '../faults/registry.js';
 import type { FaultContext } from '../faults/fault.js';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { Heal } from '../network/network.js';
+import { faultsToWaitFor } from '../history/plan.js';
 import type { FaultSpec } from '../schema/experiment.js';
 import { withTimeout } from '../util/time.js';
-import { LEFT_TO_TEARDOWN_NOTE } from '../history/types.js';
+import { FAULT_DELAYED_NOTE, LEFT_TO_TEARDOWN_NOTE } from '../history/types.js';
 import { faultRandom } from './resolve-plan.js';
 
 /**
@@ -58,6 +59,8 @@ export class Timeline {
   private readonly healing = new Map<number, Promise<void>>();
   private readonly outcomes: FaultOutcome[];
   private tasks: Promise<void>[] = [];
+  /** Per fault: settles once it is over (healed, instant and complete, failed, or never to run). */
+  private readonly over: { promise: Promise<void>; resolve: () => void }[];
   private stopped = false;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -66,6 +69,13 @@ export class Timeline {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.outcomes = options.faults.map((f, index) => ({ index, name: f.name, kind: f.kind }));
+    this.over = options.faults.map(() => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      return { promise, resolve };
+    });
   }
 
   start(t0: number): void {
@@ -125,7 +135,17 @@ export class Timeline {
   }
 
   private async window(f: FaultSpec, i: number, t0: number): Promise<void> {
+    try {
+      await this.runWindow(f, i, t0);
+    } finally {
+      this.over[i]!.resolve();
+    }
+  }
+
+  private async runWindow(f: FaultSpec, i: number, t0: number): Promise<void> {
     await this.sleepUntil(t0 + f.atMs);
+    if (this.stopped) return;
+    const delayMs = await this.earlierHealed(i, t0 + f.atMs);
     if (this.stopped) return;
     const outcome = this.outcomes[i]!;
     const record = this.options.history;
@@ -148,9 +168,37 @@ export class Timeline {
       return;
     }
     if (f.healAtMs !== undefined) {
-      await this.sleepUntil(t0 + f.healAtMs);
+      // a fault begun late keeps the length of its window
+      await this.sleepUntil(t0 + f.healAtMs + delayMs);
       await this.heal(i);
     }
+  }
+
+  /** Waits (bounded by HEAL_MS) until every fault `i` waits for is over; notes how late that made `i`. */
+  private async earlierHealed(i: number, due: number): Promise<number> {
+    const earlier = faultsToWaitFor(this.options.faults, i);
+    if (earlier.length === 0) return 0;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(earlier.map((j) => this.over[j]!.promise)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, HEAL_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    const delayMs = Math.max(0, this.now() - due);
+    if (delayMs >= 100) {
+      const f = this.options.faults[i]!;
+      const waited = earlier.map((j) => this.options.faults[j]!.name);
+      this.options.history.record({
+        type: 'event',
+        kind: 'note',
+        time: this.now(),
+        name: FAULT_DELAYED_NOTE,
+        detail: { fault: f.name, index: i, delayMs, waitedFor: waited },
+      });
+    }
+    return delayMs;
   }
 
   /** Heals fault `i` if it is active; concurrent callers (its window, healAll) share one attempt. */

@@ -8,6 +8,8 @@ export interface PlannedFault {
   atMs: number;
   healAtMs?: number;
   target: string;
+  /** The earlier faults it waits for, when any (faultsToWaitFor): it begins once they are over, late if need be. */
+  waitsFor?: number[];
 }
 
 /** One output topic the verdict reads back, and the input topics whose sends it must hold. */
@@ -83,4 +85,16 @@ export interface Plan {
   steadyState: { before: string[]; after: string[] };
   slos: Slos;
   runbook?: string;
+}
+
+/**
+ * The faults fault `i` waits for before it begins: every earlier one planned to be over by then
+ * (healed at or before its start, or instant). A heal takes time (a killed broker's restart:
+ * 10-20 s), and a fault begun while an earlier one still heals meets damage the plan did not
+ * put there; windows the plan overlaps on purpose run as planned.
+ */
+export function faultsToWaitFor(faults: readonly { atMs: number; healAtMs?: number }[], i: number): number[] {
+  const f = faults[i];
+  if (f === undefined) return [];
+  return faults.flatMap((g, j) => (j < i && g.atMs <= f.atMs && (g.healAtMs ?? g.atMs) <= f.atMs ? [j] : []));
 }

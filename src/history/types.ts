@@ -187,3 +187,6 @@ export const INTERRUPTED_NOTE = 'interrupted';
 
 /** The prefix of the note a run records when its deadline passed: `deadline passed while <phase>`. */
 export const DEADLINE_NOTE_PREFIX = 'deadline passed while ';
+
+/** The note for a fault begun late because an earlier fault's heal was still in progress (detail.fault, index, delayMs, waitedFor). */
+export const FAULT_DELAYED_NOTE = 'fault began late: an earlier heal was still in progress';

@@ -184,6 +184,27 @@ describe('recovery', () => {
     expect(check.observed).toBe('never');
   });
 
+  it('a recovery not seen before the next fault began is judged only up to it, and named as cut short, not as never', () => {
+    // fault 1 healed at 30 s, throughput still stalled when fault 2 begins at 32 s (stalled until 40 s)
+    const h = history({
+      loadMs: 60_000,
+      rate: 200,
+      stalls: [[20_000, 40_000]],
+      faults: [
+        { name: 'first', at: 20_000, heal: 30_000 },
+        { name: 'second', at: 32_000, heal: 36_000 },
+      ],
+    });
+    const m = measure(h);
+    expect(m.faults[0]).toMatchObject({ name: 'first', cutShortBy: 'second' });
+    expect(m.faults[0]!.recoverySeconds).toBeUndefined();
+    const first = sloChecks(SLOS, m).find((c) => c.name === 'recovery: first')!;
+    expect(first).toMatchObject({ pass: false, unknown: true });
+    expect(first.message).toContain('the next fault (second) began');
+    // the second is judged on its own: recovered when the stall ended
+    expect(m.faults[1]!.recoverySeconds).toBeCloseTo(8, 0);
+  });
+
   it('an instant fault (no heal) is timed from its injection', () => {
     const m = measure(history({ loadMs: 60_000, rate: 200, stalls: [[20_000, 22_500]], faults: [{ name: 'kill', at: 20_000 }] }));
     expect(m.faults[0]!.recoverySeconds).toBeCloseTo(2.5, 1);

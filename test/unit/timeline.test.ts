@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Timeline } from '../../src/experiment/timeline.js';
 import type { FaultContext } from '../../src/faults/fault.js';
 import type { HistoryRecorder } from '../../src/history/recorder.js';
-import { LEFT_TO_TEARDOWN_NOTE, type HistoryEntry, type EventEntry } from '../../src/history/types.js';
+import { FAULT_DELAYED_NOTE, LEFT_TO_TEARDOWN_NOTE, type HistoryEntry, type EventEntry } from '../../src/history/types.js';
 import type { FaultSpec } from '../../src/schema/experiment.js';
 
 /** A fake clock: sleeping advances time, nothing waits for real. */
@@ -109,6 +109,74 @@ describe('Timeline', () => {
     expect(await t.healsInProgress(5000)).toBe(12_000);
     const heal = history.events.find((e) => e.kind === 'fault-heal');
     expect(heal).toMatchObject({ time: 12_000, detail: { begunAt: 9000 } });
+  });
+
+  it('a fault planned after an earlier heal waits until that heal has completed, keeps its window, and says how late it began', async () => {
+    const log: string[] = [];
+    const history = recorder();
+    let now = 0;
+    // the first heal (a broker restart, say) takes 6 s: planned at 9 s, complete at 15 s
+    const slowFirstHeal = (random: FaultContext['random']): FaultContext => {
+      const ctx = context(log)(random);
+      let cuts = 0;
+      return {
+        ...ctx,
+        network: {
+          cut: async () => {
+            const n = ++cuts + log.filter((l) => l.startsWith('cut')).length;
+            log.push(`cut at ${now}`);
+            return async () => {
+              if (n === 1) now += 6000;
+              log.push(`healed at ${now}`);
+            };
+          },
+        },
+      } as unknown as FaultContext;
+    };
+    const second = { ...isolate(10_000, 14_000), name: 'isolate broker-2 again' };
+    const t = new Timeline({
+      faults: [isolate(0, 9000), second],
+      seed: 1,
+      history,
+      context: slowFirstHeal,
+      now: () => now,
+      sleep: async (ms) => {
+        now += Math.max(1, Math.min(ms, 250));
+      },
+    });
+    t.start(0);
+    await t.settled();
+    const starts = history.events.filter((e) => e.kind === 'fault-start');
+    const heals = history.events.filter((e) => e.kind === 'fault-heal');
+    expect(heals[0]!.time).toBeGreaterThanOrEqual(15_000);
+    // planned at 10 s, it begins once the first heal is over, about 5 s late
+    expect(starts[1]!.time).toBeGreaterThanOrEqual(heals[0]!.time);
+    const late = history.events.find((e) => e.name === FAULT_DELAYED_NOTE);
+    expect(late?.detail).toMatchObject({ fault: 'isolate broker-2 again', index: 1, waitedFor: ['isolate broker-2'] });
+    expect(late?.detail?.delayMs).toBe(starts[1]!.time - 10_000);
+    // its window keeps its length (4 s), counted from when it began
+    expect(heals[1]!.time - starts[1]!.time).toBeGreaterThanOrEqual(4000);
+  });
+
+  it('faults the plan overlaps on purpose begin as planned', async () => {
+    const clock = fakeClock();
+    const log: string[] = [];
+    const history = recorder();
+    const t0 = clock.now();
+    const t = new Timeline({
+      faults: [isolate(0, 9000), { ...isolate(5000, 7000), name: 'second' }],
+      seed: 1,
+      history,
+      context: context(log),
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    t.start(t0);
+    await t.settled();
+    const second = history.events.find((e) => e.kind === 'fault-start' && e.name === 'second');
+    const firstHeal = history.events.find((e) => e.kind === 'fault-heal' && e.name === 'isolate broker-2');
+    expect(second!.time).toBeLessThan(firstHeal!.time);
+    expect(history.events.some((e) => e.name === FAULT_DELAYED_NOTE)).toBe(false);
   });
 
   it('heals whatever is still active when healAll runs (e.g. on Ctrl-C), once, and starts nothing after', async () => {

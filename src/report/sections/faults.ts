@@ -79,7 +79,9 @@ function faultRow(f: FaultRow, result: RunResult, origin: number): Markup {
 function detailRow(s: FaultOutcomeSummary | undefined, target: string | undefined): Markup {
   const effect = s?.effect === undefined ? 'not measured' : describeEffect(s.effect);
   const fullTarget = target !== undefined && shortTarget(target) !== target ? html`<div><span class="label">target:</span> ${target}</div>` : '';
-  const error = s?.error === undefined ? '' : html`<div class="error">error: ${s.error}</div>`;
+  const error = html`${s?.delayedMs === undefined ? '' : html`<div>began ${(s.delayedMs / 1000).toFixed(1)} s late: an earlier fault was still healing</div>`}${
+    s?.notHealed === undefined ? '' : html`<div class="error">never healed: ${s.notHealed}</div>`
+  }${s?.error === undefined ? '' : html`<div class="error">error: ${s.error}</div>`}`;
   return html`<tr class="fault-detail"><td></td><td colspan="${HEAD.length - 1}"><div class="detail"><div><span class="label">effect:</span> ${effect}</div>${fullTarget}${error}</div></td></tr>\n`;
 }
 
