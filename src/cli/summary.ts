@@ -19,7 +19,9 @@ export function printSummary(r: RunResult, outDir: string): void {
   for (const check of r.checks) {
     const mark = check.pass ? c.green('✓') : check.blocking === false ? c.yellow('!') : check.unknown === true ? c.yellow('?') : c.red('✗');
     const vs =
-      check.pass || check.observed === undefined ? '' : ` [observed ${check.observed}${check.threshold === undefined ? '' : `, threshold ${check.threshold}`}]`;
+      check.pass || check.unknown === true || check.observed === undefined
+        ? ''
+        : ` [observed ${check.observed}${check.threshold === undefined ? '' : `, threshold ${check.threshold}`}]`;
     out.push(`  ${mark} ${check.name}: ${check.message}${vs}${!check.pass && check.blocking === false ? c.yellow(' (warning: not blocking)') : ''}`);
   }
   for (const f of r.faults) {
