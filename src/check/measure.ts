@@ -32,6 +32,10 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
   const lag = history.filter((e): e is LagEntry => e.type === 'lag').sort((a, b) => a.time - b.time);
   const effects = new Map(faultEffects(history).map((e) => [e.index, e]));
   const heals = new Map(events.filter((e) => e.kind === 'fault-heal').map((e) => [Number(e.detail?.index), e.time]));
+  // a heal that takes time (a killed broker's restart) says when it began: the fault ends there
+  const healsBegun = new Map(
+    events.filter((e) => e.kind === 'fault-heal').map((e) => [Number(e.detail?.index), typeof e.detail?.begunAt === 'number' ? e.detail.begunAt : e.time]),
+  );
   const faults: FaultRecovery[] = faultStarts.map((start) => {
     const index = Number(start.detail?.index);
     const completedAt = typeof start.detail?.completedAt === 'number' ? start.detail.completedAt : undefined;
@@ -61,7 +65,7 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
     const next = faultStarts.find((s) => s.time > end && s.time > start.time);
     const horizon = next !== undefined && loadStop !== undefined && next.time < loadStop ? next.time : loadStop;
     if (baseline !== undefined && horizon !== undefined) {
-      Object.assign(fault, recoveryOf(acks, start.time, end, horizon, baseline.recordsPerSecond, def));
+      Object.assign(fault, recoveryOf(acks, start.time, Math.min(end, healsBegun.get(index) ?? end), end, horizon, baseline.recordsPerSecond, def));
     }
     Object.assign(
       fault,
@@ -118,21 +122,31 @@ function baselineOf(
  * How a fault was recovered from (see Measurements / the report's definitions). `end` is the
  * heal, or for a fault without one the moment it was over (its injection for a kill).
  */
-function recoveryOf(acks: AckSeries, injectedAt: number, end: number, loadStop: number, baseline: number, def: RecoveryDefinition): Partial<FaultRecovery> {
+function recoveryOf(
+  acks: AckSeries,
+  injectedAt: number,
+  healBegun: number,
+  end: number,
+  loadStop: number,
+  baseline: number,
+  def: RecoveryDefinition,
+): Partial<FaultRecovery> {
   const threshold = def.throughputRatio * baseline;
   const holdMs = def.holdSeconds * 1000;
-  // the first moment from the injection from which throughput stayed good (through the heal, and for the hold)
-  const stable = acks.firstStable(injectedAt, end - WINDOW_MS, holdMs, threshold, loadStop);
+  // the first moment from the injection from which throughput stayed good up to the heal's
+  // beginning (and for the hold): while a heal is under way (a broker restarting) what
+  // throughput does is the heal's doing, judged after it, not a failover that did not hold
+  const stable = acks.firstStable(injectedAt, healBegun - WINDOW_MS, holdMs, threshold, loadStop);
   const afterHeal = acks.firstStable(end, end, holdMs, threshold, loadStop);
   const firstBad = acks.firstBad(injectedAt, end + holdMs, threshold, loadStop);
   const impacted = firstBad !== undefined;
   const out: Partial<FaultRecovery> = { impacted };
   // shown as a failover only when it held for a whole hold before the heal (a good patch just
   // before the heal may be the heal arriving); the recovery time does not depend on this call
-  const failover = stable !== undefined && stable + Math.max(holdMs, WINDOW_MS) <= end ? stable : undefined;
+  const failover = stable !== undefined && stable + Math.max(holdMs, WINDOW_MS) <= healBegun ? stable : undefined;
   if (end > injectedAt && failover !== undefined) out.failoverSeconds = impacted ? (acks.resumedAt(failover) - injectedAt) / 1000 : 0;
   // still down at the heal: it recovered with the first acknowledgement after it
-  const downAtHeal = impacted && (stable === undefined || stable >= end);
+  const downAtHeal = impacted && (stable === undefined || stable >= healBegun);
   const disturbedByHeal = afterHeal !== undefined && afterHeal > end;
   if (afterHeal !== undefined) out.recoveredAfterHealSeconds = afterHeal === end && !downAtHeal ? 0 : (acks.resumedAt(afterHeal) - end) / 1000;
   let recoveredAt: number | undefined;
