@@ -2,7 +2,11 @@ import kafkajs, { type Consumer } from 'kafkajs';
 import type { ConsumerSpec } from '../schema/experiment.js';
 import { withTimeout } from '../util/time.js';
 import { registerCodecs } from '../cluster/codecs.js';
+import { fixConsumerStopRace } from '../cluster/kafkajs-stop-race.js';
 import { kafkajsSecurity } from '../cluster/security.js';
+
+/** How long one consumer may take to leave its group and disconnect (kafkajs retries brokers that are gone). */
+const DISCONNECT_MS = 10_000;
 
 /**
  * A consumer group of the workload: `spec.instances` read_committed kafkajs consumers reading
@@ -22,6 +26,7 @@ export class ConsumerGroupLoad {
 
   async start(): Promise<void> {
     registerCodecs();
+    fixConsumerStopRace(); // a stop during a fetcher rebalance must not freeze the process
     const { Kafka, logLevel } = kafkajs;
     for (let i = 1; i <= this.spec.instances; i++) {
       const name = this.spec.instances === 1 ? this.spec.name : `${this.spec.name}-${i}`;
@@ -42,9 +47,12 @@ export class ConsumerGroupLoad {
         maxWaitTimeInMs: 500,
         retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2000, restartOnFailure: async () => !this.stopped },
       });
+      if (this.stopped) return; // the run ended while this one started: it joins nothing
       this.consumers.push(consumer);
       await withTimeout(consumer.connect(), 30_000, `${name} to connect`);
+      if (this.stopped) return; // stop() has disconnected it (and is waiting for that)
       await withTimeout(consumer.subscribe({ topic: this.spec.topic, fromBeginning: true }), 30_000, `${name} to subscribe to ${this.spec.topic}`);
+      if (this.stopped) return;
       const joined = joinedGroup(consumer);
       await withTimeout(
         consumer.run({ autoCommit: true, autoCommitInterval: 1000, eachMessage: async () => undefined }),
@@ -55,10 +63,11 @@ export class ConsumerGroupLoad {
     }
   }
 
+  /** Disconnects every consumer, each bounded; a start still in progress makes no more of them and starts none of those stopped. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.consumers.map((c) => withTimeout(c.disconnect(), 10_000, `${this.spec.name} to disconnect`).catch(() => undefined)));
-    this.consumers.length = 0;
+    const consumers = this.consumers.splice(0);
+    await Promise.all(consumers.map((c) => withTimeout(c.disconnect(), DISCONNECT_MS, `${this.spec.name} to disconnect`).catch(() => undefined)));
   }
 }
 

@@ -20,6 +20,7 @@ import { kafkajsOptions, securityFromEnv } from '../cluster/security.js';
 import { ExitCode, exitWith } from '../exit-code.js';
 import { withTimeout } from '../util/time.js';
 import { registerCodecs } from '../cluster/codecs.js';
+import { fixConsumerStopRace } from '../cluster/kafkajs-stop-race.js';
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -46,6 +47,7 @@ const CONCURRENT_PARTITIONS = 16;
 const say = (line: string): void => void process.stdout.write(`${new Date().toISOString()} ${config.name} ${line}\n`);
 
 registerCodecs();
+fixConsumerStopRace(); // stopped (SIGTERM) during a fetcher rebalance, the consumer must still let the process exit
 const { Kafka, logLevel } = kafkajs;
 const kafka = new Kafka({
   clientId: config.name,

@@ -5,6 +5,7 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import type { ReadRecord } from '../history/types.js';
 import { sleep, withTimeout } from '../util/time.js';
 import { registerCodecs } from '../cluster/codecs.js';
+import { fixConsumerStopRace } from '../cluster/kafkajs-stop-race.js';
 import { HEADER_ID, HEADER_SENT } from './headers.js';
 import { kafkajsSecurity } from '../cluster/security.js';
 
@@ -34,6 +35,7 @@ export async function verifyTopic(
   from: Readonly<Record<number, number>> = {},
 ): Promise<VerifyResult> {
   registerCodecs();
+  fixConsumerStopRace(); // a stop during a fetcher rebalance must not freeze the process
   const { Kafka, logLevel } = kafkajs;
   const kafka = new Kafka({
     clientId: 'streamchaos-verifier',
