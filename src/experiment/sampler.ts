@@ -4,6 +4,9 @@ import type { HistoryRecorder } from '../history/recorder.js';
 import { quorumLeader } from '../cluster/roles.js';
 import { sleep } from '../util/time.js';
 
+/** How long stopping waits for the readings in progress. */
+const STOP_WAIT_MS = 5000;
+
 export interface SamplerOptions {
   observer: Observer;
   /** Observer listeners of the brokers, for the quorum reading. */
@@ -80,9 +83,16 @@ export class Sampler {
     return answers.flatMap((a) => (a.status === 'fulfilled' && a.value.leader >= 0 ? [a.value] : []));
   }
 
+  /**
+   * Stops sampling: waits for the readings in progress, at most STOP_WAIT_MS (a lag reading may
+   * still be connecting, up to 30 s, to brokers that are gone; it ends on its own, unrecorded
+   * once the History is closed), then closes the lag reader.
+   */
   async stop(): Promise<void> {
     this.running = false;
-    await Promise.all(this.loops);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.loops), new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
     this.loops = [];
     await this.lag.close();
   }

@@ -9,6 +9,11 @@ import { interruptedBy, type Cleanup } from '../util/cleanup-stack.js';
 import type { NodeInfo, ProcessorLauncher, RunningNode, StartedEnvironment } from './runtime.js';
 
 const NODE_OP_TIMEOUT_MS = 60_000;
+/** How long a killed broker may take to stop answering before the kill counts as failed. */
+const GONE_MS = 10_000;
+
+/** A clean stop overtaken by the teardown: it becomes a kill. */
+class Hurried extends Error {}
 
 /** A broker as a runtime runs it (a local JVM, a container): a RunningNode that can be started again. */
 export interface BrokerNode extends RunningNode {
@@ -52,11 +57,17 @@ export class NodeEnvironment implements StartedEnvironment<Topology> {
   private readonly brokers: ReadonlyMap<number, BrokerNode>;
   private readonly toxiproxy: NodeEnvironmentParts['toxiproxy'];
   private woundDown = false;
+  /**
+   * Aborted when the environment is about to be torn down (windDown, down): a clean stop in
+   * progress becomes a SIGKILL at once, and no node operation waits any more for the cluster.
+   */
+  private readonly ending = new AbortController();
 
   constructor(parts: NodeEnvironmentParts) {
     ({ runtime: this.runtime, spec: this.spec, topology: this.topology, network: this.network, observer: this.observer, dir: this.dir } = parts);
     ({ images: this.images, startProcessor: this.startProcessor, brokers: this.brokers, toxiproxy: this.toxiproxy } = parts);
     this.down = once(async () => {
+      this.ending.abort(); // a restart or a clean stop still in progress ends now
       const errors = await parts.cleanup.run();
       if (errors.length > 0) throw new EnvironmentError(errors.map((e) => e.message).join('\n'));
     });
@@ -80,11 +91,12 @@ export class NodeEnvironment implements StartedEnvironment<Topology> {
   async kill(node: string): Promise<void> {
     const { broker, observer } = this.broker(node);
     await broker.kill();
-    await waitFor(async () => !(await probeKafka(observer, 500)), { what: `${node} to stop answering on ${observer}`, timeoutMs: 10_000 });
+    if (this.tearingDown()) return; // nobody will look at it again
+    await waitFor(async () => !(await probeKafka(observer, 500)), { what: `${node} to stop answering on ${observer}`, timeoutMs: GONE_MS });
   }
 
   async terminate(node: string): Promise<void> {
-    await this.broker(node).broker.stop(NODE_OP_TIMEOUT_MS);
+    await this.stopBroker(this.broker(node).broker);
   }
 
   async pause(node: string): Promise<void> {
@@ -96,41 +108,89 @@ export class NodeEnvironment implements StartedEnvironment<Topology> {
   async resume(node: string): Promise<void> {
     const { broker, observer } = this.broker(node);
     await broker.resume();
-    await waitFor(() => probeKafka(observer, 1000), { what: `${node} to answer on ${observer} again`, timeoutMs: 30_000, intervalMs: 50 });
+    if (this.tearingDown()) return; // running again is all a teardown needs (a stopped process cannot act on SIGTERM)
+    await waitFor(() => probeKafka(observer, 1000), {
+      what: `${node} to answer on ${observer} again`,
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      abortIf: () =>
+        this.tearingDown() ? new EnvironmentError(`${node} was resumed, but the environment is being torn down: not waiting for it to answer`) : undefined,
+    });
   }
 
-  /** Stops it (if running) and starts it again; resolves once it has registered with the cluster. */
+  /**
+   * Stops it (if running) and starts it again; resolves once it has registered with the cluster.
+   * Once the environment is being torn down it starts nothing and waits for nothing: it rejects,
+   * at once or as soon as the teardown begins, so that no heal is said to have happened.
+   */
   async restart(node: string): Promise<void> {
     const { id, broker } = this.broker(node);
-    await broker.stop(NODE_OP_TIMEOUT_MS);
+    await this.stopBroker(broker);
     // interrupted (Ctrl-C) or wound down, the environment is being torn down: a broker started
     // now would only race that teardown, and wait in vain for controllers that are going away
-    if (this.tearingDown()) return;
-    await broker.start();
-    await waitFor(
+    const notNow = (): EnvironmentError => new EnvironmentError(`${node} was stopped and not started again: the environment is being torn down`);
+    if (this.tearingDown()) throw notNow();
+    await this.unlessEnding(broker.start(), notNow);
+    const registered = waitFor(
       async () => {
         if (!broker.running) throw new EnvironmentError(`${node} exited while restarting:\n${await broker.tail(20)}`);
         return (await this.observer.liveBrokers()).includes(id);
       },
-      {
-        what: `${node} to register with the cluster again`,
-        timeoutMs: NODE_OP_TIMEOUT_MS,
-        intervalMs: 250,
-        hint: () => broker.tail(20),
-        abortIf: () =>
-          this.tearingDown()
-            ? new EnvironmentError(`${node} was started again, but the environment is being torn down: not waiting for it to register`)
-            : undefined,
-      },
+      { what: `${node} to register with the cluster again`, timeoutMs: NODE_OP_TIMEOUT_MS, intervalMs: 250, hint: () => broker.tail(20) },
+    );
+    await this.unlessEnding(
+      registered,
+      () => new EnvironmentError(`${node} was started again, but the environment is being torn down: not waiting for it to register`),
     );
   }
 
   windDown(): void {
     this.woundDown = true;
+    this.ending.abort();
+  }
+
+  /**
+   * The run wound this environment down (its end, early or not) or the harness was interrupted:
+   * what is left is torn down by SIGKILL, with nothing to wait for (its data is thrown away).
+   */
+  get hurried(): boolean {
+    return this.woundDown || interruptedBy() !== undefined;
   }
 
   private tearingDown(): boolean {
-    return this.woundDown || interruptedBy() !== undefined;
+    return this.ending.signal.aborted || interruptedBy() !== undefined;
+  }
+
+  /** `work`, unless the teardown begins first (or has begun): then rejects at once with `error()`, leaving `work` to end on its own. */
+  private async unlessEnding<T>(work: Promise<T>, error: () => Error): Promise<T> {
+    work.catch(() => undefined); // abandoned when the teardown wins: its failure is nobody's business
+    const signal = this.ending.signal;
+    if (signal.aborted) throw error();
+    let onEnd: () => void = () => undefined;
+    const ending = new Promise<never>((_, reject) => {
+      onEnd = () => reject(error());
+      signal.addEventListener('abort', onEnd, { once: true });
+    });
+    try {
+      return await Promise.race([work, ending]);
+    } finally {
+      signal.removeEventListener('abort', onEnd);
+    }
+  }
+
+  /**
+   * A clean stop (SIGTERM: a controlled shutdown, up to NODE_OP_TIMEOUT_MS), which becomes a
+   * SIGKILL at once when the environment is being torn down, before or while it waits: with its
+   * peers going away, a controlled shutdown would wait for them in vain.
+   */
+  private async stopBroker(broker: BrokerNode): Promise<void> {
+    if (this.tearingDown()) return broker.kill();
+    try {
+      await this.unlessEnding(broker.stop(NODE_OP_TIMEOUT_MS), () => new Hurried());
+    } catch (e) {
+      if (!(e instanceof Hurried)) throw e;
+      await broker.kill();
+    }
   }
 
   private broker(node: string): { id: number; broker: BrokerNode; observer: string } {

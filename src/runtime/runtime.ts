@@ -104,8 +104,9 @@ export interface StartedEnvironment<T extends LinkTopology = LinkTopology> {
   restart(node: string): Promise<void>;
   /**
    * The run is ending and this environment is about to be torn down: a restart from now on
-   * stops its node without starting it again, and one waiting for its node to register gives
-   * up (rejects), since the teardown would only stop the node again.
+   * stops its node without starting it again (it rejects: nothing was healed), one waiting for
+   * its node to register gives up (rejects), and a clean stop in progress becomes a SIGKILL,
+   * since the teardown would only stop the node again. `down()` implies it.
    */
   windDown(): void;
   /** Starts a processor instance the way this runtime runs programs (a user's image always as a container). */

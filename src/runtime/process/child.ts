@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { which } from '../../util/exec.js';
 import { OWNER_VARIABLE } from '../leftovers.js';
 import { startWatchdog } from '../watchdog.js';
-import { sleep } from '../../util/time.js';
 
 export interface ChildSpec {
   /** The node's name, e.g. `broker-2`; used in messages. */
@@ -21,6 +20,9 @@ export interface ChildExit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
+
+/** How long a process may take to be gone after SIGKILL (the kernel frees its memory first) before we stop waiting. */
+export const KILL_WAIT_MS = 10_000;
 
 let setprivPath: Promise<string | undefined> | undefined;
 
@@ -92,19 +94,37 @@ export class Child {
     }
   }
 
-  /** Asks (SIGTERM), then insists (SIGKILL after `graceMs`), then waits for the exit. Idempotent. */
+  /**
+   * Asks (SIGTERM), then insists (SIGKILL after `graceMs`), then waits for the exit. Idempotent.
+   * Rejects when it has not exited KILL_WAIT_MS after SIGKILL (a process stuck in the kernel):
+   * nothing more can be done about it here, and a teardown must not wait for it forever.
+   */
   async stop(graceMs: number): Promise<ChildExit> {
     if (!this.running) return this.exited;
     this.signal('SIGTERM');
-    const ended = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
-    if (!ended) this.signal('SIGKILL');
+    if (!(await this.exitsWithin(graceMs))) return this.kill();
     return this.exited;
   }
 
-  /** SIGKILL and wait for the exit. */
+  /** SIGKILL and wait for the exit (bounded: see `stop`). */
   async kill(): Promise<ChildExit> {
     this.signal('SIGKILL');
+    if (!(await this.exitsWithin(KILL_WAIT_MS))) throw new Error(`${this.name} (pid ${this.pid}) did not exit within ${KILL_WAIT_MS} ms of SIGKILL`);
     return this.exited;
+  }
+
+  /** Whether it exits within `ms`; leaves no timer behind. */
+  private async exitsWithin(ms: number): Promise<boolean> {
+    if (!this.running) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    try {
+      return await Promise.race([this.exited.then(() => true), gaveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

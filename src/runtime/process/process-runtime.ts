@@ -8,7 +8,7 @@ import { managedOnly, type EnvironmentSpec } from '../../schema/environment.js';
 import { count } from '../../util/words.js';
 import { brokerJavaArgs, formatStorage, newClusterId, writeBrokerFiles } from '../broker-files.js';
 import { waitForToxiproxy, waitUntilHealthy } from '../bring-up.js';
-import { Cleanup, onExit } from '../../util/cleanup-stack.js';
+import { Cleanup, interruptedBy, onExit } from '../../util/cleanup-stack.js';
 import { brokerExited, failingBrokerLogs, NodeEnvironment } from '../node-environment.js';
 import { assertPortsFree } from '../ports.js';
 import { ProcessNode } from './process-node.js';
@@ -16,6 +16,9 @@ import { ProcessorLaunches } from '../processor-launches.js';
 import type { Runtime, StartedEnvironment, UpOptions } from '../runtime.js';
 
 const DEFAULT_UP_TIMEOUT_MS = 120_000;
+/** The grace of a clean stop at the end of `env down` (SIGTERM, then SIGKILL). */
+const BROKER_GRACE_MS = 2000;
+const TOXIPROXY_GRACE_MS = 3000;
 
 /** The default runtime: every broker a local JVM, Toxiproxy a local process, all on loopback. */
 export class ProcessRuntime implements Runtime {
@@ -30,6 +33,9 @@ export class ProcessRuntime implements Runtime {
     const topo = topology(spec.brokers.count, spec.ports.base);
     const cleanup = new Cleanup();
     const forget = onExit(() => cleanup.run(), 'stopping the environment being started');
+    let started: NodeEnvironment | undefined;
+    /** At the end of a run, or interrupted, nodes are killed: a clean stop with its peers gone buys nothing and can take long. */
+    const hurried = (): boolean => started?.hurried ?? interruptedBy() !== undefined;
     const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_UP_TIMEOUT_MS);
     const remaining = (): number => Math.max(1000, deadline - Date.now());
     try {
@@ -40,7 +46,7 @@ export class ProcessRuntime implements Runtime {
       await mkdir(options.dir, { recursive: true });
 
       options.progress.step(`starting Toxiproxy on ${topo.toxiproxyApi}`);
-      const toxiproxy = await startToxiproxy(this.tools.toxiproxy.bin, options, topo, cleanup, remaining());
+      const toxiproxy = await startToxiproxy(this.tools.toxiproxy.bin, options, topo, cleanup, remaining(), hurried);
       const network = await Network.create(topo);
       options.progress.done(`Toxiproxy up with ${count(topo.links.length, 'link proxy', 'link proxies')}`);
 
@@ -63,7 +69,7 @@ export class ProcessRuntime implements Runtime {
         brokers.set(f.id, broker);
       }
       // all at once: a clean shutdown of the last brokers waits for a quorum that is gone, so the grace is short
-      cleanup.defer('brokers', () => Promise.all([...brokers.values()].map((b) => b.stop(2000))));
+      cleanup.defer('brokers', () => Promise.all([...brokers.values()].map((b) => (hurried() ? b.kill() : b.stop(BROKER_GRACE_MS)))));
 
       const observer = await waitUntilHealthy(
         spec,
@@ -86,6 +92,7 @@ export class ProcessRuntime implements Runtime {
         images: { broker: `Kafka ${this.tools.kafka.version} on Java ${this.tools.kafka.java.major} (local processes)`, toxiproxy: this.tools.toxiproxy.bin },
         cleanup,
       });
+      started = env;
       forget();
       onExit(() => env.down(), `stopping environment ${spec.name}`);
       return env;
@@ -98,7 +105,14 @@ export class ProcessRuntime implements Runtime {
   }
 }
 
-async function startToxiproxy(bin: string, options: UpOptions, topo: Topology, cleanup: Cleanup, timeoutMs: number): Promise<ProcessNode> {
+async function startToxiproxy(
+  bin: string,
+  options: UpOptions,
+  topo: Topology,
+  cleanup: Cleanup,
+  timeoutMs: number,
+  hurried: () => boolean,
+): Promise<ProcessNode> {
   const api = new URL(topo.toxiproxyApi);
   const child = await ProcessNode.spawn({
     name: 'toxiproxy',
@@ -107,7 +121,7 @@ async function startToxiproxy(bin: string, options: UpOptions, topo: Topology, c
     cwd: options.dir,
     logFile: join(options.dir, 'toxiproxy.log'),
   });
-  cleanup.defer('toxiproxy', () => child.stop(3000));
+  cleanup.defer('toxiproxy', () => (hurried() ? child.kill() : child.stop(TOXIPROXY_GRACE_MS)));
   await waitForToxiproxy(
     topo,
     timeoutMs,
