@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
-import kafkajs, { type Message, type PartitionMetadata, type Producer, type Transaction } from 'kafkajs';
+import kafkajs, { type Message, type Producer, type Transaction } from 'kafkajs';
 import type { HistoryRecorder } from '../history/recorder.js';
 import type { SentRecord } from '../history/types.js';
 import type { ProducerSpec } from '../schema/experiment.js';
 import { sleep, withTimeout } from '../util/time.js';
 import { registerCodecs } from '../cluster/codecs.js';
-import { HEADER_CRC, HEADER_ID, HEADER_SENT } from './headers.js';
 import type { Random } from '../util/random.js';
 import { TokenBucket } from './token-bucket.js';
 import { kafkajsSecurity } from '../cluster/security.js';
+import { byPartition, type Pending, RecordMaker } from './record-maker.js';
 
 const TICK_MS = 5;
 /** Records a lane sends in one request, at most (and at most 512 KiB of values, well under a broker's 1 MiB message.max.bytes). */
@@ -21,8 +19,6 @@ const MAX_BATCH_BYTES = 512 * 1024;
  * generator near 14,000 records/s whatever the broker could take (npm run bench).
  */
 const OFFER_PER_TICK_MIN = 500;
-/** Random bytes that record values are cut from. */
-const PAYLOAD_POOL_BYTES = 1 << 20;
 /** A send that takes longer is abandoned as indeterminate and its client replaced: kafkajs can hang on a dropped connection. */
 const SEND_DEADLINE_MS = 45_000;
 
@@ -37,15 +33,6 @@ export interface ProducerStats {
 const LANE_BACKLOG_SECONDS = 2;
 /** …and at least this many. Beyond that, records for a stalled partition are not offered (the offered load drops, as it would in an application blocked on its producer). */
 const LANE_BACKLOG_MIN = 10;
-
-interface Pending {
-  id: string;
-  key: string;
-  /** The partition its key hashes to (hashed once, when offered). */
-  partition: number;
-  value: Buffer;
-  crc: number;
-}
 
 /** One partition's lane: its own client and its own queue, one send in flight at a time. */
 interface Lane {
@@ -70,12 +57,9 @@ export class LoadProducer {
   readonly stats: ProducerStats = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
   private running = false;
   private loops: Promise<void>[] = [];
-  private seq = 0;
   private batch = 0;
-  private readonly partitioner = kafkajs.Partitioners.DefaultPartitioner();
-  private readonly partitionMetadata: PartitionMetadata[];
+  private readonly records: RecordMaker;
   private readonly lanes: Lane[];
-  private pool: Buffer | undefined;
 
   constructor(
     readonly process: string,
@@ -84,12 +68,12 @@ export class LoadProducer {
     partitions: number,
     private readonly bootstrap: string,
     private readonly history: HistoryRecorder,
-    private readonly random: Random,
+    random: Random,
     private readonly log: (line: string) => void,
     /** Another header that carries the id too: the one a processor reading this topic is told to carry through. */
     private readonly alsoIdHeader?: string,
   ) {
-    this.partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
+    this.records = new RecordMaker(process, spec.topic, partitions, spec.keys, spec.payloadBytes, random);
     const lanes = spec.transactions === undefined ? partitions : 1;
     this.lanes = Array.from({ length: lanes }, (_, partition) => ({ partition, producer: undefined, queue: [] }));
   }
@@ -116,30 +100,13 @@ export class LoadProducer {
     while (this.running) {
       const n = bucket.take(perTick);
       for (let i = 0; i < n; i++) {
-        const key = `k${this.random.int(this.spec.keys)}`;
-        const partition = this.partitionOf(key);
+        const { key, partition } = this.records.key();
         const lane = this.lanes[this.spec.transactions === undefined ? partition : 0]!;
         if (lane.queue.length >= backlog) continue; // this partition is stalled: not offered
-        const value = this.payload(this.seq);
-        lane.queue.push({ id: `${this.process}:${this.seq++}`, key, partition, value, crc: crc32(value) });
+        lane.queue.push(this.records.record(key, partition));
       }
       await sleep(TICK_MS);
     }
-  }
-
-  /**
-   * A record's value: random bytes from a pool made once (crypto's randomBytes per record was
-   * the generator's largest cost), at an offset that moves with the sequence number, which is
-   * also written in its first 6 bytes (when it has them) so that no two values of this producer are alike.
-   */
-  private payload(seq: number): Buffer {
-    const n = this.spec.payloadBytes;
-    this.pool ??= randomBytes(PAYLOAD_POOL_BYTES + n);
-    const value = Buffer.allocUnsafe(n);
-    const at = (seq * 7919) % PAYLOAD_POOL_BYTES;
-    this.pool.copy(value, 0, at, at + n);
-    if (n >= 6) value.writeUIntBE(seq % 2 ** 48, 0, 6);
-    return value;
   }
 
   /** Sends whatever the lane has queued, one send (or one transaction) at a time. */
@@ -164,16 +131,7 @@ export class LoadProducer {
    */
   private async sendBatch(lane: Lane, pending: Pending[]): Promise<void> {
     const now = Date.now();
-    const sentAt = String(now);
-    const groups = new Map<number, { records: SentRecord[]; messages: Message[] }>();
-    for (const r of pending) {
-      const partition = r.partition;
-      const group = groups.get(partition) ?? groups.set(partition, { records: [], messages: [] }).get(partition)!;
-      group.records.push({ id: r.id, key: r.key, crc: r.crc });
-      const headers: Record<string, string> = { [HEADER_ID]: r.id, [HEADER_SENT]: sentAt, [HEADER_CRC]: String(r.crc) };
-      if (this.alsoIdHeader !== undefined && this.alsoIdHeader !== HEADER_ID) headers[this.alsoIdHeader] = r.id;
-      group.messages.push({ key: r.key, value: r.value, partition, headers });
-    }
+    const groups = byPartition(pending, now, this.alsoIdHeader);
     const producer = lane.producer;
     if (this.spec.transactions !== undefined) {
       const records = [...groups.values()].flatMap((g) => g.records);
@@ -230,11 +188,6 @@ export class LoadProducer {
       this.stats[phase === 'ok' ? 'acked' : phase === 'fail' ? 'failed' : 'indeterminate'] += records.length;
       this.history.record({ type: 'send', phase, time: Date.now(), process: this.process, batch, ...(error === undefined ? {} : { error: describe(error) }) });
     };
-  }
-
-  /** The partition kafkajs's default (Java-compatible, murmur2) partitioner gives this key. */
-  private partitionOf(key: string): number {
-    return this.partitioner({ topic: this.spec.topic, partitionMetadata: this.partitionMetadata, message: { key, value: null } });
   }
 
   private async sendTransaction(
