@@ -56,6 +56,8 @@ interface Lane {
 export class LoadProducer {
   readonly stats: ProducerStats = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
   private running = false;
+  /** stop() was called: a start still connecting then offers no load. */
+  private stopped = false;
   private loops: Promise<void>[] = [];
   private batch = 0;
   private readonly records: RecordMaker;
@@ -78,14 +80,20 @@ export class LoadProducer {
     this.lanes = Array.from({ length: lanes }, (_, partition) => ({ partition, producer: undefined, queue: [] }));
   }
 
+  /** Connects every lane and starts offering load; stopped meanwhile (the run ended while it connected), it disconnects instead. */
   async start(): Promise<void> {
     await Promise.all(this.lanes.map(async (lane) => (lane.producer = await this.connect(lane))));
+    if (this.stopped) {
+      await Promise.all(this.lanes.map((lane) => this.disconnect(lane)));
+      return;
+    }
     this.running = true;
     this.loops = [this.offer(), ...this.lanes.map((lane) => this.drive(lane))];
   }
 
   /** Stops offering load, waits for the sends in flight (bounded), disconnects. Records still queued were never sent. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.running = false;
     await Promise.all(this.loops);
     await Promise.all(this.lanes.map((lane) => this.disconnect(lane)));
