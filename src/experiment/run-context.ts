@@ -34,6 +34,13 @@ export interface RunOptions {
 
 /** Healing and teardown after the run; past this, the harness goes on without them (its watchdog removes what is left). */
 const CLEANUP_MS = 300_000;
+/**
+ * After the deadline or an interruption, the teardown as a whole and each of its steps: the
+ * environment is wound down (nodes killed, no restart waited for), so a few seconds suffice;
+ * well within runWithDeadline's TEARDOWN_AFTER_DEADLINE_MS and the exit hooks' 90 s.
+ */
+const ABANDONED_CLEANUP_MS = 60_000;
+const ABANDONED_STEP_MS = 20_000;
 
 /**
  * What every phase of one run shares: the experiment and its plan, the History, the cleanup
@@ -123,9 +130,9 @@ export class RunContext {
 
   private async wrapUp(): Promise<Judgement | undefined> {
     const log = this.options.log;
-    const errors = await withTimeout(this.cleanup.run(log), CLEANUP_MS, 'healing every fault and tearing the environment down').catch((e: unknown) => [
-      e as Error,
-    ]);
+    const abandoned = this.deadline?.aborted === true || interruptedBy() !== undefined;
+    // never throws; each step bounded, and the whole: past its time, what is left is begun (SIGKILLs sent) and not awaited
+    const errors = await this.cleanup.run(log, abandoned ? { stepMs: ABANDONED_STEP_MS, totalMs: ABANDONED_CLEANUP_MS } : { totalMs: CLEANUP_MS });
     for (const e of errors) log(e.message);
     log('cleanup: done');
     this.forget();

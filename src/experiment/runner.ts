@@ -1,7 +1,7 @@
 import type { Judgement } from '../check/judge.js';
 import { UsageError, spokenDuration } from '../errors.js';
 import type { ExperimentSpec } from '../schema/experiment.js';
-import { runWithDeadline } from '../util/deadline.js';
+import { runWithDeadline, TEARDOWN_AFTER_DEADLINE_MS } from '../util/deadline.js';
 import { defaultDeadlineMs } from './budget.js';
 import { bringUp, drain, method, rollback, steadyStateAfter, steadyStateBefore, verify } from './phases.js';
 import { RunContext, type RunOptions } from './run-context.js';
@@ -42,22 +42,22 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions): 
     await verify(ctx, env, workload);
     ctx.phase('judge', 'judging the history');
   };
-  try {
-    await runWithDeadline(
-      (signal) => {
-        ctx.deadline = signal;
-        return phases();
-      },
-      {
-        ms: deadlineMs,
-        phase: () => ctx.doing,
-        hint: `every fault was healed and the environment torn down; what was recorded is in ${options.outDir} (history.jsonl, report.html). Give the run more time with --deadline`,
-        onPassed: (during) => ctx.deadlinePassed(during, deadlineMs),
-      },
-    );
-  } finally {
-    await ctx.finish();
-  }
+  await runWithDeadline(
+    (signal) => {
+      ctx.deadline = signal;
+      return phases();
+    },
+    {
+      ms: deadlineMs,
+      phase: () => ctx.doing,
+      hint: `every fault was healed and the environment torn down; what was recorded is in ${options.outDir} (history.jsonl, report.html). Give the run more time with --deadline`,
+      onPassed: (during) => ctx.deadlinePassed(during, deadlineMs),
+      // every exit ends the run here; past the deadline waited for TEARDOWN_AFTER_DEADLINE_MS at most,
+      // so the DeadlineError surfaces at most 10 s (onPassed) + 90 s after the deadline, whatever the teardown waits on
+      teardown: () => ctx.finish(),
+      teardownMs: TEARDOWN_AFTER_DEADLINE_MS,
+    },
+  );
   const judgement = await ctx.finish();
   if (judgement === undefined) throw new Error(`the run could not be judged; its history is in ${ctx.history.file}`);
   return judgement;

@@ -17,6 +17,8 @@ const INJECT_MS = 180_000;
 const RESTART_EACH_MS = 300_000;
 /** How long healing one fault may take (a killed broker's heal is a restart). */
 export const HEAL_MS = 180_000;
+/** Tearing down, how long healAll waits for a heal already in progress. */
+const TEARDOWN_HEAL_MS = 15_000;
 
 /** The bound on injecting `f` in a cluster of `brokers` brokers. */
 export function injectBoundMs(f: FaultSpec, brokers: number): number {
@@ -62,6 +64,8 @@ export class Timeline {
   /** Per fault: settles once it is over (healed, instant and complete, failed, or never to run). */
   private readonly over: { promise: Promise<void>; resolve: () => void }[];
   private stopped = false;
+  /** healAll({ tearingDown }) has run: a fault injected from now on is left to the teardown too. */
+  private tearingDown = false;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -94,24 +98,33 @@ export class Timeline {
    */
   async healAll(options: { tearingDown?: boolean } = {}): Promise<void> {
     this.stopped = true;
-    const pending = [...this.active.keys()];
-    if (options.tearingDown === true) {
-      for (const i of pending) {
-        if (!this.undoneByTeardown.has(i) || this.healing.has(i)) continue;
-        this.active.delete(i);
-        const f = this.options.faults[i]!;
-        const target = this.outcomes[i]!.target;
-        this.options.history.record({
-          type: 'event',
-          kind: 'note',
-          time: this.now(),
-          name: LEFT_TO_TEARDOWN_NOTE,
-          target,
-          detail: { fault: f.name, kind: f.kind, index: i },
-        });
-      }
+    if (options.tearingDown === true) this.tearingDown = true;
+    if (this.tearingDown) {
+      for (const i of [...this.active.keys()]) if (this.undoneByTeardown.has(i) && !this.healing.has(i)) this.leaveToTeardown(i);
     }
-    await Promise.all([...this.active.keys()].map((i) => this.heal(i)));
+    const heals = Promise.all([...this.active.keys()].map((i) => this.heal(i)));
+    if (!this.tearingDown) {
+      await heals;
+      return;
+    }
+    // a heal in progress is waited for a little only: the teardown undoes what it would (windDown makes a restart give up)
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([heals, new Promise<void>((resolve) => (timer = setTimeout(resolve, TEARDOWN_HEAL_MS)))]);
+    clearTimeout(timer);
+  }
+
+  /** Not healed: the environment's teardown undoes it (a killed broker is not restarted to be stopped again). Noted. */
+  private leaveToTeardown(i: number): void {
+    this.active.delete(i);
+    const f = this.options.faults[i]!;
+    this.options.history.record({
+      type: 'event',
+      kind: 'note',
+      time: this.now(),
+      name: LEFT_TO_TEARDOWN_NOTE,
+      target: this.outcomes[i]!.target,
+      detail: { fault: f.name, kind: f.kind, index: i },
+    });
   }
 
   /**
@@ -162,6 +175,11 @@ export class Timeline {
       if (injected.heal === undefined) return;
       this.active.set(i, injected.heal);
       if (injected.undoneByTeardown === true) this.undoneByTeardown.add(i);
+      // injected while the run was already being torn down (its deadline passed during the kill): left to the teardown, never said healed
+      if (this.tearingDown && injected.undoneByTeardown === true) {
+        this.leaveToTeardown(i);
+        return;
+      }
     } catch (e) {
       outcome.error = e instanceof Error ? e.message : String(e);
       record.record({ type: 'event', kind: 'fault-error', time: this.now(), name: f.name, detail: { kind: f.kind, index: i, error: outcome.error } });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Timeline } from '../../src/experiment/timeline.js';
 import type { FaultContext } from '../../src/faults/fault.js';
 import type { HistoryRecorder } from '../../src/history/recorder.js';
@@ -247,6 +247,51 @@ describe('Timeline', () => {
     while (log2.length < 1) await new Promise((r) => setTimeout(r, 1));
     await t2.healAll();
     expect(log2).toEqual(['kill', 'restart']);
+  });
+
+  it('a broker killed while the run is already torn down (the deadline passed during the kill) is left to the teardown, never said healed', async () => {
+    const history = recorder();
+    let killed: () => void = () => undefined;
+    const restarts: string[] = [];
+    const ctx = (random: FaultContext['random']): FaultContext =>
+      ({
+        ...context([])(random),
+        env: {
+          kill: () => new Promise<void>((resolve) => (killed = resolve)),
+          restart: async (node: string) => void restarts.push(node),
+        },
+      }) as unknown as FaultContext;
+    const kill: FaultSpec = { name: 'kill broker-3', kind: 'broker-kill', atMs: 0, healAtMs: 60_000, target: { type: 'broker', id: 3 } };
+    const t = new Timeline({ faults: [kill], seed: 1, history, context: ctx, now: () => 0, sleep: () => new Promise((r) => setTimeout(r, 1)) });
+    t.start(0);
+    await new Promise((r) => setTimeout(r, 10)); // the kill is under way…
+    await t.healAll({ tearingDown: true }); // …when the deadline's teardown begins
+    killed();
+    await t.settled();
+    expect(restarts).toEqual([]);
+    expect(history.events.map((e) => e.kind)).toEqual(['fault-start', 'note']);
+    expect(history.events[1]).toMatchObject({ name: LEFT_TO_TEARDOWN_NOTE, target: 'broker-3' });
+  });
+
+  it('tearing down, waits for a heal in progress a little only', async () => {
+    const history = recorder();
+    const ctx = (random: FaultContext['random']): FaultContext =>
+      ({ ...context([])(random), env: { kill: async () => undefined, restart: () => new Promise<void>(() => undefined) } }) as unknown as FaultContext;
+    const kill: FaultSpec = { name: 'kill broker-3', kind: 'broker-kill', atMs: 0, healAtMs: 0, target: { type: 'broker', id: 3 } };
+    vi.useFakeTimers();
+    try {
+      const t = new Timeline({ faults: [kill], seed: 1, history, context: ctx, now: () => 0, sleep: async () => undefined });
+      t.start(0);
+      await vi.advanceTimersByTimeAsync(1); // injected, and its window's heal (a restart that never ends) begun
+      let done = false;
+      void t.healAll({ tearingDown: true }).then(() => (done = true));
+      await vi.advanceTimersByTimeAsync(14_999);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(done).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('records a fault that fails to inject and goes on with the others', async () => {
