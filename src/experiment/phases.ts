@@ -130,7 +130,8 @@ export async function drain(ctx: RunContext, workload: WorkloadSet): Promise<voi
     consumers === 0 ? undefined : consumers === 1 ? 'the consumer group' : 'the consumer groups',
   ];
   const named = who.filter((x) => x !== undefined);
-  ctx.phase('drain', named.length === 0 ? 'draining: nothing to drain' : `draining: ${named.join(' and ')} catch up (at most ${formatDuration(drainMs)})`);
+  const verb = named.length === 1 && consumers <= 1 ? 'catches' : 'catch';
+  ctx.phase('drain', named.length === 0 ? 'draining: nothing to drain' : `draining: ${named.join(' and ')} ${verb} up (at most ${formatDuration(drainMs)})`);
   await workload.drain();
 }
 
