@@ -62,7 +62,7 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
     const end = healedAt ?? completedAt ?? start.time;
     // its recovery is judged up to the next fault that begins after it is over: past that, the
     // damage could be the next one's (the overlap is named)
-    const next = faultStarts.find((s) => s.time > end && s.time > start.time);
+    const next = faultStarts.find((s) => s !== start && s.time >= end && s.time >= start.time);
     const horizon = next !== undefined && loadStop !== undefined && next.time < loadStop ? next.time : loadStop;
     if (baseline !== undefined && horizon !== undefined) {
       Object.assign(fault, recoveryOf(acks, start.time, Math.min(end, healsBegun.get(index) ?? end), end, horizon, baseline.recordsPerSecond, def));

@@ -225,6 +225,19 @@ describe('recovery', () => {
     expect(m.faults[1]!.recoverySeconds).toBeCloseTo(8, 0);
   });
 
+  it('a next fault begun the moment the heal completed (it waited for it) cuts the recovery short too', () => {
+    const h = history({
+      loadMs: 60_000,
+      rate: 200,
+      stalls: [[20_000, 40_000]],
+      faults: [
+        { name: 'first', at: 20_000, heal: 30_000 },
+        { name: 'second', at: 30_000, heal: 36_000 },
+      ],
+    });
+    expect(measure(h).faults[0]).toMatchObject({ name: 'first', cutShortBy: 'second' });
+  });
+
   it('an instant fault (no heal) is timed from its injection', () => {
     const m = measure(history({ loadMs: 60_000, rate: 200, stalls: [[20_000, 22_500]], faults: [{ name: 'kill', at: 20_000 }] }));
     expect(m.faults[0]!.recoverySeconds).toBeCloseTo(2.5, 1);
