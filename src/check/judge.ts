@@ -36,7 +36,8 @@ export function judge(history: readonly HistoryEntry[], options: JudgeOptions = 
   if (run === undefined) throw new Error('the history has no run entry (its first line): it is not the history of a streamchaos run');
   const plan = run.plan;
   const progress = runProgress(history);
-  const measurements = measure(history);
+  const effectsOf = faultEffects(history);
+  const measurements = measure(history, undefined, effectsOf);
   const outcomes = faultOutcomes(history, plan);
   const eo = checkJudged(history, plan.judged, plan.slos.orderedPerKey);
   const invariants = [checkNoUncleanElection(history), checkSingleController(history), checkAckedBelowMinIsr(history), measureOffline(history)];
@@ -44,7 +45,7 @@ export function judge(history: readonly HistoryEntry[], options: JudgeOptions = 
   if (!progress.finished) for (const c of checks) judgeUnfinished(c);
   const failOn = options.failOn ?? recordedFailOn(run);
   const verdict = verdictOf(checks, failOn);
-  const effects = new Map(faultEffects(history).map((e) => [e.index, e]));
+  const effects = new Map(effectsOf.map((e) => [e.index, e]));
   const recoveries = new Map(measurements.faults.map((f) => [f.index, f]));
   const result: RunResult = {
     name: run.name,

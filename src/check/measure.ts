@@ -1,6 +1,6 @@
 import { ENVIRONMENT_UP, type EventEntry, type HistoryEntry, type LagEntry, type RunEntry, type SampleEntry } from '../history/types.js';
 import { DEFAULT_RECOVERY, type RecoveryDefinition } from '../history/slos.js';
-import { faultEffects } from './fault-effects.js';
+import { type FaultEffect, faultEffects } from './fault-effects.js';
 import type { FaultRecovery, Measurements, RuntimeInfo } from './measurements.js';
 import { AckSeries, WINDOW_MS } from './ack-series.js';
 import { latencyOf } from './latency.js';
@@ -14,7 +14,12 @@ const WARMUP_MS = 2000;
  * end-to-end latency, lag, the cluster's state, and how each fault was recovered from.
  * Pure: the same history always gives the same measurements.
  */
-export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDefinition): Measurements {
+/** `effects`: the faults' effects when the caller has them already (the judge does), so they are worked out once. */
+export function measure(
+  history: readonly HistoryEntry[],
+  recovery?: RecoveryDefinition,
+  effectsOf: readonly FaultEffect[] = faultEffects(history),
+): Measurements {
   const run = history.find((e): e is RunEntry => e.type === 'run');
   const def: RecoveryDefinition = recovery ?? run?.plan.slos.recovery ?? DEFAULT_RECOVERY;
   const events = history.filter((e): e is EventEntry => e.type === 'event').sort((a, b) => a.time - b.time);
@@ -30,7 +35,7 @@ export function measure(history: readonly HistoryEntry[], recovery?: RecoveryDef
   const baseline = baselineOf(acks, loadStart, loadStop, firstFault, offeredPerSecond);
 
   const lag = history.filter((e): e is LagEntry => e.type === 'lag').sort((a, b) => a.time - b.time);
-  const effects = new Map(faultEffects(history).map((e) => [e.index, e]));
+  const effects = new Map(effectsOf.map((e) => [e.index, e]));
   const heals = new Map(events.filter((e) => e.kind === 'fault-heal').map((e) => [Number(e.detail?.index), e.time]));
   // a heal that takes time (a killed broker's restart) says when it began: the fault ends there
   const healsBegun = new Map(

@@ -12,7 +12,7 @@ import { BUDGET } from './budget.js';
 import { liveProgress } from './live-progress.js';
 import { findUncleanElections } from './log-scan.js';
 import type { RunContext } from './run-context.js';
-import { runProbe } from './steady-state.js';
+import { type ProbeResult, runProbe } from './steady-state.js';
 import { Timeline } from './timeline.js';
 import type { WorkloadSet } from './workload-set.js';
 
@@ -159,10 +159,16 @@ export async function verify(ctx: RunContext, env: StartedEnvironment, workload:
   if (signal !== undefined) throw new EnvironmentError(`interrupted by ${signal} before the verdict; the history so far is in ${history.file}`);
 }
 
-async function probes(ctx: RunContext, env: StartedEnvironment, names: readonly SteadyStateProbe[], withinMs: number, when: 'before' | 'after') {
+async function probes(
+  ctx: RunContext,
+  env: StartedEnvironment,
+  names: readonly SteadyStateProbe[],
+  withinMs: number,
+  when: 'before' | 'after',
+): Promise<ProbeResult[]> {
   // a managed cluster's brokers are the plan's; an external one's, those its metadata listed at startup
   const brokers = ctx.plan.environment.brokerIds ?? env.topology.brokers.map((b) => b.id);
-  const results = [];
+  const results: ProbeResult[] = [];
   for (const name of names) {
     const r = await runProbe(name, env.observer, ctx.plan, brokers, withinMs);
     ctx.history.record({ type: 'event', kind: 'probe', time: Date.now(), name: `steady-state ${when}: ${name}`, detail: { pass: r.pass, message: r.message } });
