@@ -13,6 +13,8 @@ export interface BrokerFiles {
   dir: string;
   properties: string;
   hosts: string;
+  /** The JVM's temporary folder (java.io.tmpdir). */
+  tmp: string;
   logConfig: string;
   logConfigFlag: string;
   log: string;
@@ -45,12 +47,14 @@ export async function writeBrokerFiles(
   await rm(join(dir, 'data'), { recursive: true, force: true });
   await rm(join(dir, 'broker.log'), { force: true });
   await mkdir(join(dir, 'data'), { recursive: true });
+  await mkdir(join(dir, 'tmp'), { recursive: true });
   const logging = loggingConfig(kafka.logging);
   const files: BrokerFiles = {
     id,
     dir,
     properties: join(dir, 'server.properties'),
     hosts: join(dir, 'hosts'),
+    tmp: join(dir, 'tmp'),
     logConfig: join(dir, logging.file),
     logConfigFlag: logging.jvmFlag(join(dir, logging.file)),
     log: join(dir, 'broker.log'),
@@ -66,6 +70,7 @@ export function formatJavaArgs(files: BrokerFiles, clusterId: string, classpath:
   return [
     '-Xmx256m',
     '-XX:TieredStopAtLevel=1',
+    `-Djava.io.tmpdir=${files.tmp}`,
     files.logConfigFlag,
     ...(options.hostsFile ? [`-Djdk.net.hosts.file=${files.hosts}`] : []),
     '-cp',
@@ -122,6 +127,9 @@ export function brokerJavaArgs(
     ...(options.hostsFile ? [`-Djdk.net.hosts.file=${files.hosts}`] : []),
     // the JVM caches lookups forever by default; our names never change, but be explicit
     '-Dsun.net.inetaddr.ttl=60',
+    // the native codecs (lz4, snappy, zstd) unpack a library into the temporary folder on every
+    // start and never delete it when the JVM is killed: keep them in the broker's folder, not /tmp
+    `-Djava.io.tmpdir=${files.tmp}`,
     files.logConfigFlag,
     ...env.brokers.jvmOptions,
     '-cp',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { topology } from '../../src/network/topology.js';
 import { advertisesController, serverProperties } from '../../src/runtime/broker-config.js';
-import { newClusterId } from '../../src/runtime/broker-files.js';
+import { brokerJavaArgs, formatJavaArgs, newClusterId } from '../../src/runtime/broker-files.js';
 import { parseEnvironment } from '../../src/schema/load-environment.js';
 import { managedOnly } from '../../src/schema/environment.js';
 
@@ -49,5 +49,29 @@ describe('cluster ids', () => {
     const id = newClusterId(() => draws.shift()!);
     expect(id).toBe(Buffer.alloc(16, 7).toString('base64url'));
     expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+  });
+});
+
+describe('JVM arguments of a broker', () => {
+  const files = {
+    id: 2,
+    dir: '/run/broker-2',
+    properties: '/run/broker-2/server.properties',
+    hosts: '/run/broker-2/hosts',
+    tmp: '/run/broker-2/tmp',
+    logConfig: '/run/broker-2/log4j2.yaml',
+    logConfigFlag: '-Dlog4j2.configurationFile=/run/broker-2/log4j2.yaml',
+    log: '/run/broker-2/broker.log',
+  };
+
+  it("keeps the JVM's temporary files (native codec libraries) in the broker's folder, not the machine's /tmp", () => {
+    for (const args of [
+      brokerJavaArgs(env, files, 'libs/*'),
+      formatJavaArgs(files, 'id', 'libs/*'),
+      brokerJavaArgs(env, files, 'libs/*', { hostsFile: false }),
+    ]) {
+      expect(args).toContain('-Djava.io.tmpdir=/run/broker-2/tmp');
+      expect(args.indexOf('-Djava.io.tmpdir=/run/broker-2/tmp')).toBeLessThan(args.indexOf('-cp'));
+    }
   });
 });
