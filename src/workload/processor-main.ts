@@ -6,7 +6,8 @@
  * output records and the consumed offsets (sendOffsets) and commits. kafkajs gaps handled here:
  *  - its sendOffsets has no group generation, so zombies are fenced by transactional id
  *    instead: one transactional producer per input partition (`<prefix>-<topic>-<partition>`);
- *    a new owner's InitProducerId fences the old one and aborts its open transaction;
+ *    a new owner's transactional InitProducerId (made before it reads the committed offset)
+ *    fences the old one and finishes its open transaction;
  *  - it does not recover from fencing / sequence / epoch errors or a failed EndTxn: the
  *    partition's producer is thrown away, and the consumer restarts from committed offsets;
  *  - a client can hang on a dropped connection: every step runs under a deadline.
@@ -77,9 +78,26 @@ async function producerFor(partition: number): Promise<Producer> {
     // pipeline's latency; a cap of 100 ms, and enough retries to outlast a failover (~6 s)
     retry: { retries: 60, initialRetryTime: 20, maxRetryTime: 100 },
   });
-  await withTimeout(producer.connect(), STEP_MS, `producer for ${config.input}-${partition} to connect`);
+  try {
+    await withTimeout(producer.connect(), STEP_MS, `producer for ${config.input}-${partition} to connect`);
+    await fenceEarlierOwners(producer, partition);
+  } catch (e) {
+    await withTimeout(producer.disconnect(), 5000, 'disconnect').catch(() => undefined);
+    throw e;
+  }
   producers.set(partition, producer);
   return producer;
+}
+
+/**
+ * Fences every earlier owner of the partition's transactional id now (and has the coordinator finish
+ * its open transaction). kafkajs's connect() takes a plain idempotent producer id, which fences nobody;
+ * its transactional InitProducerId waits for the first transaction(). Left to that, the committed
+ * offset was read before the fencing, the zombie still committed, and its records came out twice.
+ */
+async function fenceEarlierOwners(producer: Producer, partition: number): Promise<void> {
+  const fence = await withTimeout(producer.transaction(), STEP_MS, `transactional id for ${config.input}-${partition} to be initialised`);
+  await withTimeout(fence.abort(), STEP_MS, 'an empty transaction to end');
 }
 
 async function dropProducer(partition: number): Promise<void> {
