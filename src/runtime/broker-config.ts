@@ -39,6 +39,14 @@ export function brokerDefaults(brokerCount: number): Record<string, string> {
  * advertised by name too. Kafka 3.7 and 3.8 reject that, and only use the static voters.
  */
 export function serverProperties(env: ManagedEnvironmentSpec, topo: Topology, id: number, dataDir: string, kafkaVersion: string): string {
+  const lines = Object.entries(brokerProperties(env, topo, id, dataDir, kafkaVersion)).map(
+    ([k, v]) => `${escapeProperty(k, 'key')}=${escapeProperty(v, 'value')}`,
+  );
+  return `# written by streamchaos for broker ${id} of environment ${escapeProperty(env.name, 'value')}\n${lines.join('\n')}\n`;
+}
+
+/** The settings of broker `id`, as serverProperties writes them (unescaped): defaults, then the environment's brokers.config, then what streamchaos manages. */
+export function brokerProperties(env: ManagedEnvironmentSpec, topo: Topology, id: number, dataDir: string, kafkaVersion: string): Record<string, string> {
   const me = topo.brokers.find((b) => b.id === id);
   if (me === undefined) throw new RangeError(`no broker ${id} in a ${topo.brokers.length}-broker topology`);
   const port = (hostPort: string): string => hostPort.slice(hostPort.lastIndexOf(':') + 1);
@@ -58,13 +66,34 @@ export function serverProperties(env: ManagedEnvironmentSpec, topo: Topology, id
     'controller.listener.names': 'CONTROLLER',
     'log.dirs': dataDir,
   };
-  const merged = { ...brokerDefaults(env.brokers.count), ...env.brokers.config, ...managed };
-  const lines = Object.entries(merged).map(([k, v]) => `${k}=${escapeProperty(v)}`);
-  return `# written by streamchaos for broker ${id} of environment ${env.name}\n${lines.join('\n')}\n`;
+  return { ...brokerDefaults(env.brokers.count), ...env.brokers.config, ...managed };
 }
 
-function escapeProperty(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+/**
+ * `text` escaped so java.util.Properties (how Kafka reads server.properties, as ISO-8859-1)
+ * reads it back exactly, on one line, as one key or one value: a backslash is doubled, line
+ * breaks, tabs and form feeds are written as escapes, every other control character and every
+ * character outside printable ASCII as \uXXXX. In a key, spaces, '=', ':', '#' and '!' are
+ * escaped too (they would end the key or start a comment); in a value, only a leading space
+ * (Properties drops it). So no line ever reads as two settings, whatever it was given; the
+ * schema refuses such names and values before they get here (schema/settings.ts).
+ */
+export function escapeProperty(text: string, as: 'key' | 'value'): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? '';
+    const code = text.charCodeAt(i);
+    if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\f') out += '\\f';
+    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else if (ch === ' ' && (as === 'key' || i === 0)) out += '\\ ';
+    else if (as === 'key' && (ch === '=' || ch === ':' || ch === '#' || ch === '!')) out += `\\${ch}`;
+    else out += ch;
+  }
+  return out;
 }
 
 /** A logging config that sends the broker's log to stdout (which the runtime writes to broker.log). */

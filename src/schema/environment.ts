@@ -6,8 +6,12 @@
  */
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { noManagedBrokerConfigs } from './broker-rules.js';
-import { choice, expected, imageReference, kafkaConfig, mapping, matching, wholeNumber } from './fields.js';
+import { printable } from '../util/printable.js';
+import { DEFAULT_HEAP, heapFlagsAgree, noManagedBrokerConfigs } from './broker-rules.js';
+import { boundedList, choice, expected, imageReference, mapping, matching, wholeNumber } from './fields.js';
+import { heapProblem, jvmFlagProblem } from './jvm-options.js';
+import { count, LIMITS } from './limits.js';
+import { brokerConfig, topicConfig } from './settings.js';
 import { replicationFitsBrokers, topicConfigs, uniqueTopicNames } from './topic-rules.js';
 import type { ExternalEnvironmentSpec } from './external-environment.js';
 import type { Rule } from './view.js';
@@ -81,10 +85,16 @@ export const PORT_SPAN = 500;
 /** First port of the ephemeral range on the hosts we run on; fixed ports stay below it. */
 export const EPHEMERAL_PORT_START = 32768;
 
+/** major.minor.patch, each a number of at most three digits without leading zeros, as every Kafka release is named. */
+const VERSION = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
 const kafkaVersion = z.string({ error: expected("a Kafka version in quotes, like '4.3.1'") }).superRefine((version, ctx) => {
-  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  const match = VERSION.exec(version);
   if (match === null) {
-    ctx.addIssue({ code: 'custom', message: `'${version}' is not a Kafka version; write major.minor.patch, e.g. '4.3.1'` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${printable(version, 64)}' is not a Kafka version; write major.minor.patch (numbers of up to three digits, as Kafka's releases are named), e.g. '4.3.1'`,
+    });
     return;
   }
   const [major, minor] = [Number(match[1]), Number(match[2])];
@@ -104,15 +114,6 @@ const portBase = wholeNumber(1024).superRefine((base, ctx) => {
   }
 });
 
-function jvmFlagProblem(flag: string): string | undefined {
-  if (flag.startsWith('-Xmx')) return `set the maximum heap with brokers.heap, not with '${flag}'`;
-  if (flag.startsWith('-Djdk.net.hosts.file')) {
-    return 'streamchaos sets -Djdk.net.hosts.file itself, to route each broker-to-broker link through its proxy';
-  }
-  if (!flag.startsWith('-')) return `'${flag}' is not a JVM flag; JVM flags start with '-', e.g. '-XX:+UseG1GC'`;
-  return undefined;
-}
-
 const jvmFlag = z.string({ error: expected("a JVM flag such as '-XX:+UseG1GC'") }).superRefine((flag, ctx) => {
   const problem = jvmFlagProblem(flag);
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
@@ -121,10 +122,10 @@ const jvmFlag = z.string({ error: expected("a JVM flag such as '-XX:+UseG1GC'") 
 /** Kafka's own rules for topic names (Topic.validate), plus the '__' prefix it keeps for internal topics. */
 function topicNameProblem(name: string): string | undefined {
   if (name === '') return 'a topic name cannot be empty';
-  if (name.startsWith('__')) return `'${name}': topic names starting with '__' are reserved for Kafka's internal topics`;
+  if (name.length > 249) return `the name is ${count(name.length)} characters long; Kafka allows at most 249`;
+  if (name.startsWith('__')) return `'${printable(name, 64)}': topic names starting with '__' are reserved for Kafka's internal topics`;
   if (name === '.' || name === '..') return `'${name}' is not a valid Kafka topic name`;
-  if (name.length > 249) return `the name is ${name.length} characters long; Kafka allows at most 249`;
-  if (!/^[a-zA-Z0-9._-]+$/.test(name)) return `'${name}' is not a valid Kafka topic name: use only letters, digits, '.', '_' and '-'`;
+  if (!/^[a-zA-Z0-9._-]+$/.test(name)) return `'${printable(name, 64)}' is not a valid Kafka topic name: use only letters, digits, '.', '_' and '-'`;
   return undefined;
 }
 
@@ -149,13 +150,18 @@ export const topicSchema = mapping(
     name: topicName,
     partitions: wholeNumber(1, 1000),
     replicationFactor: wholeNumber(1),
-    config: kafkaConfig('a mapping of Kafka topic configs to values').default({}),
+    config: topicConfig().default({}),
   },
   'a topic: a mapping with name, partitions and replicationFactor',
 );
 
 /** Rules that look across fields. They run even when other fields are invalid. */
-const RULES: readonly Rule[] = [replicationFitsBrokers, uniqueTopicNames, topicConfigs, noManagedBrokerConfigs];
+const RULES: readonly Rule[] = [replicationFitsBrokers, uniqueTopicNames, topicConfigs, noManagedBrokerConfigs, heapFlagsAgree];
+
+const heap = z.string({ error: expected("a JVM heap size like '512m' or '2g'") }).superRefine((value, ctx) => {
+  const problem = heapProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const environmentSchema = mapping(
   {
@@ -177,18 +183,14 @@ export const environmentSchema = mapping(
     brokers: mapping(
       {
         count: wholeNumber(1, 9),
-        heap: matching(
-          "a JVM heap size like '512m' or '2g'",
-          /^\d+[mMgG]$/,
-          (heap) => `'${heap}' is not a JVM heap size; write a number followed by m or g, e.g. '512m' or '2g'`,
-        ).default('512m'),
-        jvmOptions: z.array(jvmFlag, { error: expected('a list of JVM flags') }).default([]),
-        config: kafkaConfig('a mapping of server.properties names to values').default({}),
+        heap: heap.default(DEFAULT_HEAP),
+        jvmOptions: boundedList(jvmFlag, LIMITS.jvmOptions, 'JVM flags', 'a list of JVM flags').default([]),
+        config: brokerConfig().default({}),
       },
       'a mapping with at least count',
     ),
     ports: mapping({ base: portBase.default(DEFAULT_PORT_BASE) }).default({ base: DEFAULT_PORT_BASE }),
-    topics: z.array(topicSchema, { error: expected('a list of topics') }).default([]),
+    topics: boundedList(topicSchema, LIMITS.topics, 'topics', 'a list of topics').default([]),
   },
   'a mapping of environment fields (name, runtime, kafka, images, brokers, ports, topics)',
 ).superRefine(

@@ -4,7 +4,10 @@
  * variables, never secrets; managed-only fields (brokers, ports, kafka, images) are refused.
  */
 import { z } from 'zod';
-import { choice, expected, mapping, matching, wholeNumber } from './fields.js';
+import { printable } from '../util/printable.js';
+import { addresses, toxiproxyApiProblem } from './addresses.js';
+import { boundedList, choice, expected, mapping, matching, wholeNumber } from './fields.js';
+import { LIMITS } from './limits.js';
 import { refused } from './fault-fields.js';
 import { specName, topicSchema, type TopicSpec } from './environment.js';
 import { topicConfigs, uniqueTopicNames } from './topic-rules.js';
@@ -58,25 +61,6 @@ function envVarName(what: string) {
   );
 }
 
-const address = matching(
-  "a Kafka address like 'kafka-1.staging:9092'",
-  /^[^\s,:/]+:\d{1,5}$/,
-  (a) => `'${a}' is not a host:port address, e.g. 'kafka-1.staging:9092'`,
-);
-
-/** `a:1,b:2` or a YAML list of addresses. */
-const addresses = z
-  .union([z.string(), z.array(z.string())], { error: expected("host:port addresses, comma-separated or as a list, e.g. '127.0.0.1:25091,127.0.0.1:25092'") })
-  .transform((value, ctx): string[] => {
-    const list = (typeof value === 'string' ? value.split(',') : value).map((a) => a.trim()).filter((a) => a !== '');
-    if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one host:port address' });
-    for (const a of list) {
-      const r = address.safeParse(a);
-      if (!r.success) ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? `'${a}' is not a host:port address` });
-    }
-    return list;
-  });
-
 const secretRefused = (name: string, instead: string) =>
   refused(
     `'${name}': write the name of an environment variable in '${instead}' instead; streamchaos never reads secrets from files (and never writes them into reports)`,
@@ -110,7 +94,11 @@ const security = mapping(
 
 const proxy = mapping(
   {
-    name: z.string({ error: expected('the name of a proxy on your Toxiproxy') }).min(1, { error: 'a proxy name cannot be empty' }),
+    name: matching('the name of a proxy on your Toxiproxy', /^(?!\.\.?$)[A-Za-z0-9._:-]{1,200}$/, (n) =>
+      n === ''
+        ? 'a proxy name cannot be empty'
+        : `'${printable(n, 64)}' is not a proxy name streamchaos can use: Toxiproxy's API names the proxy in its URL path, so use up to 200 letters, digits, '.', '_', ':' and '-'`,
+    ),
     broker: wholeNumber(0).optional(),
     from: wholeNumber(0).optional(),
     to: wholeNumber(0).optional(),
@@ -145,12 +133,14 @@ const proxy = mapping(
 
 const toxiproxy = mapping(
   {
-    api: matching(
-      "the Toxiproxy API URL, e.g. 'http://127.0.0.1:8474'",
-      /^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/,
-      (u) => `'${u}' is not a Toxiproxy API URL; write http://host:port, e.g. 'http://127.0.0.1:8474'`,
-    ).transform((u) => u.replace(/\/$/, '')),
-    proxies: z.array(proxy, { error: expected('a list of proxies') }).default([]),
+    api: z
+      .string({ error: expected("the Toxiproxy API URL, e.g. 'http://127.0.0.1:8474'") })
+      .superRefine((u, ctx) => {
+        const problem = toxiproxyApiProblem(u);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .transform((u) => u.replace(/\/$/, '')),
+    proxies: boundedList(proxy, LIMITS.proxies, 'proxies', 'a list of proxies').default([]),
   },
   'a mapping with api and proxies',
 );
@@ -177,7 +167,10 @@ const uniqueProxies: Rule = (document) => {
     if (typeof p.name === 'string') {
       const earlier = names.get(p.name);
       if (earlier !== undefined)
-        issues.push({ path: ['toxiproxy', 'proxies', index, 'name'], message: `proxy '${p.name}' is already declared at toxiproxy.proxies[${earlier}]` });
+        issues.push({
+          path: ['toxiproxy', 'proxies', index, 'name'],
+          message: `proxy '${printable(p.name, 64)}' is already declared at toxiproxy.proxies[${earlier}]`,
+        });
       else names.set(p.name, index);
     }
     const key = trafficOf(p);
@@ -234,7 +227,7 @@ export const externalEnvironmentSchema = mapping(
     observer: addresses.optional(),
     security,
     toxiproxy: toxiproxy.optional(),
-    topics: z.array(topicSchema, { error: expected('a list of topics') }).default([]),
+    topics: boundedList(topicSchema, LIMITS.topics, 'topics', 'a list of topics').default([]),
     brokers: notHere('brokers', "streamchaos does not start its brokers (they are learned from the cluster's metadata)"),
     ports: notHere('ports', 'streamchaos opens no ports for it (the addresses are bootstrap, observer and toxiproxy.api)'),
     kafka: notHere('kafka', 'the cluster runs its own Kafka version'),

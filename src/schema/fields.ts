@@ -3,6 +3,8 @@
  * in the user's terms ("expected a whole number, received string 'three'").
  */
 import { z } from 'zod';
+import { printable } from '../util/printable.js';
+import { addressHasCredentials, credentialsInUrlMessage } from './credentials.js';
 import { didYouMean } from './suggest.js';
 
 /** A value as the user wrote it, with its YAML type: `string 'abc'`, `number 5`, `a list`, `null`. */
@@ -11,7 +13,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   switch (typeof value) {
     case 'string':
-      return `string '${value}'`;
+      return `string '${printable(value, 80)}'`;
     case 'number':
     case 'bigint':
       return `number ${String(value)}`;
@@ -62,12 +64,14 @@ export function mapping<Shape extends z.ZodRawShape>(shape: Shape, what = 'a map
 }
 
 /**
- * A mapping of Kafka config names to values. YAML gives strings, numbers and booleans; Kafka
- * wants strings, so values are normalised: `3` → `'3'`, `true` → `'true'`.
+ * A list of at most `max` items (`noun` names them in the message: "1,200 topics; at most 1,000
+ * are allowed here"); `what` describes the list expected.
  */
-export function kafkaConfig(what: string) {
-  const value = z.union([z.string(), z.number(), z.bigint(), z.boolean()], { error: expected('a string, number or boolean') });
-  return z.record(z.string(), value.transform(String), { error: expected(what) });
+export function boundedList<T extends z.ZodType>(item: T, max: number, noun: string, what: string) {
+  return z.array(item, { error: expected(what) }).max(max, {
+    error: (issue) =>
+      `${Array.isArray(issue.input) ? issue.input.length.toLocaleString('en-US') : 'too many'} ${noun}; at most ${max.toLocaleString('en-US')} are allowed here`,
+  });
 }
 
 /** One of a fixed set of strings; a near miss gets a suggestion. */
@@ -86,9 +90,12 @@ const IMAGE_REFERENCE =
   /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 export function imageReference() {
-  return matching(
-    "an image name like 'apache/kafka:4.3.1'",
-    IMAGE_REFERENCE,
-    (name) => `'${name}' is not a container image name; write [registry/]name[:tag] in lower case, e.g. 'apache/kafka:4.3.1'`,
-  );
+  const what = "an image name like 'apache/kafka:4.3.1'";
+  return z.string({ error: expected(what) }).superRefine((name, ctx) => {
+    if (IMAGE_REFERENCE.test(name)) return;
+    const message = addressHasCredentials(name.replace(/@sha256:[a-f0-9]*$/, ''))
+      ? credentialsInUrlMessage('the image name', '`docker login` keeps registry credentials, out of every file')
+      : `'${printable(name, 64)}' is not a container image name; write [registry/]name[:tag] in lower case, e.g. 'apache/kafka:4.3.1'`;
+    ctx.addIssue({ code: 'custom', message });
+  });
 }

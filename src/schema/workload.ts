@@ -7,8 +7,9 @@ import type { Collector } from './collector.js';
 import { duration } from './duration.js';
 import type { EnvironmentSpec } from './environment.js';
 import type { ConsumerSpec, ExperimentSpec, ProcessorSpec, ProducerSpec } from './experiment.js';
-import { choice, describeValue, expected, imageReference, kafkaConfig, mapping, wholeNumber } from './fields.js';
+import { choice, describeValue, expected, imageReference, mapping, wholeNumber } from './fields.js';
 import type { PathSegment } from './locate.js';
+import { environmentVariables } from './settings.js';
 import { unknownTopicMessage } from './target-rules.js';
 import { field } from './view.js';
 
@@ -44,7 +45,7 @@ export const processorFields = {
   mode: choice(['exactly-once', 'at-least-once']).default('exactly-once'),
   command: command.optional(),
   image: imageReference().optional(),
-  env: kafkaConfig('a mapping of environment variable names to values').optional(),
+  env: environmentVariables().optional(),
   idHeader: nonEmpty('a record header name').default('sc-id'),
 };
 

@@ -86,6 +86,45 @@ describe('an external environment file', () => {
   });
 });
 
+describe('credentials never in a URL or an address', () => {
+  function refusals(text: string): string[] {
+    try {
+      parseEnvironment(text, 'staging.yaml');
+    } catch (e) {
+      if (e instanceof InvalidInputError) return e.issues.map(formatIssue);
+      throw e;
+    }
+    throw new Error('parsed without problems');
+  }
+
+  it('refuses userinfo in the Toxiproxy API URL, in bootstrap and observer addresses, and never quotes it', () => {
+    const text = STAGING.replace('api: http://127.0.0.1:25474/', 'api: http://admin:hunter2@127.0.0.1:25474/')
+      .replace('bootstrap: 127.0.0.1:25091,127.0.0.1:25092', 'bootstrap: 127.0.0.1:25091,alice:hunter2@127.0.0.1:25092\nobserver: [tok3n-hunter2@10.0.0.1:9092]');
+    const found = refusals(text);
+    expect(found).toEqual([
+      expect.stringMatching(/^staging\.yaml:4:12: bootstrap: an address holds credentials \(a user name or password before '@'\); it is not shown here, and it is refused: give Kafka credentials as security\.sasl\.usernameEnv and passwordEnv/),
+      expect.stringMatching(/^staging\.yaml:5:11: observer: an address holds credentials/),
+      expect.stringMatching(/^staging\.yaml:10:8: toxiproxy\.api: the Toxiproxy API URL holds credentials/),
+    ]);
+    expect(found.join('\n')).not.toMatch(/hunter2|alice|admin/);
+  });
+
+  it('refuses ports that do not exist, in addresses and in the API URL', () => {
+    const text = STAGING.replace('api: http://127.0.0.1:25474/', 'api: http://127.0.0.1:99999').replace('127.0.0.1:25092', '127.0.0.1:0');
+    expect(refusals(text)).toEqual([
+      "staging.yaml:4:12: bootstrap: '127.0.0.1:0': port 0 does not exist: ports are 1 to 65535",
+      "staging.yaml:9:8: toxiproxy.api: 'http://127.0.0.1:99999': port 99999 does not exist: ports are 1 to 65535",
+    ]);
+  });
+
+  it('refuses a proxy name that would change the API path it is used in', () => {
+    const found = refusals(STAGING.replace('{ name: c2, broker: 2 }', '{ name: "../reset", broker: 2 }'));
+    expect(found).toEqual([
+      "staging.yaml:12:15: toxiproxy.proxies[1].name: '../reset' is not a proxy name streamchaos can use: Toxiproxy's API names the proxy in its URL path, so use up to 200 letters, digits, '.', '_', ':' and '-'",
+    ]);
+  });
+});
+
 describe('which faults are possible in an external environment', () => {
   const env = external();
   const fault = (f: Partial<FaultSpec> & Pick<FaultSpec, 'kind'>): FaultSpec => ({ name: 'f', atMs: 0, healAtMs: 1000, ...f }) as FaultSpec;

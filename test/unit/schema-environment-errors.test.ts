@@ -103,7 +103,7 @@ const cases: Array<[fixture: string, expected: string[]]> = [
       'fixtures/unsupported-version.yaml:2:12: kafka.version: Kafka 3.6.2 is not supported: streamchaos runs brokers in KRaft combined mode, supported for 3.7.x to 3.9.x and 4.x',
     ],
   ],
-  ['bad-heap.yaml', ["fixtures/bad-heap.yaml:3:9: brokers.heap: '512MB' is not a JVM heap size; write a number followed by m or g, e.g. '512m' or '2g'"]],
+  ['bad-heap.yaml', ["fixtures/bad-heap.yaml:3:9: brokers.heap: '512MB' is not a JVM heap size; write a number followed by k, m or g, e.g. '512m' or '2g'"]],
   [
     'bad-topic-config-values.yaml',
     [

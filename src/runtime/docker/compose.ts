@@ -1,7 +1,7 @@
 import type { ManagedEnvironmentSpec } from '../../schema/environment.js';
 import { hostsFileFor, topology } from '../../network/topology.js';
 import { PUBLIC_IMAGES } from '../../provision/image-names.js';
-import { serverProperties } from '../broker-config.js';
+import { brokerProperties, escapeProperty } from '../broker-config.js';
 
 /** A fixed cluster id for hand-started clusters (22 base64url characters, not starting with '-'). */
 const CLUSTER_ID = 'c3RyZWFtY2hhb3MtbG9jYWw';
@@ -38,9 +38,7 @@ export function composeFiles(env: ManagedEnvironmentSpec, toxiproxyConfigPath: s
     `      - ./${toxiproxyConfigPath}:/config/toxiproxy.json:ro`,
   ];
   for (const b of topo.brokers) {
-    const properties = serverProperties(env, topo, b.id, '/tmp/kraft-combined-logs', env.kafka.version)
-      .split('\n')
-      .filter((line) => line !== '' && !line.startsWith('#'));
+    const properties = Object.entries(brokerProperties(env, topo, b.id, '/tmp/kraft-combined-logs', env.kafka.version));
     const hosts = hostsFileFor(b.id, topo)
       .split('\n')
       .filter((line) => line !== '' && !line.startsWith('#'))
@@ -54,19 +52,20 @@ export function composeFiles(env: ManagedEnvironmentSpec, toxiproxyConfigPath: s
       ...hosts.map(([address, name]) => `      - "${name}:${address}"`),
       '    environment:',
       `      CLUSTER_ID: ${CLUSTER_ID}`,
-      `      KAFKA_HEAP_OPTS: "-Xmx${env.brokers.heap} -Xms${env.brokers.heap}"`,
-      ...properties.map((line) => {
-        const eq = line.indexOf('=');
-        return `      ${envName(line.slice(0, eq))}: "${line.slice(eq + 1)}"`;
-      }),
+      `      KAFKA_HEAP_OPTS: ${yamlString(`-Xmx${env.brokers.heap} -Xms${env.brokers.heap}`)}`,
+      // the image writes each value into server.properties as it is: escaped as serverProperties escapes it
+      ...properties.map(([key, value]) => `      ${envName(key)}: ${yamlString(escapeProperty(value, 'value'))}`),
     );
   }
   const bootstrap = topo.brokers[0]!.observer;
   const creates = env.topics.map((t) =>
     [
-      `/opt/kafka/bin/kafka-topics.sh --bootstrap-server ${bootstrap} --create --if-not-exists --topic ${t.name}`,
+      '/opt/kafka/bin/kafka-topics.sh --bootstrap-server',
+      shellWord(bootstrap),
+      '--create --if-not-exists --topic',
+      shellWord(t.name),
       `--partitions ${t.partitions} --replication-factor ${t.replicationFactor}`,
-      ...Object.entries(t.config).map(([k, v]) => `--config ${k}=${v}`),
+      ...Object.entries(t.config).map(([k, v]) => `--config ${shellWord(`${k}=${v}`)}`),
     ].join(' '),
   );
   out.push(
@@ -76,12 +75,34 @@ export function composeFiles(env: ManagedEnvironmentSpec, toxiproxyConfigPath: s
     `    depends_on: [${topo.brokers.map((b) => `kafka-${b.id}`).join(', ')}]`,
     '    restart: on-failure',
     '    entrypoint: ["/bin/sh", "-c"]',
-    `    command: ["${creates.join(' && ')}"]`,
+    `    command: [${yamlString(creates.join(' && '))}]`,
   );
   return { compose: `${out.join('\n')}\n`, toxiproxy: `${toxiproxy}\n` };
 }
 
+/**
+ * `text` as one word of `sh -c`, inert whatever it holds: in single quotes, where the shell
+ * expands nothing (`$(…)`, backticks, `;`, `&&`, globs), each `'` written as `'\''`. Words of
+ * letters, digits and `._-:=,/@` need no quotes and get none, so ordinary commands stay readable.
+ */
+export function shellWord(text: string): string {
+  if (/^[A-Za-z0-9._:=,/@-]+$/.test(text)) return text;
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * `text` as a YAML double-quoted string that docker-compose reads back unchanged: JSON's escapes
+ * (a subset of YAML's) for quotes, backslashes and control characters, and every `$` doubled, since
+ * compose replaces `$NAME` and `${NAME}` with the host's environment variables, and `$$` with `$`.
+ */
+export function yamlString(text: string): string {
+  return JSON.stringify(text).replaceAll('$', '$$$$');
+}
+
 /** The apache/kafka image's convention: a property `a.b_c` is the variable `KAFKA_A_B__C`. */
 function envName(property: string): string {
-  return `KAFKA_${property.replace(/_/g, '__').replace(/\./g, '_').toUpperCase()}`;
+  const name = `KAFKA_${property.replace(/_/g, '__').replace(/\./g, '_').replace(/-/g, '___').toUpperCase()}`;
+  // the schema refuses any other name (schema/settings.ts); one that got here anyway is not written
+  if (!/^[A-Z0-9_]+$/.test(name)) throw new RangeError(`brokers.config name ${JSON.stringify(property)} has no apache/kafka image variable`);
+  return name;
 }
