@@ -6,7 +6,7 @@ import { checkAckedBelowMinIsr, checkNoUncleanElection, checkSingleController, m
 import { measure } from './measure.js';
 import type { Measurements } from './measurements.js';
 import { CHECK_CATEGORIES, type Check, type CheckCategory, type RunResult } from './result.js';
-import { phasesNotRunText, type RunProgress, runProgress } from './run-progress.js';
+import { damageText, type HistoryDamage, historyDamage, phasesNotRunText, type RunProgress, runProgress } from './run-progress.js';
 import { measuredFigures, verdictChecks, verdictOf } from './verdict.js';
 
 export interface JudgeOptions {
@@ -43,14 +43,24 @@ export function judge(history: readonly HistoryEntry[], options: JudgeOptions = 
   const invariants = [checkNoUncleanElection(history), checkSingleController(history), checkAckedBelowMinIsr(history), measureOffline(history)];
   const checks: Check[] = [...probeChecks(history), faultsCheck(outcomes, plan, progress), ...verdictChecks(plan.slos, eo, invariants, measurements)];
   if (!progress.finished) for (const c of checks) judgeUnfinished(c);
+  // the torn last line of a run that did not finish is where its History ends: the unfinished rule covers it
+  const damage = historyDamage(history);
+  const damaged = damage !== undefined && !(damage.tornOnly && !progress.finished) ? damage : undefined;
+  if (damaged !== undefined) {
+    // what the lines read show by themselves stands; anything missing lines could have caused or hidden does not
+    const seen = eo.duplicated + eo.corrupted + eo.failedButPresent > 0;
+    const standing = new Set([invariants[0]?.name, invariants[1]?.name]);
+    for (const c of checks) judgeDamaged(c, damaged, (c.category === 'exactly-once' && seen) || standing.has(c.name));
+    checks.unshift(damageCheck(damaged));
+  }
   const failOn = options.failOn ?? recordedFailOn(run);
   const verdict = verdictOf(checks, failOn);
   const effects = new Map(effectsOf.map((e) => [e.index, e]));
   const recoveries = new Map(measurements.faults.map((f) => [f.index, f]));
   const result: RunResult = {
     name: run.name,
-    verdict: !progress.finished && verdict === 'pass' ? 'unknown' : verdict,
-    ...(progress.finished ? {} : { unfinished: unfinishedOf(progress) }),
+    verdict: (!progress.finished || damaged !== undefined) && verdict === 'pass' ? 'unknown' : verdict,
+    ...(progress.finished ? {} : { unfinished: unfinishedOf(progress, damage) }),
     seed: run.seed,
     startedAt: new Date(measurements.loadStart ?? run.time).toISOString(),
     command: run.command,
@@ -104,9 +114,49 @@ function judgeUnfinished(c: Check): void {
   if (!stands) Object.assign(c, { unknown: true, message: `not judged, the run did not finish (so far: ${c.message})` });
 }
 
-function unfinishedOf(progress: RunProgress): NonNullable<RunResult['unfinished']> {
+/** The name of the check a damaged History adds, first: it never passes, and no `--fail-on` leaves it out. */
+export const HISTORY_CHECK = 'history read whole';
+
+function damageCheck(damage: HistoryDamage): Check {
+  return {
+    name: HISTORY_CHECK,
+    pass: false,
+    unknown: true,
+    message: `${damageText(damage)}; the verdict cannot rest on a damaged history`,
+    observed: damage.count,
+    threshold: 0,
+  };
+}
+
+/**
+ * In a damaged History (lines skipped as unreadable), a check that held only held in the lines
+ * read, and most failures could come from the lines skipped (a read line skipped looks like
+ * loss, a skipped send like an unexpected record, a skipped heal like a fault never healed): both
+ * become unknown. A failure stands where the lines read show it by themselves (`stands`): a
+ * record duplicated, corrupted or failed-but-present, records out of order, two controllers in
+ * one epoch, an unclean election logged, a steady-state probe that failed, lag over its maximum.
+ */
+function judgeDamaged(c: Check, damage: HistoryDamage, stands: boolean): void {
+  if (c.unknown === true) return;
+  const skipped = `${damage.count} damaged line${damage.count === 1 ? ' was' : 's were'} skipped`;
+  if (c.pass) {
+    Object.assign(c, { pass: false, unknown: true, message: `held in the lines that could be read, but ${skipped}: ${c.message}` });
+    return;
+  }
+  if (stands || c.category === 'order' || c.category === 'steady-state' || c.name === 'max lag') {
+    if (c.category === 'exactly-once') c.message += ` (${skipped}: a loss or unexpected record may be one of theirs)`;
+    return;
+  }
+  Object.assign(c, { unknown: true, message: `not judged, ${skipped} and this may rest on them (so far: ${c.message})` });
+}
+
+function unfinishedOf(progress: RunProgress, damage: HistoryDamage | undefined): NonNullable<RunResult['unfinished']> {
   const never = phasesNotRunText(progress);
-  return { reason: `${progress.reason ?? 'the run did not finish'}${never === '' ? '' : `; ${never}`}`, phasesNotRun: [...progress.phasesNotRun] };
+  const torn = damage?.tornOnly === true ? `; ${damage.lines[0] ?? 'its last line is cut short'}` : '';
+  return {
+    reason: `${progress.reason ?? 'the run did not finish'}${never === '' ? '' : `; ${never}`}${torn}`,
+    phasesNotRun: [...progress.phasesNotRun],
+  };
 }
 
 function recordedFailOn(run: RunEntry): CheckCategory[] | undefined {

@@ -99,7 +99,7 @@ export function measure(
     throughput: perSecond(sends, loadStart, loadStop),
     ...latencyOf(history, sends, run, faults, loadStart),
     lag: lag.map((l) => ({ time: l.time, group: l.group, total: l.total })),
-    ...(lag.length === 0 ? {} : { maxLag: Math.max(...lag.map((l) => l.total)) }),
+    ...(lag.length === 0 ? {} : { maxLag: lag.reduce((max, l) => Math.max(max, l.total), -Infinity) }),
     cluster: history.filter((e): e is SampleEntry => e.type === 'sample').map(clusterPoint),
     faults,
     events: events.map((e) => ({ time: e.time, kind: e.kind, name: e.name, ...(e.target === undefined ? {} : { target: e.target }) })),
@@ -212,7 +212,7 @@ function clusterPoint(s: SampleEntry): Measurements['cluster'][number] {
   const votes = new Map<number, number>();
   for (const q of s.quorum ?? []) votes.set(q.leader, (votes.get(q.leader) ?? 0) + 1);
   const controller = [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const minIsr = s.partitions.length === 0 ? undefined : Math.min(...s.partitions.map((p) => p.isr.length));
+  const minIsr = s.partitions.length === 0 ? undefined : s.partitions.reduce((min, p) => Math.min(min, p.isr.length), Infinity);
   return {
     time: s.time,
     liveBrokers: s.liveBrokers.length,

@@ -1,4 +1,13 @@
-import { DEADLINE_NOTE_PREFIX, type EventEntry, type HistoryEntry, INTERRUPTED_NOTE, PHASES, type PhaseId, phaseWords } from '../history/types.js';
+import {
+  DEADLINE_NOTE_PREFIX,
+  type DamagedLine,
+  type EventEntry,
+  type HistoryEntry,
+  INTERRUPTED_NOTE,
+  PHASES,
+  type PhaseId,
+  phaseWords,
+} from '../history/types.js';
 
 /** How far a run got, read from its History. */
 export interface RunProgress {
@@ -43,4 +52,32 @@ export function runProgress(history: readonly HistoryEntry[]): RunProgress {
 /** `never ran: drain, steady state after, verify` (empty when every phase ran). */
 export function phasesNotRunText(progress: RunProgress): string {
   return progress.phasesNotRun.length === 0 ? '' : `never ran: ${progress.phasesNotRun.map(phaseWords).join(', ')}`;
+}
+
+/** What the reader of a history.jsonl could not use (history/read-history.ts): its damaged lines. */
+export interface HistoryDamage {
+  /** Damaged lines in all. */
+  count: number;
+  /** The first ones, each as `history.jsonl:12: a send line without records; skipped`. */
+  lines: string[];
+  /** The only damage is the last line, cut short: what a run killed while writing leaves behind. */
+  tornOnly: boolean;
+}
+
+/** Lines named in a message; the report and result.json count the rest. */
+const NAMED_LINES = 3;
+
+/** The damage of a History as read, or undefined when every line was an entry. */
+export function historyDamage(history: readonly HistoryEntry[]): HistoryDamage | undefined {
+  const damaged = history.filter((e): e is DamagedLine => e.type === 'damaged');
+  if (damaged.length === 0) return undefined;
+  const count = damaged.reduce((n, d) => n + (d.count ?? 1), 0);
+  const lines = damaged.slice(0, NAMED_LINES).map((d) => `${d.file}:${d.line}: ${d.problem}`);
+  return { count, lines, tornOnly: damaged.length === 1 && damaged[0]?.torn === true };
+}
+
+/** `3 damaged lines: history.jsonl:12: …; history.jsonl:40: …; and 1 more`. */
+export function damageText(damage: HistoryDamage): string {
+  const more = damage.count - damage.lines.length;
+  return `${damage.count} damaged line${damage.count === 1 ? '' : 's'}: ${damage.lines.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }

@@ -1,5 +1,4 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { HistoryEntry } from './types.js';
 
 /**
@@ -32,22 +31,4 @@ export class HistoryRecorder {
   }
 }
 
-/**
- * Reads a history.jsonl back. A last line cut short by a crash is ignored; any other line that
- * does not parse is an error naming its line number.
- */
-export async function readHistory(file: string): Promise<HistoryEntry[]> {
-  const lines = (await readFile(file, 'utf8')).split('\n');
-  const entries: HistoryEntry[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === undefined || line.trim() === '') continue;
-    try {
-      entries.push(JSON.parse(line) as HistoryEntry);
-    } catch (e) {
-      if (i >= lines.length - 2) break; // the torn last line of a crashed run
-      throw new Error(`${file}:${i + 1}: not a JSON history entry (${e instanceof Error ? e.message : String(e)})`);
-    }
-  }
-  return entries;
-}
+export { readHistory } from './read-history.js';

@@ -147,7 +147,27 @@ export interface LagEntry {
   total: number;
 }
 
-export type HistoryEntry = RunEntry | SendInvoke | SendComplete | ReadEntry | ReadDone | EventEntry | SampleEntry | SeenEntry | LagEntry;
+/**
+ * Not written by a run: what the reader of a history.jsonl puts in place of a line it could not
+ * use (not JSON, not an entry, a field missing or of the wrong type, a time outside the run), so
+ * the judge sees that the History is damaged and says where. `count` > 1 stands for that many
+ * damaged lines from `line` on, past the ones named one by one.
+ */
+export interface DamagedLine {
+  type: 'damaged';
+  /** The time of the last entry read before it (0 when none): a damaged line keeps its place in a History sorted by time. */
+  time: number;
+  /** The file and line, for messages: `history.jsonl:1234`. */
+  file: string;
+  line: number;
+  /** What is wrong with it, in words, already safe to print: `a send line without records`. */
+  problem: string;
+  /** The last line, cut short: what a run stopped while writing leaves behind. */
+  torn?: boolean;
+  count?: number;
+}
+
+export type HistoryEntry = RunEntry | SendInvoke | SendComplete | ReadEntry | ReadDone | EventEntry | SampleEntry | SeenEntry | LagEntry | DamagedLine;
 
 /** Parses `<process>:<seq>` ids; undefined when malformed. */
 export function parseRecordId(id: string): { process: string; seq: number } | undefined {

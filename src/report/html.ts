@@ -5,6 +5,7 @@ import { html, Markup } from './escape.js';
 import { loadOrigin } from './format.js';
 import { section } from './html-kit.js';
 import { checksSection } from './sections/checks.js';
+import { damageSection } from './sections/damage.js';
 import { definitionsSection } from './sections/definitions.js';
 import { environmentSection, runbookSection } from './sections/environment.js';
 import { exactlyOnceSection } from './sections/exactly-once.js';
@@ -19,6 +20,8 @@ export interface ReportInput {
   measurements: Measurements;
   /** The experiment file and its environment file as run: shown verbatim (escaped). */
   files?: { name: string; text: string }[];
+  /** The lines of the history that could not be read, as `history.jsonl:12: what is wrong`: named in their own section. */
+  damaged?: readonly string[];
   /** When the report was rendered (ISO string), shown in the footer. */
   renderedAt?: string;
 }
@@ -33,6 +36,7 @@ export function renderHtml(input: ReportInput): string {
   const origin = loadOrigin(m, result);
   const body = html`<main>
 ${verdictBanner(result, m)}
+${damageSection(input.damaged ?? [])}
 ${checksSection(result)}
 ${section('charts', 'Charts', html`<p class="note">Time in seconds from load start. Shaded: fault windows (a line: an instant fault). Green triangle: the service recovered from that fault.</p>${renderCharts({ result, measurements: m, origin })}`)}
 ${faultsSection(result, m, origin)}

@@ -32,6 +32,7 @@ section { background: var(--paper); border-radius: 8px; box-shadow: 0 1px 3px rg
 .verdict .description { font-size: 16px; opacity: 0.95; }
 .verdict-count { font-size: 18px; font-weight: 600; }
 .verdict-meta { font-size: 14px; opacity: 0.9; }
+ul.damage { font-size: 13px; overflow-wrap: anywhere; }
 .figures { list-style: none; display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; padding: 0; margin: 12px 0 0; }
 .figures li { background: var(--paper); border-radius: 8px; box-shadow: 0 1px 3px rgba(15, 23, 42, 0.12); padding: 10px 14px; display: flex; flex-direction: column; }
 .figures li.bad { box-shadow: inset 4px 0 0 var(--fail), 0 1px 3px rgba(15, 23, 42, 0.12); }

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../src/check/judge.js';
+import { HISTORY_CHECK, judge } from '../../src/check/judge.js';
 import { runProgress } from '../../src/check/run-progress.js';
 import type { Plan } from '../../src/history/plan.js';
 import { DEFAULT_RECOVERY } from '../../src/history/slos.js';
-import { type EventEntry, type HistoryEntry, INTERRUPTED_NOTE, LEFT_TO_TEARDOWN_NOTE, PHASES, type PhaseId } from '../../src/history/types.js';
+import {
+  type DamagedLine,
+  type EventEntry,
+  type HistoryEntry,
+  INTERRUPTED_NOTE,
+  LEFT_TO_TEARDOWN_NOTE,
+  PHASES,
+  type PhaseId,
+} from '../../src/history/types.js';
 import { testPlan } from '../helpers/plan.js';
 
 const T0 = 1_000_000;
@@ -173,5 +181,97 @@ describe('judge: one verdict from the History', () => {
     const recorded = h.map((e) => (e.type === 'run' ? { ...e, failOn: ['latency'] } : e));
     expect(judge(recorded).result.verdict).toBe('pass');
     expect(judge(recorded, { failOn: ['exactly-once'] }).result.verdict).toBe('fail');
+  });
+});
+
+describe('judge: a damaged History (lines the reader skipped) is never a pass', () => {
+  const damage = (line: number, problem = 'null, not a history entry; skipped', torn = false): DamagedLine => ({
+    type: 'damaged',
+    time: T0,
+    file: 'history.jsonl',
+    line,
+    problem,
+    ...(torn ? { torn: true } : {}),
+  });
+
+  it('a finished clean run with one damaged line is unknown: every check that held becomes unknown, and the damage is named first', () => {
+    const h = [...run({ upTo: 'judge' }), damage(1234, 'a send line without records; skipped')];
+    const { result } = judge(h);
+    expect(result.verdict).toBe('unknown');
+    expect(result.checks[0]).toMatchObject({
+      name: HISTORY_CHECK,
+      pass: false,
+      unknown: true,
+      observed: 1,
+      message: '1 damaged line: history.jsonl:1234: a send line without records; skipped; the verdict cannot rest on a damaged history',
+    });
+    expect(result.checks.filter((c) => c.pass)).toEqual([]);
+    expect(check(h, 'exactly-once')?.message).toMatch(/^held in the lines that could be read, but 1 damaged line was skipped: 1000 acked/);
+    expect(result.unfinished).toBeUndefined();
+  });
+
+  it('no --fail-on makes a damaged History pass: the damage check has no category and always blocks', () => {
+    const h = [...run({ upTo: 'judge' }), damage(7)];
+    expect(judge(h, { failOn: ['order'] }).result.verdict).toBe('unknown');
+    expect(judge(h, { failOn: ['latency'] }).result.checks[0]?.blocking).toBeUndefined();
+  });
+
+  it('a loss seen in a damaged History is not claimed (the read line may be the one skipped): unknown', () => {
+    const h = [...run({ upTo: 'judge', dropRead: ['p:7'] }), damage(9)];
+    expect(check(h, 'exactly-once')).toMatchObject({ pass: false, unknown: true });
+    expect(check(h, 'exactly-once')?.message).toMatch(/^not judged, 1 damaged line was skipped and this may rest on them \(so far: .*1 lost/);
+    expect(judge(h).result.verdict).toBe('unknown');
+  });
+
+  it('a duplicate seen in a damaged History stands: missing lines cannot make a record appear twice', () => {
+    const h = [...run({ upTo: 'judge', twice: ['p:7'] }), damage(9), damage(10)];
+    const eo = check(h, 'exactly-once');
+    expect(eo).toMatchObject({ pass: false, observed: 1 });
+    expect(eo?.unknown).toBeUndefined();
+    expect(eo?.message).toContain('1 duplicated');
+    expect(eo?.message).toContain('(2 damaged lines were skipped: a loss or unexpected record may be one of theirs)');
+    expect(judge(h).result.verdict).toBe('fail');
+  });
+
+  it('a failed steady-state probe stands; a fault never healed (its heal line may be the damaged one) is unknown', () => {
+    const h = run({ upTo: 'judge', healed: false }).map((e) =>
+      e.type === 'event' && e.kind === 'probe' && e.name.includes('after') ? { ...e, detail: { pass: false, message: 'broker-2 is down' } } : e,
+    );
+    h.push(damage(3));
+    expect(check(h, 'steady state after: cluster-healthy')).toMatchObject({ pass: false, message: 'broker-2 is down' });
+    expect(check(h, 'steady state after: cluster-healthy')?.unknown).toBeUndefined();
+    expect(check(h, 'faults injected and healed')).toMatchObject({ pass: false, unknown: true });
+  });
+
+  it('the torn last line of a run that did not finish is where its History ends: named in why it did not finish, no damage check', () => {
+    const h = [
+      ...run({ upTo: 'method', healed: false }),
+      damage(2001, 'the last line is cut short, as a run stopped while writing it leaves it; ignored', true),
+    ];
+    const { result } = judge(h);
+    expect(result.verdict).toBe('unknown');
+    expect(result.checks.find((c) => c.name === HISTORY_CHECK)).toBeUndefined();
+    expect(result.unfinished?.reason).toMatch(/never ran: .*; history\.jsonl:2001: the last line is cut short/);
+  });
+
+  it('a torn last line after the judgement is damage like any other', () => {
+    const h = [...run({ upTo: 'judge' }), damage(2001, 'the last line is cut short, as a run stopped while writing it leaves it; ignored', true)];
+    expect(judge(h).result.checks[0]?.name).toBe(HISTORY_CHECK);
+    expect(judge(h).result.verdict).toBe('unknown');
+  });
+
+  it('names three damaged lines and counts the rest, including those counted in one entry', () => {
+    const h = [
+      ...run({ upTo: 'judge' }),
+      damage(1),
+      damage(2),
+      damage(3),
+      damage(4),
+      { ...damage(5, '96 more damaged lines from here on, not named one by one'), count: 96 },
+    ];
+    expect(judge(h).result.checks[0]).toMatchObject({ observed: 100 });
+    expect(judge(h).result.checks[0]?.message).toMatch(
+      /^100 damaged lines: history\.jsonl:1: null.*; history\.jsonl:3: null, not a history entry; skipped; and 97 more;/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { HISTORY_CHECK } from '../../check/judge.js';
 import type { Measurements } from '../../check/measurements.js';
 import type { Check, RunResult } from '../../check/result.js';
 import { html, type Markup } from '../escape.js';
@@ -35,11 +36,20 @@ export function verdictBanner(result: RunResult, m: Measurements): Markup {
 ${description === undefined || description === '' ? '' : html`<p class="description">${description}</p>`}
 <p class="verdict-count">${checkCount(result.checks)}</p>
 ${result.unfinished === undefined ? '' : html`<p class="verdict-meta unfinished"><b>The run did not finish</b>: ${result.unfinished.reason}.</p>`}
+${damageNote(result)}
 ${result.plan.dryRun === true ? html`<p class="verdict-meta dry-run"><b>DRY RUN</b>: the workload and every check ran; none of the ${String(result.plan.timeline.length)} planned faults was injected.</p>` : ''}
 <p class="verdict-meta">seed <b>${String(result.seed)}</b> · started ${formatDate(result.startedAt)} · ${formatSeconds(result.plan.durationMs / 1000)} s planned · environment ${result.plan.environment.name}</p>
 </div>
 </header>
 ${keyFigures(result, m)}`;
+}
+
+/** A damaged history (lines skipped as unreadable) says so at the top: its verdict is never a pass. */
+function damageNote(result: RunResult): Markup | '' {
+  const damage = result.checks.find((c) => c.name === HISTORY_CHECK && c.category === undefined);
+  if (damage === undefined) return '';
+  const count = typeof damage.observed === 'number' ? damage.observed : undefined;
+  return html`<p class="verdict-meta unfinished"><b>The history is damaged</b>: ${count === undefined ? 'lines were' : `${String(count)} line${count === 1 ? ' was' : 's were'}`} skipped as unreadable (see <a href="#damage">Damaged history</a>), so no check passes.</p>`;
 }
 
 function keyFigures(result: RunResult, m: Measurements): Markup {
@@ -51,7 +61,11 @@ function keyFigures(result: RunResult, m: Measurements): Markup {
     ['exactly-once', eo.unknown !== undefined ? 'unknown' : violations === 0 ? 'held' : `${formatCount(violations)} violations`, !eo.pass],
     ['baseline', m.baseline === undefined ? NONE : `${formatRate(m.baseline.recordsPerSecond)}/s`, false],
     ['acked / offered', formatPercent(m.throughputRatio ?? result.throughput.ratio), false],
-    ['longest outage', neverRecovered > 0 ? 'not recovered' : outages.length === 0 ? NONE : `${formatSeconds(Math.max(...outages))} s`, neverRecovered > 0],
+    [
+      'longest outage',
+      neverRecovered > 0 ? 'not recovered' : outages.length === 0 ? NONE : `${formatSeconds(outages.reduce((a, b) => Math.max(a, b)))} s`,
+      neverRecovered > 0,
+    ],
     ['p99 latency', `${formatMs(m.latencySummary.overall?.p99)} ms`, false],
     ['max lag', formatCount(m.maxLag ?? result.maxLag), false],
   ];
