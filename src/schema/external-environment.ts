@@ -56,8 +56,9 @@ function envVarName(what: string) {
   return matching(
     `the name of an environment variable holding ${what}`,
     ENV_VAR,
-    (name) =>
-      `'${name}' is not an environment variable name: write the variable's name (letters, digits and '_'), e.g. STAGING_KAFKA_PASSWORD; streamchaos reads its value at run time`,
+    // not quoted: a user who wrote the secret itself here must not see it printed
+    () =>
+      "is not an environment variable name (what it holds is not shown, in case it is the secret itself): write the variable's name (letters, digits and '_'), e.g. STAGING_KAFKA_PASSWORD; streamchaos reads its value at run time",
   );
 }
 

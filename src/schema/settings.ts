@@ -40,14 +40,14 @@ export function propertyNameProblem(name: string): string | undefined {
   if (LINE_BREAK.test(name)) {
     return `${shown(name)} holds a line break: server.properties would hold it as two lines, and Kafka would read the second one as a setting of its own`;
   }
-  if (CONTROL.test(name)) return `${shown(name)} holds a control character, which no Kafka config name has`;
   const end = /[ \t\f=:]/.exec(name);
   if (end !== null) {
     const read = name.slice(0, end.index);
     const managed = MANAGED_BROKER_CONFIGS.includes(read) ? ', which streamchaos sets itself' : '';
-    const what = end[0] === '=' || end[0] === ':' ? `'${end[0]}'` : 'a space';
+    const what = ({ ' ': 'a space', '\t': 'a tab', '\f': 'a form feed' } as Record<string, string>)[end[0]] ?? `'${end[0]}'`;
     return `${shown(name)} holds ${what}: Kafka's properties reader ends a name at the first space, '=' or ':', so this line would set '${printable(read, 64)}'${managed}`;
   }
+  if (CONTROL.test(name)) return `${shown(name)} holds a control character, which no Kafka config name has`;
   if (name.startsWith('#') || name.startsWith('!')) return `${shown(name)} starts with '${name[0]}': server.properties would read the line as a comment`;
   if (name.includes('\\')) return `${shown(name)} holds a backslash, which Kafka's properties reader takes for an escape`;
   if (!CONFIG_NAME.test(name)) return `${shown(name)} is not a Kafka config name: use only letters, digits, '.', '_' and '-'`;
@@ -125,6 +125,15 @@ export function settingsMapping(what: string, noun: string, limit: number, probl
     if (!isRecord(raw)) return;
     const n = Object.keys(raw).length;
     if (n > limit) ctx.addIssue({ code: 'custom', message: `${count(n)} ${noun}; at most ${count(limit)} are allowed here, far more than any cluster needs` });
+    // JavaScript would take it for the object's prototype and drop it silently
+    if (Object.hasOwn(raw, '__proto__')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['__proto__'],
+        params: { atKey: true },
+        message: "'__proto__' is not a name streamchaos can pass on; remove this line",
+      });
+    }
   });
   const settings = z.record(z.string(), scalar, { error: expected(what) }).superRefine((record, ctx) => {
     let listed = 0;

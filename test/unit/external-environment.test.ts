@@ -98,15 +98,27 @@ describe('credentials never in a URL or an address', () => {
   }
 
   it('refuses userinfo in the Toxiproxy API URL, in bootstrap and observer addresses, and never quotes it', () => {
-    const text = STAGING.replace('api: http://127.0.0.1:25474/', 'api: http://admin:hunter2@127.0.0.1:25474/')
-      .replace('bootstrap: 127.0.0.1:25091,127.0.0.1:25092', 'bootstrap: 127.0.0.1:25091,alice:hunter2@127.0.0.1:25092\nobserver: [tok3n-hunter2@10.0.0.1:9092]');
+    const text = STAGING.replace('api: http://127.0.0.1:25474/', 'api: http://admin:hunter2@127.0.0.1:25474/').replace(
+      'bootstrap: 127.0.0.1:25091,127.0.0.1:25092',
+      'bootstrap: 127.0.0.1:25091,alice:hunter2@127.0.0.1:25092\nobserver: [tok3n-hunter2@10.0.0.1:9092]',
+    );
     const found = refusals(text);
     expect(found).toEqual([
-      expect.stringMatching(/^staging\.yaml:4:12: bootstrap: an address holds credentials \(a user name or password before '@'\); it is not shown here, and it is refused: give Kafka credentials as security\.sasl\.usernameEnv and passwordEnv/),
+      expect.stringMatching(
+        /^staging\.yaml:4:12: bootstrap: an address holds credentials \(a user name or password before '@'\); it is not shown here, and it is refused: give Kafka credentials as security\.sasl\.usernameEnv and passwordEnv/,
+      ),
       expect.stringMatching(/^staging\.yaml:5:11: observer: an address holds credentials/),
       expect.stringMatching(/^staging\.yaml:10:8: toxiproxy\.api: the Toxiproxy API URL holds credentials/),
     ]);
     expect(found.join('\n')).not.toMatch(/hunter2|alice|admin/);
+  });
+
+  it('never quotes what a variable-name field holds: it may be the secret itself', () => {
+    const found = refusals(STAGING.replace('passwordEnv: STAGING_PASSWORD', 'passwordEnv: "hunter2!"'));
+    expect(found).toEqual([
+      expect.stringMatching(/^staging\.yaml:7:69: security\.sasl\.passwordEnv: is not an environment variable name \(what it holds is not shown/),
+    ]);
+    expect(found.join('\n')).not.toContain('hunter2');
   });
 
   it('refuses ports that do not exist, in addresses and in the API URL', () => {

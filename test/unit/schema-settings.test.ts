@@ -61,6 +61,13 @@ describe('brokers.config names, as java.util.Properties reads server.properties'
     expect(found.join('\n')).not.toContain('hunter2');
   });
 
+  it("refuses '__proto__', which JavaScript would take for the mapping's prototype and drop silently", () => {
+    expect(problems(brokers(['config:', '    __proto__: { polluted: yes }']))).toEqual([
+      "env.yaml:4:7: brokers.config: '__proto__' is not a name streamchaos can pass on; remove this line",
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('refuses a mapping past the limit as a whole, and lists at most 20 problems of one mapping', () => {
     const many = Array.from({ length: 1001 }, (_, i) => `    k${i}: v`);
     expect(problems(brokers(['config:', ...many]))).toEqual([
