@@ -146,6 +146,17 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
     expect(code).toBe(0);
   });
 
+  it('zombie-processor: an instance frozen past its session timeout and resumed after the rebalance is fenced (nothing written twice)', async () => {
+    const { code, result, out } = await runExperiment('experiments/zombie-processor.yaml', 'zombie-processor');
+    expect(result.faults[0]).toMatchObject({ kind: 'processor-pause', target: 'processor-1' });
+    expect(result.exactlyOnce.acked).toBeGreaterThan(5000);
+    expect(result.exactlyOnce).toMatchObject({ lost: 0, duplicated: 0 });
+    // the scenario happened: the other instance took the frozen one's partitions over while it slept
+    const survivor = readFileSync(join(out, 'environment', 'processor-2.log'), 'utf8');
+    expect(survivor).toMatch(/took over orders-\d+ at offset [1-9]/);
+    expect(code).toBe(0);
+  });
+
   it('plan prints the same timeline and targets for the same file and seed, and another seed may draw another target', async () => {
     const a = await cli(['plan', 'experiments/kitchen-sink.yaml'], state);
     const b = await cli(['plan', 'experiments/kitchen-sink.yaml'], state);
