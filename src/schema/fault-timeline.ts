@@ -1,13 +1,15 @@
 /**
  * The `timeline` of an experiment: its faults, each parsed by its kind, then the rules that look
- * across them: every window inside the experiment's duration, and no two faults on one node at once.
+ * across them: every window inside the experiment's duration, and no two faults on a node (or
+ * a link) they may both reach at once (fault-overlap.ts).
  */
 import type { Collector } from './collector.js';
 import { formatDuration } from './duration.js';
 import type { FaultSpec } from './experiment.js';
 import { externalFaultProblem } from './external-faults.js';
-import { NODE_FAULT_KINDS, kindField } from './fault-fields.js';
+import { kindField } from './fault-fields.js';
 import { FAULT_WHAT, KIND_PARSERS, type FaultBody, type ParsedFault } from './fault-kinds.js';
+import { noOverlap } from './fault-overlap.js';
 import type { PathSegment } from './locate.js';
 import { describeValue } from './fields.js';
 import { formatTarget, type TargetContext } from './target-rules.js';
@@ -37,7 +39,7 @@ export function parseTimeline(c: Collector, raw: unknown, context: TimelineConte
     if (impossible !== undefined) c.add([...path, 'kind'], impossible);
     return impossible === undefined ? fault : undefined;
   });
-  noOverlapOnOneNode(c, faults);
+  noOverlap(c, faults, context);
   const valid = faults.filter((f): f is FaultSpec => f !== undefined);
   return valid.length === faults.length ? valid.sort((a, b) => a.atMs - b.atMs) : undefined;
 }
@@ -96,34 +98,5 @@ function label(body: FaultBody): string {
       return `${formatTarget(body.from)} → ${formatTarget(body.to)}`;
     default:
       return formatTarget(body.target);
-  }
-}
-
-/** A fault that stops one explicitly named node: that node (`broker-2`) and its window [start, end). */
-function nodeWindow(fault: FaultSpec): { node: string; start: number; end: number } | undefined {
-  if (!NODE_FAULT_KINDS.includes(fault.kind) || !('target' in fault)) return undefined;
-  const { target } = fault;
-  if (target.type !== 'broker' && target.type !== 'processor') return undefined;
-  // An instant fault occupies its moment; one without a known heal lasts until load stops.
-  const end = fault.kind === 'broker-restart' ? fault.atMs + 1 : (fault.healAtMs ?? Number.POSITIVE_INFINITY);
-  return { node: formatTarget(target), start: fault.atMs, end };
-}
-
-/** Two faults that stop the same explicit node may not overlap: the second would act on a node already down. */
-function noOverlapOnOneNode(c: Collector, faults: ReadonlyArray<FaultSpec | undefined>): void {
-  const windows = faults.map((f) => (f === undefined ? undefined : nodeWindow(f)));
-  for (const [j, later] of windows.entries()) {
-    if (later === undefined) continue;
-    for (const [i, earlier] of windows.slice(0, j).entries()) {
-      if (earlier === undefined || earlier.node !== later.node || !(earlier.start < later.end && later.start < earlier.end)) continue;
-      const other = faults[i];
-      const when =
-        other?.healAtMs === undefined ? `at ${formatDuration(earlier.start)}` : `from ${formatDuration(earlier.start)} to ${formatDuration(other.healAtMs)}`;
-      c.add(
-        ['timeline', j, 'target'],
-        `overlaps timeline[${i}] ('${other?.name ?? ''}', ${when}) on ${later.node}: faults on the same node cannot overlap in time`,
-      );
-      break;
-    }
   }
 }
