@@ -32,10 +32,17 @@ export interface InputIssue {
   message: string;
 }
 
+/**
+ * `file:line:column: path: message`. The schema builds every issue with its text escaped
+ * (schema/issues.ts, inputIssue), so it stays on one line whatever the file held.
+ */
 export function formatIssue(issue: InputIssue): string {
   const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`;
   return issue.path === '' ? `${where}: ${issue.message}` : `${where}: ${issue.path}: ${issue.message}`;
 }
+
+/** The most problems an InvalidInputError lists; the rest are counted. */
+export const MAX_LISTED_ISSUES = 40;
 
 /** Bad input: a file that does not parse or validate, a flag that makes no sense. Exit 2. */
 export class UsageError extends StreamchaosError {
@@ -49,7 +56,10 @@ export class InvalidInputError extends UsageError {
   constructor(issues: readonly InputIssue[]) {
     const noun = issues.length === 1 ? 'problem' : 'problems';
     const files = [...new Set(issues.map((i) => i.file))].join(', ');
-    super(`${files} has ${issues.length} ${noun}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => `  ${formatIssue(i)}`);
+    const more = issues.length - listed.length;
+    if (more > 0) listed.push(`  … and ${more} more ${more === 1 ? 'problem' : 'problems'} (fix these first)`);
+    super(`${files} has ${issues.length} ${noun}:\n${listed.join('\n')}`);
     this.issues = issues;
   }
 }

@@ -54,7 +54,7 @@ export class Collector {
     options: { alsoKnown?: readonly string[]; ignoreUnknown?: boolean } = {},
   ): Fields<S> | undefined {
     if (!isRecord(raw)) {
-      this.add(path, raw === undefined ? `missing; expected ${what}` : `expected ${what}, received ${describeValue(raw)}`);
+      this.add(path, raw === undefined ? `missing; expected ${what}` : `expected ${what}, received ${received(raw)}`);
       return undefined;
     }
     const own = Object.keys(shape);
@@ -78,4 +78,9 @@ export class Collector {
     const parsed = values as Partial<Values<S>>;
     return { values: parsed, failed, all: failed.size === 0 ? (values as Values<S>) : undefined };
   }
+}
+
+/** The value found where a mapping was expected: quoted when short, its length when long (a whole file read as one string). */
+function received(raw: unknown): string {
+  return typeof raw === 'string' && raw.length > 40 ? `a string of ${raw.length} characters` : describeValue(raw);
 }

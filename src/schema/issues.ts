@@ -7,6 +7,7 @@ import type { InputIssue } from '../errors.js';
 import { formatPath, locate } from './locate.js';
 import { didYouMean } from './suggest.js';
 import type { YamlSource } from './yaml-source.js';
+import { printable } from '../util/printable.js';
 
 /**
  * One InputIssue per zod issue, except that an `unrecognized_keys` issue becomes one per key,
@@ -31,18 +32,36 @@ export function toInputIssues(
   });
 }
 
+/**
+ * An InputIssue whose every text is safe to print: its file, path and message may carry text
+ * from the file (a key, a value, a name, a path), so each is escaped and cut (printable) here,
+ * where every issue of the schema is made, and an issue prints on one line whatever it quotes.
+ */
+export function inputIssue(issue: InputIssue): InputIssue {
+  return {
+    ...issue,
+    file: printable(issue.file, 160),
+    path: printable(issue.path, 160),
+    message: printable(issue.message, 400),
+  };
+}
+
 /** An issue at `path` (its value, or its key with the parent path shown) of the document. */
 export function issueAt(source: YamlSource, path: readonly PropertyKey[], target: 'key' | 'value', message: string): InputIssue {
   const { line, column } = locate(source.doc, source.lineCounter, path, target);
   const shown = target === 'key' ? path.slice(0, -1) : path;
-  return { file: source.file, line, column, path: formatPath(shown), message };
+  return inputIssue({ file: source.file, line, column, path: formatPath(shown), message });
 }
 
-/** `unknown field 'x'; did you mean 'y'?`, or the list of the fields that are known here. */
+/** Keys longer than this get no did-you-mean: no field name is that long, and the distance costs their length. */
+const SUGGEST_UP_TO = 64;
+
+/** `unknown field 'x'; did you mean 'y'?`, or the list of the fields that are known here. The key is quoted escaped and cut. */
 export function unknownFieldMessage(key: string, fields: readonly string[]): string {
-  const hint = didYouMean(key, fields);
-  if (hint !== '' || fields.length === 0) return `unknown field '${key}'${hint}`;
-  return `unknown field '${key}'; the fields here are ${fields.join(', ')}`;
+  const hint = key.length <= SUGGEST_UP_TO ? didYouMean(key, fields) : '';
+  const quoted = `'${printable(key, 60)}'`;
+  if (hint !== '' || fields.length === 0) return `unknown field ${quoted}${hint}`;
+  return `unknown field ${quoted}; the fields here are ${fields.join(', ')}`;
 }
 
 /** The field names of the object schema found at `path` inside `schema`, or [] if there is none. */

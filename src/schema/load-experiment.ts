@@ -2,19 +2,18 @@
  * Public entry points: read an experiment file (and the environment it names), validate it
  * all, and return an ExperimentSpec with every default filled in and every time in ms.
  */
-import { parseDocument } from 'yaml';
 import { InvalidInputError, type InputIssue } from '../errors.js';
 import { Collector } from './collector.js';
 import type { EnvironmentSpec } from './environment.js';
 import { resolveEnvironment } from './experiment-environment.js';
 import { experimentFields, type ExperimentSpec } from './experiment.js';
-import { sortIssues } from './issues.js';
+import { inputIssue, sortIssues } from './issues.js';
 import { parseEnvironment } from './load-environment.js';
 import { defaultName, readSpecFile } from './read-input-file.js';
 import { parseTimeline } from './fault-timeline.js';
 import { field } from './view.js';
 import { parseWorkload } from './workload.js';
-import { readYaml } from './yaml-source.js';
+import { parseYaml, readYaml } from './yaml-source.js';
 
 const WHAT = 'a mapping of experiment fields (name, environment, duration, workload, timeline, steadyState, slos)';
 
@@ -32,7 +31,7 @@ export async function parseExperiment(text: string, file: string): Promise<Exper
   const data = read.source.data;
   if (data === null || data === undefined) {
     const message = 'the file is empty; an experiment needs at least an environment, a duration and a workload with producers';
-    throw new InvalidInputError([...read.issues, { file, line: 1, column: 1, path: '', message }]);
+    throw new InvalidInputError([...read.issues, inputIssue({ file, line: 1, column: 1, path: '', message })]);
   }
   const c = new Collector(read.source);
   c.issues.push(...read.issues);
@@ -97,8 +96,8 @@ export async function loadSpecFile(file: string): Promise<{ kind: 'environment';
 /** Whether the (first) document of `text` is a mapping with `timeline` or `workload`; tolerates broken YAML. */
 export function isExperiment(text: string): boolean {
   try {
-    const doc = parseDocument(text);
-    return doc.has('timeline') || doc.has('workload');
+    const parsed = parseYaml(text);
+    return 'doc' in parsed && (parsed.doc.has('timeline') || parsed.doc.has('workload'));
   } catch {
     return false;
   }

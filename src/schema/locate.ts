@@ -27,11 +27,20 @@ function resolve(doc: Document, node: unknown): unknown {
   return isAlias(node) ? node.resolve(doc) : node;
 }
 
+/** Each mapping's pairs by key, built once per mapping: locating every key of a mapping of 60,000 stays linear. */
+const pairsByKey = new WeakMap<object, Map<string, Pair>>();
+
 /** The pair for `key` in a mapping; the last one if the key is duplicated, as its value is the one that counts. */
 function pairFor(doc: Document, node: unknown, key: PathSegment): Pair | undefined {
   const map = resolve(doc, node);
   if (!isMap(map)) return undefined;
-  return map.items.findLast((pair) => isScalar(pair.key) && String(pair.key.value) === String(key));
+  let pairs = pairsByKey.get(map);
+  if (pairs === undefined) {
+    pairs = new Map();
+    for (const pair of map.items) if (isScalar(pair.key)) pairs.set(String(pair.key.value), pair);
+    pairsByKey.set(map, pairs);
+  }
+  return pairs.get(String(key));
 }
 
 function startOf(node: unknown): number | undefined {
@@ -74,25 +83,4 @@ export function locate(doc: Document, lineCounter: LineCounter, path: readonly P
   }
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
-}
-
-/** The path of the mapping key that starts at `offset`, e.g. for a duplicate key; undefined if none does. */
-export function keyPathAt(doc: Document, offset: number): PathSegment[] | undefined {
-  const search = (node: unknown, path: PathSegment[]): PathSegment[] | undefined => {
-    if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) {
-        const found = search(item, [...path, i]);
-        if (found) return found;
-      }
-    } else if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-        if (startOf(pair.key) === offset) return [...path, key];
-        const found = search(pair.value, [...path, key]);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  return search(doc.contents, []);
 }
