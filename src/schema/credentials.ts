@@ -11,8 +11,6 @@ export const SECRETS_BY_NAME =
 
 /** `scheme://user:password@host…` or `scheme://token@host…`: an authority with userinfo. */
 const URL_WITH_USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i;
-/** The same anywhere in a longer text, e.g. a setting's value `SASL_SSL://u:p@host:9093`. */
-const URL_WITH_USERINFO_INSIDE = /[a-z][a-z0-9+.-]*:\/\/[^/?#\s@]*@/i;
 
 /** Whether `url` carries credentials before its host (`http://user:password@host`). */
 export function urlHasCredentials(url: string): boolean {
@@ -24,9 +22,21 @@ export function addressHasCredentials(address: string): boolean {
   return address.includes('@');
 }
 
-/** Whether some URL inside `text` carries credentials. */
+/**
+ * Whether some URL inside `text` carries credentials (`SASL_SSL://u:p@host:9093` in a value).
+ * Linear in the text: each `://` is looked at once, with the authority after it up to its end
+ * (a regular expression searched at every position would be quadratic on a long value).
+ */
 export function textHasUrlCredentials(text: string): boolean {
-  return URL_WITH_USERINFO_INSIDE.test(text);
+  for (let at = text.indexOf('://'); at !== -1; at = text.indexOf('://', at + 3)) {
+    if (at === 0 || !/[a-z0-9+.-]/i.test(text[at - 1] ?? '')) continue; // no scheme before it
+    for (let i = at + 3; i < text.length; i++) {
+      const ch = text[i] ?? '';
+      if (ch === '@') return true;
+      if (ch === '/' || ch === '?' || ch === '#' || /\s/.test(ch)) break;
+    }
+  }
+  return false;
 }
 
 /** The message for credentials found in a URL or address; `what` names the field ("the Toxiproxy API URL"). */

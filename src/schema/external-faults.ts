@@ -18,9 +18,20 @@ export interface LinkEnd {
 
 export const BROKER_NODE_KINDS: readonly FaultKind[] = ['broker-kill', 'broker-terminate', 'broker-pause', 'broker-restart', 'rolling-restart'];
 
+/** Each list of links as a set of `from>to` keys (client or replication links only), built once per list: `has` stays O(1). */
+const linkKeys = new WeakMap<readonly LinkEnd[], Set<string>>();
+
 function has(links: readonly LinkEnd[], from: 'client' | number, to: number): boolean {
-  return links.some((l) => l.from === from && l.to === to && (from === 'client' ? l.kind === 'client' : l.kind === 'replication'));
+  let keys = linkKeys.get(links);
+  if (keys === undefined) {
+    keys = new Set(links.filter((l) => (l.from === 'client' ? l.kind === 'client' : l.kind === 'replication')).map((l) => `${l.from}>${l.to}`));
+    linkKeys.set(links, keys);
+  }
+  return keys.has(`${from}>${to}`);
 }
+
+/** Missing links named in one message, at most; the rest are counted. */
+const MISSING_SHOWN = 10;
 
 /**
  * What is missing for a network fault on broker `id` in `scope`, in words, or undefined when
@@ -37,7 +48,9 @@ export function missingLinks(links: readonly LinkEnd[], brokers: readonly number
       if (!has(links, p, id)) missing.push(`broker ${p} → broker ${id} (replication)`);
     }
   }
-  return missing.length === 0 ? undefined : missing.join(', ');
+  if (missing.length === 0) return undefined;
+  const more = missing.length - MISSING_SHOWN;
+  return more > 0 ? `${missing.slice(0, MISSING_SHOWN).join(', ')} and ${more} more` : missing.join(', ');
 }
 
 /** The brokers a target may hit: one named broker, all of them, or (a role resolved at injection) any of them. */

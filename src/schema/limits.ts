@@ -15,8 +15,8 @@ export const LIMITS = {
   jvmOptions: 200,
   /** Variables under a processor's `env`. */
   environmentVariables: 500,
-  /** Proxies an external environment declares (9 brokers need 9 client proxies and 72 broker → broker ones). */
-  proxies: 1_000,
+  /** Proxies an external environment declares (12 brokers need 12 client proxies and 132 broker → broker ones). */
+  proxies: 300,
   /** Addresses in `bootstrap` or `observer`. */
   addresses: 100,
   /** Characters of a setting's name (a Kafka config, an environment variable). */

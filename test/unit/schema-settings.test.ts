@@ -3,6 +3,7 @@ import { InvalidInputError, formatIssue } from '../../src/errors.js';
 import { managedOnly } from '../../src/schema/environment.js';
 import { heapProblem, initialHeapProblem, jvmFlagProblem, jvmSize } from '../../src/schema/jvm-options.js';
 import { parseEnvironment } from '../../src/schema/load-environment.js';
+import { textHasUrlCredentials } from '../../src/schema/credentials.js';
 import { configValueProblem, propertyNameProblem, variableProblem } from '../../src/schema/settings.js';
 
 /** The problems of an environment file, as the user sees them. */
@@ -197,5 +198,16 @@ describe("a processor's environment variables", () => {
     expect(variableProblem('KEY_COUNT', '5')).toBeUndefined();
     expect(variableProblem('ENDPOINT', 'https://user:hunter2@api.example.com')?.message).toMatch(/holds credentials/);
     expect(variableProblem('ENDPOINT', 'https://user:hunter2@api.example.com')?.message).not.toContain('hunter2');
+  });
+});
+
+describe('credentials inside a value', () => {
+  it('finds userinfo in any URL of a text, and nothing else', () => {
+    expect(textHasUrlCredentials('SASL_SSL://alice:hunter2@kafka:9093')).toBe(true);
+    expect(textHasUrlCredentials('a list: http://ok.example.com/x, https://t0ken@api.example.com')).toBe(true);
+    expect(textHasUrlCredentials('http://example.com/users/@me')).toBe(false); // '@' in the path, not the authority
+    expect(textHasUrlCredentials('mail alice@example.com')).toBe(false);
+    expect(textHasUrlCredentials('://user@host')).toBe(false); // no scheme
+    expect(textHasUrlCredentials('a://'.repeat(20_000))).toBe(false);
   });
 });
