@@ -4,6 +4,7 @@
  * Inside streamchaos every duration is a whole number of milliseconds.
  */
 import { z } from 'zod';
+import { printable } from '../util/printable.js';
 import { expected } from './fields.js';
 
 /** The longest duration anything in an experiment may last. */
@@ -47,13 +48,14 @@ export function parseDuration(value: number | string): number | { problem: strin
     const match = PATTERN.exec(text);
     if (match === null || text === '') {
       const unitless = /^-?\d+(\.\d+)?$/.test(text) ? `; a string needs a unit, e.g. '${text}s'` : '';
-      return { problem: `'${value}' is not a duration; write ${SYNTAX}${unitless}` };
+      return { problem: `'${printable(value, 64)}' is not a duration; write ${SYNTAX}${unitless}` };
     }
     ms = UNITS.reduce((sum, [, size], i) => sum + Number(match[i + 1] ?? 0) * size, 0);
   }
   if (ms < 0) return { problem: `a duration cannot be negative, got ${value}` };
   const whole = Math.round(ms);
-  if (Math.abs(ms - whole) > 1e-6) return { problem: `${typeof value === 'string' ? `'${value}'` : value} is not a whole number of milliseconds` };
+  if (Math.abs(ms - whole) > 1e-6)
+    return { problem: `${typeof value === 'string' ? `'${printable(value, 64)}'` : value} is not a whole number of milliseconds` };
   return whole;
 }
 
@@ -71,7 +73,7 @@ export function duration(min: 'zero' | 'positive') {
 }
 
 function checked(value: number | bigint | string, min: 'zero' | 'positive'): number | { problem: string } {
-  const written = typeof value === 'string' ? value : `${value} s`;
+  const written = typeof value === 'string' ? printable(value, 64) : `${value} s`;
   const tooLong = { problem: `${written} is longer than the maximum of ${formatDuration(MAX_DURATION_MS)}` };
   if (typeof value === 'bigint') return tooLong;
   const parsed = parseDuration(value);

@@ -139,7 +139,7 @@ export function specName(noun: 'environment' | 'experiment') {
   return matching(
     `an ${noun} name`,
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
-    (name) => `'${name}' is not a valid ${noun} name: use up to 63 letters, digits, '.', '_' and '-', starting with a letter or digit`,
+    (name) => `'${printable(name, 64)}' is not a valid ${noun} name: use up to 63 letters, digits, '.', '_' and '-', starting with a letter or digit`,
   );
 }
 

@@ -153,7 +153,7 @@ function trafficOf(p: Record<string, unknown>): string | undefined {
   const to = typeof p.broker === 'number' ? p.broker : p.to;
   const from = typeof p.broker === 'number' ? 'client' : p.from;
   if (typeof to !== 'number' || (from !== 'client' && typeof from !== 'number')) return undefined;
-  return from === 'client' ? `clients → broker ${to}` : `broker ${from} → broker ${to} (${typeof p.kind === 'string' ? p.kind : 'replication'})`;
+  return from === 'client' ? `clients → broker ${to}` : `broker ${from} → broker ${to} (${typeof p.kind === 'string' ? printable(p.kind, 32) : 'replication'})`;
 }
 
 /** Rules across the proxies: unique names, one proxy per traffic. */

@@ -80,7 +80,7 @@ export function choice<const T extends readonly [string, ...string[]]>(values: T
   return z.enum(values, {
     error: (issue: RawIssue) => {
       if (typeof issue.input !== 'string') return expected(list)({ code: 'invalid_type', input: issue.input });
-      return `'${issue.input}' is not valid; expected ${list}${didYouMean(issue.input, values)}`;
+      return `'${printable(issue.input, 64)}' is not valid; expected ${list}${didYouMean(issue.input, values)}`;
     },
   });
 }
