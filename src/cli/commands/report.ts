@@ -50,7 +50,11 @@ export async function report(args: ReportArgs): Promise<ExitCode> {
     const damage = historyDamage(entries);
     throw new UsageError(
       `${shown} has no usable run line (the first line of a history: the plan the run is judged against), so there is nothing to judge; nothing was written${damage === undefined ? '' : `\n  ${damageText(damage)}`}`,
-      { hint: 'is this the folder of a streamchaos run? its history.jsonl begins with {"type":"run",…}' },
+      {
+        hint: entries.some((e) => e.type === 'damaged' && e.problem.startsWith('a run line'))
+          ? 'the run line lacks what the verdict is judged by: a history written by another version of streamchaos, or edited, cannot be judged again; run the experiment again'
+          : 'is this the folder of a streamchaos run? its history.jsonl begins with {"type":"run",…}',
+      },
     );
   }
   const judgement = judge(entries, failOn === undefined ? {} : { failOn });
