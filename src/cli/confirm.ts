@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { ExperimentSpec } from '../schema/experiment.js';
+import { printable } from '../util/printable.js';
 import { c } from './output.js';
 
 /**
@@ -11,15 +12,15 @@ export async function confirmExternalRun(spec: ExperimentSpec): Promise<boolean>
   if (env.runtime !== 'external') return true;
   const lines = [
     '',
-    c.yellow.bold(`This run injects faults into ${env.name}, a cluster streamchaos did not start (marked nonProduction).`),
-    `  bootstrap ${env.bootstrap.join(',')}${env.toxiproxy === undefined ? '' : `, your Toxiproxy ${env.toxiproxy.api}`}`,
-    ...spec.timeline.map((f) => `  · ${f.kind}: ${f.name}`),
+    c.yellow.bold(`This run injects faults into ${printable(env.name)}, a cluster streamchaos did not start (marked nonProduction).`),
+    `  bootstrap ${printable(env.bootstrap.join(','), 500)}${env.toxiproxy === undefined ? '' : `, your Toxiproxy ${printable(env.toxiproxy.api)}`}`,
+    ...spec.timeline.map((f) => `  · ${f.kind}: ${printable(f.name)}`),
     '',
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`Type the environment's name (${env.name}) to go on, anything else to stop: `);
+    const answer = await rl.question(`Type the environment's name (${printable(env.name)}) to go on, anything else to stop: `);
     return answer.trim() === env.name;
   } finally {
     rl.close();

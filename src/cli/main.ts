@@ -3,7 +3,7 @@ import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES_HELP, ExitCode, exitCodeOfSignal, exitWith } from '../exit-code.js';
 import { DEFAULT_KAFKA_VERSION } from '../provision/kafka.js';
-import { interrupt, interruptedBy, runExitHooks } from '../util/cleanup-stack.js';
+import { hasExitHooks, interrupt, interruptedBy, runExitHooks } from '../util/cleanup-stack.js';
 import { printError } from './output.js';
 
 const DEFAULT_ENV = 'environments/local-3.yaml';
@@ -40,6 +40,11 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interruptedBy() !== undefined) return;
+    if (!hasExitHooks()) {
+      // nothing was started (validate, plan, report, a run still reading its files): nothing to heal or stop
+      process.stderr.write(`\n${signal}: interrupted; nothing had been started\n`);
+      exitWith(exitCodeOfSignal(signal));
+    }
     process.stderr.write(`\n${signal}: healing every fault and stopping everything…\n`);
     void interrupt(signal).then((late) => {
       process.stderr.write(

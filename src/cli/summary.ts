@@ -1,35 +1,40 @@
 import { join, relative } from 'node:path';
 import { describeEffect } from '../check/fault-effects.js';
 import type { RunResult } from '../check/result.js';
+import { printable } from '../util/printable.js';
 import { c } from './output.js';
+
+/** Text of the run (names from the experiment file, messages that quote them) as it may be printed. */
+const p = (text: string | number): string => printable(String(text), 1000);
 
 /**
  * The verdict as a CI log shows it well: one line per check (✓ held, ✗ failed, ? not judged:
  * the evidence was not enough, ! failed but not blocking), the faults with what they did and how fast the service recovered, samples of
  * any violating ids, and where the report is. Plain text when not on a terminal or NO_COLOR.
+ * Every text of the run is printed through `p` (printable), before any colour is added.
  */
 export function printSummary(r: RunResult, outDir: string): void {
   const out: string[] = [''];
   const held = r.checks.filter((x) => x.pass).length;
   const word = r.verdict === 'pass' ? c.green.bold('PASS') : r.verdict === 'unknown' ? c.yellow.bold('UNKNOWN') : c.red.bold('FAIL');
   const unjudged = r.checks.filter((x) => x.unknown === true && x.blocking !== false).length;
-  out.push(`${word} ${r.name} (seed ${r.seed}): ${held} of ${r.checks.length} checks held${unjudged === 0 ? '' : `, ${unjudged} not judged`}`);
-  if (r.unfinished !== undefined) out.push(c.yellow(`  the run did not finish: ${r.unfinished.reason}`));
+  out.push(`${word} ${p(r.name)} (seed ${r.seed}): ${held} of ${r.checks.length} checks held${unjudged === 0 ? '' : `, ${unjudged} not judged`}`);
+  if (r.unfinished !== undefined) out.push(c.yellow(`  the run did not finish: ${p(r.unfinished.reason)}`));
   if (r.plan.dryRun === true) out.push(c.yellow(`  DRY RUN: no fault was injected (${r.plan.timeline.length} planned); the workload and every check ran`));
   for (const check of r.checks) {
     const mark = check.pass ? c.green('✓') : check.blocking === false ? c.yellow('!') : check.unknown === true ? c.yellow('?') : c.red('✗');
     const vs =
       check.pass || check.unknown === true || check.observed === undefined
         ? ''
-        : ` [observed ${check.observed}${check.threshold === undefined ? '' : `, threshold ${check.threshold}`}]`;
-    out.push(`  ${mark} ${check.name}: ${check.message}${vs}${!check.pass && check.blocking === false ? c.yellow(' (warning: not blocking)') : ''}`);
+        : ` [observed ${p(check.observed)}${check.threshold === undefined ? '' : `, threshold ${p(check.threshold)}`}]`;
+    out.push(`  ${mark} ${p(check.name)}: ${p(check.message)}${vs}${!check.pass && check.blocking === false ? c.yellow(' (warning: not blocking)') : ''}`);
   }
   for (const f of r.faults) {
     const when =
       f.injectedAt === undefined
         ? 'not injected'
         : f.notHealed !== undefined
-          ? `injected, never healed (${f.notHealed})`
+          ? `injected, never healed (${p(f.notHealed)})`
           : f.healedAt === undefined
             ? 'injected'
             : 'injected and healed';
@@ -44,7 +49,7 @@ export function printSummary(r: RunResult, outDir: string): void {
             : `; recovered ${rec.recoverySeconds.toFixed(2)} s after the injection${rec.recoveredAfterHealSeconds === undefined || rec.healedAt === undefined ? '' : `, ${rec.recoveredAfterHealSeconds.toFixed(2)} s after the heal`}`;
     out.push(
       c.dim(
-        `  · ${f.kind} on ${f.target ?? '?'}: ${when}${f.delayedMs === undefined ? '' : ` ${(f.delayedMs / 1000).toFixed(1)} s late (an earlier fault was still healing)`}${f.error ? ` (${f.error})` : ''}${f.effect === undefined ? '' : `; ${describeEffect(f.effect)}`}${recovery}`,
+        `  · ${p(f.kind)} on ${p(f.target ?? '?')}: ${when}${f.delayedMs === undefined ? '' : ` ${(f.delayedMs / 1000).toFixed(1)} s late (an earlier fault was still healing)`}${f.error ? ` (${p(f.error)})` : ''}${f.effect === undefined ? '' : `; ${p(describeEffect(f.effect))}`}${recovery}`,
       ),
     );
   }
@@ -55,15 +60,15 @@ export function printSummary(r: RunResult, outDir: string): void {
   for (const [anomaly, ids] of samples)
     out.push(
       c.red(
-        `  ${anomaly}: ${ids
+        `  ${p(anomaly)}: ${ids
           .slice(0, 5)
-          .map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
+          .map((x) => p(typeof x === 'string' ? x : JSON.stringify(x)))
           .join(', ')}${ids.length > 5 ? ', …' : ''}`,
       ),
     );
-  const where = (file: string): string => relative(process.cwd(), join(outDir, file)) || join(outDir, file);
+  const where = (file: string): string => p(relative(process.cwd(), join(outDir, file)) || join(outDir, file));
   out.push(`report: ${where('report.html')}`);
   out.push(`junit: ${where('junit.xml')}  results: ${where('result.json')}`);
-  out.push(`reproduce: ${r.command}`);
+  out.push(`reproduce: ${p(r.command)}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -1,7 +1,12 @@
 import type { Plan } from '../history/plan.js';
 import { formatDuration } from '../schema/duration.js';
+import { printable } from '../util/printable.js';
 
-/** The plan as `streamchaos plan` prints it: what will run, against what, and what is judged. */
+/**
+ * The plan as `streamchaos plan` prints it: what will run, against what, and what is judged.
+ * Its names come from the experiment file, so every line is made printable as it is joined:
+ * a name with a line break, a terminal escape or a direction override cannot forge or hide a row.
+ */
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
   lines.push(
@@ -67,5 +72,5 @@ export function formatPlan(plan: Plan): string {
   lines.push(
     `recovered when: throughput ≥ ${o.recovery.throughputRatio} × the pre-fault baseline for ${o.recovery.holdSeconds} s with no failed send; lag under ${o.recovery.lagBelow}`,
   );
-  return `${lines.join('\n')}\n`;
+  return `${lines.map((line) => printable(line, 4000)).join('\n')}\n`;
 }

@@ -3,6 +3,7 @@
  * fields a kind refuses, and the broker groups of a split.
  */
 import { z } from 'zod';
+import { displayName } from './display-name.js';
 import { duration } from './duration.js';
 import type { FaultKind } from './experiment.js';
 import { environmentBrokerIds } from './environment.js';
@@ -68,10 +69,7 @@ export function headFields(kind: FaultKind, instant: boolean) {
   const window = (min: 'zero' | 'positive', key: string): z.ZodType<number | undefined> =>
     instant ? refused(`'${key}': ${kind} is instant and takes no duration or healAt; remove this line`) : duration(min).optional();
   return {
-    name: z
-      .string({ error: expected('a name for the fault') })
-      .refine((name) => name.trim() !== '', { error: 'a fault name cannot be empty; leave the field out for the default name' })
-      .optional(),
+    name: displayName('a name for the fault', 'a fault name cannot be empty; leave the field out for the default name').optional(),
     at: duration('zero'),
     duration: window('positive', 'duration'),
     healAt: window('zero', 'healAt'),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Collector } from './collector.js';
+import { displayName } from './display-name.js';
 import { duration } from './duration.js';
 import type { EnvironmentSpec } from './environment.js';
 import type { ConsumerSpec, ExperimentSpec, ProcessorSpec, ProducerSpec } from './experiment.js';
@@ -23,7 +24,7 @@ const rate = z.number({ error: expected(`records per second, a number from more 
 });
 
 export const producerFields = {
-  name: nonEmpty('a producer name').optional(),
+  name: displayName('a producer name').optional(),
   topic,
   rate,
   keys: wholeNumber(1, 1_000_000).default(100),
@@ -50,9 +51,9 @@ export const processorFields = {
 };
 
 export const consumerFields = {
-  name: nonEmpty('a consumer name').optional(),
+  name: displayName('a consumer name').optional(),
   topic,
-  group: nonEmpty('a consumer group id').optional(),
+  group: displayName('a consumer group id').optional(),
   instances: wholeNumber(1, 8).default(1),
 };
 

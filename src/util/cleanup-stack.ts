@@ -108,6 +108,15 @@ const hooks = new Map<() => Promise<unknown>, string>();
 /** How long one exit hook may take before the harness gives up on it and leaves the rest to its watchdog. */
 export const EXIT_HOOK_TIMEOUT_MS = 90_000;
 
+/**
+ * Whether anything is registered to be torn down: false while a command has started nothing
+ * (validate, plan, report, a run still reading its files), so an interruption then has nothing
+ * to heal or stop and the command may end at once.
+ */
+export function hasExitHooks(): boolean {
+  return hooks.size > 0 || interruption !== undefined;
+}
+
 export function onExit(teardown: () => Promise<unknown>, label = 'teardown'): () => void {
   hooks.set(teardown, label);
   return () => hooks.delete(teardown);

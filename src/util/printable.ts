@@ -27,3 +27,27 @@ export function hasUnsafeCharacters(text: string): boolean {
   UNSAFE.lastIndex = 0;
   return found;
 }
+
+/**
+ * Text of several lines made safe to print: each line as `printable` makes it (cut at `maxLine`),
+ * the line breaks kept. For text we composed ourselves around input that was escaped where it
+ * went in (an error message listing problems): whatever slipped through still cannot act.
+ */
+export function printableLines(text: string, maxLine = 2000): string {
+  return text
+    .split('\n')
+    .map((line) => printable(line, maxLine))
+    .join('\n');
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` safe for a terminal: the characters JSON leaves as they are
+ * but a terminal or a viewer acts on (DEL, C1 controls, bidi overrides and isolates, zero-width
+ * characters, line and paragraph separators) written as `\u` escapes — the same JSON value.
+ */
+export function terminalJson(value: unknown): string {
+  return (JSON.stringify(value, null, 2) ?? 'null').replace(
+    /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu,
+    (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+}

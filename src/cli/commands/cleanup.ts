@@ -3,6 +3,7 @@ import { ExitCode } from '../../exit-code.js';
 import { connectEngine } from '../../runtime/docker/engine.js';
 import { listEnvStates, removeEnvState } from '../../runtime/env-state.js';
 import { pidAlive } from '../../util/processes.js';
+import { printable } from '../../util/printable.js';
 import { killProcesses, leftoverProcesses } from '../../runtime/leftovers.js';
 import { count } from '../../util/words.js';
 import { c } from '../output.js';
@@ -42,9 +43,9 @@ export async function cleanup(args: { dryRun: boolean; json: boolean }): Promise
   }
   const verb = args.dryRun ? 'would remove' : 'removed';
   const lines: string[] = [];
-  for (const p of processes) lines.push(`  process ${p.pid} (its run, pid ${p.owner}, is gone): ${p.command.slice(0, 120)}`);
-  for (const name of containers) lines.push(`  container ${name}`);
-  for (const name of environments) lines.push(`  state of environment ${name} (its supervisor is gone)`);
+  for (const p of processes) lines.push(`  process ${p.pid} (its run, pid ${p.owner}, is gone): ${printable(p.command, 120)}`);
+  for (const name of containers) lines.push(`  container ${printable(name)}`);
+  for (const name of environments) lines.push(`  state of environment ${printable(name)} (its supervisor is gone)`);
   const total = processes.length + containers.length + environments.length;
   if (total === 0) process.stdout.write(`${c.green('✓')} nothing left behind by earlier runs\n`);
   else {

@@ -11,6 +11,7 @@ import { parseRuntime, type RuntimeName } from '../../runtime/choose.js';
 import { managedOnly, type EnvironmentSpec, type ManagedEnvironmentSpec } from '../../schema/environment.js';
 import { envDir, listEnvStates, readEnvState, removeEnvState, type EnvState } from '../../runtime/env-state.js';
 import { pidAlive } from '../../util/processes.js';
+import { printable } from '../../util/printable.js';
 import type { SupervisorMessage } from '../../runtime/supervisor.js';
 import { loadEnvironment } from '../../schema/load-environment.js';
 import { sleep, withTimeout } from '../../util/time.js';
@@ -43,13 +44,13 @@ function summary(state: EnvState): EnvSummary {
 function printState(state: EnvState): void {
   process.stdout.write(
     [
-      `${c.bold(state.name)} is up (Kafka ${state.kafkaVersion}, ${count(state.nodes.filter((n) => n.name.startsWith('broker-')).length, 'broker')})`,
+      `${c.bold(printable(state.name))} is up (Kafka ${state.kafkaVersion}, ${count(state.nodes.filter((n) => n.name.startsWith('broker-')).length, 'broker')})`,
       `  bootstrap  ${state.bootstrap}   ${c.dim('(clients: through the client link proxies)')}`,
       `  observer   ${state.observer}   ${c.dim('(direct, no proxy)')}`,
       `  toxiproxy  ${state.toxiproxy}`,
-      `  topics     ${state.topics.join(', ') || '(none)'}`,
-      `  logs       ${state.dir}`,
-      `stop it with: streamchaos env down ${state.name}`,
+      `  topics     ${printable(state.topics.join(', '), 2000) || '(none)'}`,
+      `  logs       ${printable(state.dir)}`,
+      `stop it with: streamchaos env down ${printable(state.name)}`,
       '',
     ].join('\n'),
   );
@@ -66,7 +67,7 @@ export async function envUp(args: { file: string; json: boolean; timeout: number
   if (existing !== undefined && pidAlive(existing.supervisorPid)) {
     if (args.json) process.stdout.write(`${JSON.stringify(summary(existing), null, 2)}\n`);
     else printState(existing);
-    process.stderr.write(`${c.yellow('note:')} ${spec.name} was already up; nothing started\n`);
+    process.stderr.write(`${c.yellow('note:')} ${printable(spec.name)} was already up; nothing started\n`);
     return ExitCode.ok;
   }
   const progress = terminalProgress();
@@ -130,12 +131,12 @@ export async function envServe(args: { file: string; timeout: number; runtime?: 
 export async function envDown(args: { name?: string; timeout: number }): Promise<ExitCode> {
   const states = args.name === undefined ? await listEnvStates() : [await readEnvState(args.name)].filter((s): s is EnvState => s !== undefined);
   if (states.length === 0) {
-    process.stdout.write(args.name === undefined ? 'no environment is up\n' : `${args.name} is not up\n`);
+    process.stdout.write(args.name === undefined ? 'no environment is up\n' : `${printable(args.name)} is not up\n`);
     return ExitCode.ok;
   }
   for (const state of states) {
     await stopEnvironment(state, args.timeout * 1000);
-    process.stdout.write(`${c.green('✓')} stopped ${state.name}\n`);
+    process.stdout.write(`${c.green('✓')} stopped ${printable(state.name)}\n`);
   }
   return ExitCode.ok;
 }
@@ -187,12 +188,12 @@ export async function envStatus(args: { json: boolean }): Promise<ExitCode> {
     return ExitCode.ok;
   }
   for (const r of report) {
-    process.stdout.write(`${c.bold(r.name)} ${r.up ? c.green('up') : c.red('supervisor gone')}  bootstrap ${r.bootstrap}\n`);
+    process.stdout.write(`${c.bold(printable(r.name))} ${r.up ? c.green('up') : c.red('supervisor gone')}  bootstrap ${printable(r.bootstrap)}\n`);
     for (const b of r.brokers)
       process.stdout.write(
         `  ${b.answering ? c.green('●') : c.red('○')} ${b.name} ${b.container === undefined ? `pid ${b.pid ?? '-'}` : `container ${b.container.slice(0, 12)}`} ${b.answering ? 'answering' : 'not answering'}\n`,
       );
-    process.stdout.write(`  ${r.toxiproxyAnswering ? c.green('●') : c.red('○')} toxiproxy ${r.toxiproxy}\n`);
+    process.stdout.write(`  ${r.toxiproxyAnswering ? c.green('●') : c.red('○')} toxiproxy ${printable(r.toxiproxy)}\n`);
   }
   for (const r of report) if (!r.up) await removeEnvState(r.name);
   return ExitCode.ok;

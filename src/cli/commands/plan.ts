@@ -2,6 +2,7 @@ import { formatPlan } from '../../experiment/plan-text.js';
 import { planExperiment } from '../../experiment/resolve-plan.js';
 import { ExitCode } from '../../exit-code.js';
 import { loadExperiment } from '../../schema/load-experiment.js';
+import { terminalJson } from '../../util/printable.js';
 import { checkSeed } from '../seed.js';
 
 /** `streamchaos plan`: the resolved timeline and targets, without starting anything. */
@@ -9,6 +10,6 @@ export async function plan(args: { file: string; seed?: number; json: boolean })
   checkSeed(args.seed);
   const spec = await loadExperiment(args.file);
   const p = planExperiment(spec, args.seed ?? spec.seed);
-  process.stdout.write(args.json ? `${JSON.stringify(p, null, 2)}\n` : formatPlan(p));
+  process.stdout.write(args.json ? `${terminalJson(p)}\n` : formatPlan(p));
   return ExitCode.ok;
 }

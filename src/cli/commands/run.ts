@@ -12,6 +12,7 @@ import { safetyGate } from '../../experiment/safety-gate.js';
 import { confirmExternalRun } from '../confirm.js';
 import { terminalProgress } from '../output.js';
 import { printSummary } from '../summary.js';
+import { printable, terminalJson } from '../../util/printable.js';
 import { checkSeed } from '../seed.js';
 
 export interface RunArgs {
@@ -81,7 +82,7 @@ export async function run(args: RunArgs): Promise<ExitCode> {
     dryRun,
     confirmedExternal: true, // the gate above let it through (--yes or typed), or it is not external
   });
-  if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (args.json) process.stdout.write(`${terminalJson(result)}\n`);
   else printSummary(result, outDir);
   return exitCodeOfVerdict(result.verdict);
 }
@@ -96,7 +97,7 @@ export function parseFailOn(value: string | undefined): CheckCategory[] | undefi
   const known: readonly string[] = CHECK_CATEGORIES;
   for (const n of names) {
     if (!known.includes(n))
-      throw new UsageError(`--fail-on: '${n}' is not a kind of check${didYouMean(n, CHECK_CATEGORIES)}`, {
+      throw new UsageError(`--fail-on: '${printable(n, 60)}' is not a kind of check${n.length <= 64 ? didYouMean(n, CHECK_CATEGORIES) : ''}`, {
         hint: `use 'all' or a comma list of: ${CHECK_CATEGORIES.join(', ')}`,
       });
   }

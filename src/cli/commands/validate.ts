@@ -3,6 +3,7 @@ import { InvalidInputError, UsageError } from '../../errors.js';
 import type { EnvironmentSpec } from '../../schema/environment.js';
 import { formatDuration, type ExperimentSpec } from '../../schema/experiment.js';
 import { loadSpecFile } from '../../schema/load-experiment.js';
+import { printable, printableLines } from '../../util/printable.js';
 import { count } from '../../util/words.js';
 import { c } from '../output.js';
 
@@ -21,12 +22,12 @@ export async function validate(args: { files: readonly string[] }): Promise<Exit
     try {
       const loaded = await loadSpecFile(file);
       const summary = loaded.kind === 'environment' ? describeEnvironment(loaded.spec) : describeExperiment(loaded.spec);
-      process.stdout.write(`${c.green('✓')} ${file}: ${summary}\n`);
+      process.stdout.write(`${c.green('✓')} ${printable(file, 160)}: ${printable(summary, 1000)}\n`);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       bad++;
       const lines = e instanceof InvalidInputError ? e.message.split('\n').slice(1) : [`  ${e.message}`];
-      process.stdout.write(`${c.red('✗')} ${file}\n${lines.join('\n')}\n`);
+      process.stdout.write(`${c.red('✗')} ${printable(file, 160)}\n${printableLines(lines.join('\n'))}\n`);
     }
   }
   if (bad > 0) process.stderr.write(`${bad} of ${args.files.length} files have problems\n`);
