@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, formatIssue } from '../../src/errors.js';
 import type { Collector } from '../../src/schema/collector.js';
-import type { EnvironmentSpec, FaultSpec } from '../../src/schema/experiment.js';
+import type { EnvironmentSpec, FaultSpec, TargetRule } from '../../src/schema/experiment.js';
 import { noOverlap, RESTART_HOLD_MS } from '../../src/schema/fault-overlap.js';
 import { parseExperiment } from '../../src/schema/load-experiment.js';
 
@@ -218,5 +218,27 @@ describe('the overlap rule judges what a fault can reach', () => {
     noOverlap(c, atOnce, { env, processors: 'none' });
     expect(issues).toHaveLength(19_999);
     expect(performance.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe('the overlap rule with an environment it cannot read (invalid elsewhere)', () => {
+  const check = (faults: FaultSpec[]): string[] => {
+    const issues: string[] = [];
+    noOverlap({ add: (_path: unknown, message: string) => issues.push(message) } as unknown as Collector, faults, { env: undefined, processors: undefined });
+    return issues;
+  };
+  const kill = (target: TargetRule, atMs: number): FaultSpec => ({ name: 'k', atMs, healAtMs: atMs + 10_000, kind: 'broker-kill', target });
+
+  it('still judges a random or role target as reaching any broker, and named ones by name', () => {
+    expect(check([kill({ type: 'broker', id: 2 }, 0), kill({ type: 'random-broker' }, 5000)])).toEqual([
+      expect.stringContaining('may act on the same broker (broker-2)'),
+    ]);
+    expect(check([kill({ type: 'controller' }, 0), kill({ type: 'random-broker' }, 5000)])).toEqual([
+      expect.stringContaining('may act on the same broker (broker-*)'),
+    ]);
+    expect(check([kill({ type: 'broker', id: 1 }, 0), kill({ type: 'broker', id: 2 }, 5000)])).toEqual([]);
+    expect(check([kill({ type: 'controller' }, 0), { name: 'p', atMs: 1, healAtMs: 2, kind: 'processor-kill', target: { type: 'random-processor' } }])).toEqual(
+      [],
+    );
   });
 });
