@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { judge } from '../../check/judge.js';
-import type { RunResult } from '../../check/result.js';
 import { damageText, historyDamage } from '../../check/run-progress.js';
 import { UsageError } from '../../errors.js';
 import { type ExitCode, exitCodeOfVerdict } from '../../exit-code.js';
 import { readHistory } from '../../history/recorder.js';
 import type { HistoryEntry } from '../../history/types.js';
 import { writeRunReports } from '../../report/write.js';
-import { printable } from '../../util/printable.js';
+import { printable, terminalJson } from '../../util/printable.js';
 import { printSummary } from '../summary.js';
 import { parseFailOn } from './run.js';
 
@@ -64,20 +63,8 @@ export async function report(args: ReportArgs): Promise<ExitCode> {
     throw new UsageError(`cannot write the reports: ${printable(e instanceof Error ? e.message : String(e), 400)}`);
   }
   const { result } = judgement;
-  if (args.json) process.stdout.write(`${escapeJson(JSON.stringify(result, null, 2))}\n`);
-  else printSummary(shownResult(result), args.dir);
+  // names, notes and messages come from the history: the summary prints them through printable, the JSON escaped for a terminal
+  if (args.json) process.stdout.write(`${terminalJson(result)}\n`);
+  else printSummary(result, args.dir);
   return exitCodeOfVerdict(result.verdict);
-}
-
-/** The result with every string made printable (names, notes and messages come from the history): for the terminal only. */
-function shownResult(result: RunResult): RunResult {
-  return JSON.parse(JSON.stringify(result), (_key, v: unknown) => (typeof v === 'string' ? printable(v, 600) : v)) as RunResult;
-}
-
-/** JSON with the characters a terminal acts on that JSON.stringify leaves as they are (DEL, C1 controls, bidi overrides) as `\u` escapes: the same value. */
-function escapeJson(json: string): string {
-  return json.replace(
-    /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu,
-    (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-  );
 }
