@@ -97,7 +97,9 @@ export async function loadSpecFile(file: string): Promise<{ kind: 'environment';
 export function isExperiment(text: string): boolean {
   try {
     const parsed = parseYaml(text);
-    return 'doc' in parsed && (parsed.doc.has('timeline') || parsed.doc.has('workload'));
+    // a document too deep to be read is told apart by its top-level keys, as they are written
+    if (!('doc' in parsed)) return /^(timeline|workload)[ \t]*:/m.test(text);
+    return parsed.doc.has('timeline') || parsed.doc.has('workload');
   } catch {
     return false;
   }

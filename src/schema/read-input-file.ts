@@ -50,8 +50,8 @@ function fileKind(s: Stats): string | undefined {
   if (s.isDirectory()) return 'a directory';
   if (s.isFIFO()) return 'a FIFO (a pipe: reading it waits for whoever writes)';
   if (s.isSocket()) return 'a socket';
-  if (s.isCharacterDevice()) return 'a character device, not a file';
-  if (s.isBlockDevice()) return 'a block device, not a file';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
   return 'not a regular file';
 }
 
@@ -65,8 +65,11 @@ async function readBounded(file: string, noun: string, refuse: (what: string) =>
   const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const kind = fileKind(await handle.stat());
+    const opened = await handle.stat();
+    const kind = fileKind(opened);
     if (kind !== undefined) throw refuse(`is ${kind}, not an ${noun}`); // it changed since it was looked at
+    const tooLarge = `is larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB, the limit for an ${noun} (a real one is a few kB)`;
+    if (opened.size > MAX_SPEC_FILE_BYTES) throw refuse(tooLarge);
     const read = async (): Promise<Buffer> => {
       const buffer = Buffer.alloc(MAX_SPEC_FILE_BYTES + 1);
       let filled = 0;
@@ -84,8 +87,7 @@ async function readBounded(file: string, noun: string, refuse: (what: string) =>
       );
     });
     const bytes = await Promise.race([read(), late]);
-    if (bytes.length > MAX_SPEC_FILE_BYTES)
-      throw refuse(`is larger than ${MAX_SPEC_FILE_BYTES / 1024 / 1024} MiB, the limit for an ${noun} (a real one is a few kB)`);
+    if (bytes.length > MAX_SPEC_FILE_BYTES) throw refuse(tooLarge); // it grew while it was read
     return bytes;
   } finally {
     clearTimeout(timer);

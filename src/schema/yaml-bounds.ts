@@ -5,7 +5,7 @@
  * one pass (the library's own check compares every key with every other: 60,000 keys took
  * minutes).
  */
-import { type CST, type Document, isMap, isScalar, isSeq } from 'yaml';
+import { type CST, type Document, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { PathSegment } from './locate.js';
 
 /** How deeply a spec file may nest mappings and lists: a real one nests six or seven levels. */
@@ -78,4 +78,31 @@ export function duplicateKeys(doc: Document): DuplicateKey[] {
     }
   }
   return found.sort((a, b) => a.offset - b.offset);
+}
+
+/**
+ * The offset of the first alias that points at a node it sits inside (`a: &a [*a]`: a document
+ * without end, which the yaml library would expand until the stack runs out), or undefined.
+ * An alias means the latest anchor of its name before it, as the yaml library reads it.
+ */
+export function aliasCycleAt(doc: Document): number | undefined {
+  const latest = new Map<string, unknown>();
+  const inside = new Set<unknown>();
+  const stack: Array<{ node: unknown; leaving: boolean }> = [{ node: doc.contents, leaving: false }];
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
+    const { node, leaving } = step;
+    if (leaving) inside.delete(node);
+    else if (isAlias(node)) {
+      const target = latest.get(node.source);
+      if (target !== undefined && inside.has(target)) return node.range?.[0] ?? 0;
+    } else if (isMap(node) || isSeq(node) || isScalar(node)) {
+      if (node.anchor !== undefined) latest.set(node.anchor, node);
+      if (isScalar(node)) continue;
+      inside.add(node);
+      stack.push({ node, leaving: true });
+      const children: unknown[] = isMap(node) ? node.items.flatMap((pair) => [pair.key, pair.value]) : node.items;
+      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], leaving: false });
+    }
+  }
+  return undefined;
 }

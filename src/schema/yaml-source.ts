@@ -9,7 +9,7 @@ import type { InputIssue } from '../errors.js';
 import { printable } from '../util/printable.js';
 import { inputIssue } from './issues.js';
 import { formatPath } from './locate.js';
-import { duplicateKeys, MAX_NESTING, tooDeepAt, tooManyBracketsAt } from './yaml-bounds.js';
+import { aliasCycleAt, duplicateKeys, MAX_NESTING, tooDeepAt, tooManyBracketsAt } from './yaml-bounds.js';
 
 export interface YamlSource {
   file: string;
@@ -34,7 +34,8 @@ export function parseYaml(text: string, lineCounter = new LineCounter()): { doc:
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
   const deep = tooDeepAt(tokens);
   if (deep !== undefined) return { tooDeepAt: deep };
-  const composer = new Composer({ prettyErrors: false, intAsBigInt: true, uniqueKeys: false });
+  // logLevel 'error': the library's warnings are ours to report, never printed by it
+  const composer = new Composer({ prettyErrors: false, intAsBigInt: true, uniqueKeys: false, logLevel: 'error' });
   let doc: Document.Parsed | undefined;
   for (const next of composer.compose(tokens, true, text.length)) {
     if (doc === undefined) doc = next;
@@ -59,7 +60,8 @@ export function readYaml(text: string, file: string, what = 'an environment file
   const lineCounter = new LineCounter();
   const parsed = parseYaml(text, lineCounter);
   const at = (offset: number, path: string, message: string): InputIssue => {
-    const { line, col: column } = lineCounter.linePos(offset);
+    // the line counter has heard every line only when the parser ran to the end
+    const { line, col: column } = 'doc' in parsed ? lineCounter.linePos(offset) : positionIn(text, offset);
     return inputIssue({ file, line, column, path, message });
   };
   if ('tooDeepAt' in parsed) {
@@ -71,6 +73,10 @@ export function readYaml(text: string, file: string, what = 'an environment file
   const { doc } = parsed;
   const issues = doc.errors.map((error) => yamlIssue(error, at, what));
   if (issues.length > 0) return { ok: false, issues };
+  const cycle = aliasCycleAt(doc);
+  if (cycle !== undefined) {
+    return { ok: false, issues: [...issues, at(cycle, '', 'this alias points at a node it sits inside: the document would never end; write the value out')] };
+  }
   issues.push(...duplicateKeys(doc).map((d) => at(d.offset, formatPath(d.path), duplicateMessage(d.path.at(-1)))));
   issues.push(...doc.warnings.map((warning) => yamlIssue(warning, at, what)));
   try {
@@ -85,6 +91,17 @@ export function readYaml(text: string, file: string, what = 'an environment file
         : printable(message, 120);
     return { ok: false, issues: [...issues, at(0, '', `cannot read the YAML document: ${why}`)] };
   }
+}
+
+/** The line and column (from 1) of `offset` in `text`. */
+function positionIn(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
 }
 
 /** Turns bigints that fit a JavaScript number back into numbers; larger ones stay bigint. */
