@@ -342,6 +342,52 @@ Object.assign(sections, {
   },
 
   /** Command to a healthy 3-broker environment with its link proxies, warm (Kafka and Toxiproxy cached). */
+  /** Checking a file costs time linear in its size: 10x the keys (or 10x a value's length), about 10x the time. */
+  async validation() {
+    say('validation: checking environment files of growing size (linear: 10x the input, about 10x the time; quadratic: 100x)');
+    const { parseEnvironment } = await import('../dist/schema/load-environment.js');
+    const refuse = (text) => {
+      try {
+        parseEnvironment(text, 'bench.yaml');
+      } catch {
+        return;
+      }
+      throw new Error('the bench file was accepted');
+    };
+    const best = (text) => {
+      refuse(text); // warm up
+      let ms = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        refuse(text);
+        ms = Math.min(ms, performance.now() - started);
+      }
+      return ms;
+    };
+    const keys = (n) => `brokers:\n  count: 1\n  config:\n${Array.from({ length: n }, (_, i) => `    setting.${i}: v`).join('\n')}\n`;
+    const value = (n) =>
+      `brokers: { count: 1 }\ntopics:\n  - { name: t, partitions: 1, replicationFactor: 1, config: { compression.type: ${'lz4'.repeat(n)} } }\n`;
+    for (const [name, make, small, big] of [
+      ['60,000 keys in one mapping', keys, 6_000, 60_000],
+      ['a 60 kB value', value, 2_000, 20_000],
+    ]) {
+      const smallMs = best(make(small));
+      const bigMs = best(make(big));
+      const ratio = bigMs / smallMs;
+      figure({
+        section: 'validation',
+        name,
+        value: bigMs,
+        unit: 'ms',
+        reference: 'a tenth of it',
+        referenceValue: smallMs,
+        ratio,
+        goal: '< 20',
+        met: ratio < 20,
+      });
+    }
+  },
+
   async startup() {
     await releaseSingle();
     const k = await import('./kafka.mjs');

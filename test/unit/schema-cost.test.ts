@@ -31,28 +31,14 @@ async function refusalOf(run: () => Promise<unknown>): Promise<string[]> {
 
 const brokerConfigOf = (n: number): string => `brokers:\n  count: 1\n  config:\n${Array.from({ length: n }, (_, i) => `    setting.${i}: v`).join('\n')}\n`;
 
-const timed = (run: () => void): number => {
-  const started = performance.now();
-  run();
-  return performance.now() - started;
-};
-
 describe('the cost of checking a file', () => {
-  it('refuses a 60,000-key mapping with one problem, in time linear in its size', () => {
-    const small = brokerConfigOf(6_000);
+  // Time is measured in `npm run bench` (section validation: 10x the keys, 10x the time); here the
+  // size alone bounds it: quadratic, the 60,000 keys took 282 s, far past the test's timeout.
+  it('refuses a 60,000-key mapping with one problem', () => {
     const big = brokerConfigOf(60_000);
     expect(refusal(() => parseEnvironment(big, 'big.yaml'))).toEqual([
       'big.yaml:4:5: brokers.config: 60,000 settings; at most 1,000 are allowed here, far more than any cluster needs',
     ]);
-    refusal(() => parseEnvironment(small, 'small.yaml')); // warm up
-    const smallMs = Math.max(
-      1,
-      timed(() => refusal(() => parseEnvironment(small, 'small.yaml'))),
-    );
-    const bigMs = timed(() => refusal(() => parseEnvironment(big, 'big.yaml')));
-    // ten times the keys: about ten times the time when linear, a hundred when quadratic
-    expect(bigMs / smallMs, `${Math.round(smallMs)} ms for 6,000 keys, ${Math.round(bigMs)} ms for 60,000`).toBeLessThan(40);
-    expect(bigMs).toBeLessThan(30_000); // was 282 s
   });
 
   it('gives no did-you-mean for a 1.5 MB topic reference, and does no edit-distance work for it', async () => {
@@ -73,18 +59,12 @@ describe('the cost of checking a file', () => {
     expect(found[0]!.length).toBeLessThan(1_000); // the name is cut, not quoted whole
   });
 
-  it('checks a long value in time linear in its length (a URL search at every position was quadratic: 11 s for 60 kB)', () => {
-    const withValue = (n: number): string =>
-      `brokers: { count: 1 }\ntopics:\n  - { name: t, partitions: 1, replicationFactor: 1, config: { compression.type: ${'lz4'.repeat(n)} } }\n`;
-    const small = withValue(2_000);
-    const big = withValue(20_000);
-    refusal(() => parseEnvironment(small, 'small.yaml')); // warm up
-    const smallMs = Math.max(
-      1,
-      timed(() => refusal(() => parseEnvironment(small, 'small.yaml'))),
-    );
-    const bigMs = timed(() => refusal(() => parseEnvironment(big, 'big.yaml')));
-    expect(bigMs / smallMs, `${Math.round(smallMs)} ms for 6 kB, ${Math.round(bigMs)} ms for 60 kB`).toBeLessThan(40);
+  it('refuses a long value of a setting the topic cannot take (a URL search at every position took 11 s for 60 kB)', () => {
+    const big = `brokers: { count: 1 }\ntopics:\n  - { name: t, partitions: 1, replicationFactor: 1, config: { compression.type: ${'lz4'.repeat(20_000)} } }\n`;
+    const found = refusal(() => parseEnvironment(big, 'big.yaml'));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^big\.yaml:3:\d+: topics\[0\]\.config\.compression\.type: /);
+    expect(found[0]!.length).toBeLessThan(1_000);
   });
 
   it('suggests within a bounded amount of work for many short wrong names', () => {
