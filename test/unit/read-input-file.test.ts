@@ -51,9 +51,7 @@ describe('readSpecFile reads regular files of text only', () => {
   it('refuses a FIFO at once, without waiting for a writer', async () => {
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
-    const started = performance.now();
     expect(await refusal(fifo)).toBe(`${fifo} is a FIFO (a pipe: reading it waits for whoever writes), not an environment file`);
-    expect(performance.now() - started).toBeLessThan(1_000);
     symlinkSync(fifo, join(dir, 'link-to-fifo'));
     expect(await refusal(join(dir, 'link-to-fifo'))).toMatch(/link-to-fifo is a symbolic link to a FIFO/);
   });

@@ -108,10 +108,8 @@ describe('report on a damaged run folder: renders what it can, names the damage,
     const filler = `${sends.join('\n')}\n`.repeat(4000); // 200,000 lag lines
     const text = history([...filler.trimEnd().split('\n'), 'null']);
     const dir = runFolder('large', text);
-    const started = performance.now();
     const r = await runInProcess(['report', dir], 60_000);
     expect(r.code, r.stderr.slice(0, 3000)).toBe(1);
     expect(r.stdout).toContain('history read whole: 1 damaged line: history.jsonl:200002: null, not a history entry; skipped');
-    expect(performance.now() - started).toBeLessThan(30_000);
   }, 60_000);
 });

@@ -45,9 +45,7 @@ describe('nesting', () => {
     const text = `a: ${'['.repeat(100_000)}`;
     expect(tooManyBracketsAt(text)).toBe(3 + 1000);
     expect(tooManyBracketsAt(`a: "${'[]'.repeat(100_000)}"`)).toBeUndefined(); // balanced: counted, never more than one open
-    const started = performance.now();
     expect(messages(text)).toEqual(['x.yaml:1:1004: the document nests deeper than 64 levels of mappings and lists; an environment file needs six or seven']);
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('an experiment too deep to read is still read as an experiment', async () => {
@@ -84,17 +82,11 @@ describe('duplicate keys', () => {
     expect(duplicateKeys(doc).map((d) => d.path)).toEqual([['b', 'c'], ['a'], ['b']]);
   });
 
-  it('in linear time: 60,000 keys with one duplicate take about ten times 6,000', () => {
-    const text = (n: number): string => `${Array.from({ length: n }, (_, i) => `k${i}: 1`).join('\n')}\nk0: 2\n`;
-    const time = (n: number): number => {
-      const doc = parseDocument(text(n), { uniqueKeys: false });
-      const started = performance.now();
-      expect(duplicateKeys(doc)).toHaveLength(1);
-      return performance.now() - started;
-    };
-    time(6_000);
-    const small = Math.max(1, time(6_000));
-    expect(time(60_000) / small).toBeLessThan(40);
+  // its time is measured in `npm run bench` (section validation); here the size bounds it: the
+  // yaml library's own quadratic check took 282 s on 60,000 keys, far past the test's timeout
+  it('finds the one duplicate among 60,000 keys', () => {
+    const text = `${Array.from({ length: 60_000 }, (_, i) => `k${i}: 1`).join('\n')}\nk0: 2\n`;
+    expect(duplicateKeys(parseDocument(text, { uniqueKeys: false }))).toHaveLength(1);
   });
 });
 
