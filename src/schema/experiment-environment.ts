@@ -57,7 +57,9 @@ async function referenced(c: Collector, reference: string, experimentFile: strin
   } catch (error) {
     if (error instanceof InvalidInputError) return { spec: undefined, file, issues: [...error.issues] };
     if (!(error instanceof UsageError)) throw error;
-    const relative = isAbsolute(reference) ? '' : "; the path is relative to the experiment file's directory";
+    // only where the path may be the mistake: a FIFO or a binary file is refused for what it is
+    const notFound = error.message.includes(' not found: ');
+    const relative = isAbsolute(reference) || !notFound ? '' : "; the path is relative to the experiment file's directory";
     c.add(['environment'], `${error.message}${relative}`);
     return { spec: undefined, file, issues: [] };
   }

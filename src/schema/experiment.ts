@@ -10,6 +10,7 @@ import type { EnvironmentSpec } from './environment.js';
 import { specName } from './environment.js';
 import { DEFAULT_RECOVERY, type Slos } from '../history/slos.js';
 import { choice, expected, mapping, wholeNumber } from './fields.js';
+import { credentialsInUrlMessage, textHasUrlCredentials } from './credentials.js';
 
 export { formatDuration } from './duration.js';
 export { describeTarget } from './target-rules.js';
@@ -191,5 +192,7 @@ export const experimentFields = {
     },
     `a mapping of SLOs (${SLO_NAMES.join(', ')})`,
   ).default({ exactlyOnce: true, orderedPerKey: false, recovery: DEFAULT_RECOVERY }),
-  runbook: text.optional(),
+  runbook: text
+    .refine((t) => !textHasUrlCredentials(t), { message: credentialsInUrlMessage('a URL in the runbook', 'link to the page without them') })
+    .optional(),
 };

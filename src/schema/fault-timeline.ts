@@ -12,6 +12,7 @@ import { FAULT_WHAT, KIND_PARSERS, type FaultBody, type ParsedFault } from './fa
 import { noOverlap } from './fault-overlap.js';
 import type { PathSegment } from './locate.js';
 import { describeValue } from './fields.js';
+import { count, LIMITS } from './limits.js';
 import { formatTarget, type TargetContext } from './target-rules.js';
 import { isRecord } from './view.js';
 
@@ -28,6 +29,10 @@ export function parseTimeline(c: Collector, raw: unknown, context: TimelineConte
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
     c.add(['timeline'], `expected a list of faults, received ${describeValue(raw)}`);
+    return undefined;
+  }
+  if (raw.length > LIMITS.faults) {
+    c.add(['timeline'], `${count(raw.length)} faults; at most ${count(LIMITS.faults)} are allowed on one timeline, far more than a gameday needs`);
     return undefined;
   }
   const faults = raw.map((item: unknown, index) => {

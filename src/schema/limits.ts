@@ -19,6 +19,11 @@ export const LIMITS = {
   proxies: 300,
   /** Addresses in `bootstrap` or `observer`. */
   addresses: 100,
+  /** Faults on an experiment's timeline (a gameday has a handful; each is run and judged). */
+  faults: 1_000,
+  /** Producers of a workload, and consumer groups. */
+  producers: 100,
+  consumers: 100,
   /** Characters of a setting's name (a Kafka config, an environment variable). */
   nameLength: 256,
   /** Characters of a setting's value, a JVM flag, an address or a URL. */

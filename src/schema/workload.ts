@@ -9,6 +9,8 @@ import { duration } from './duration.js';
 import type { EnvironmentSpec } from './environment.js';
 import type { ConsumerSpec, ExperimentSpec, ProcessorSpec, ProducerSpec } from './experiment.js';
 import { choice, describeValue, expected, imageReference, mapping, wholeNumber } from './fields.js';
+import { credentialsInUrlMessage, textHasUrlCredentials } from './credentials.js';
+import { count, LIMITS } from './limits.js';
 import type { PathSegment } from './locate.js';
 import { environmentVariables } from './settings.js';
 import { unknownTopicMessage } from './target-rules.js';
@@ -36,7 +38,12 @@ export const producerFields = {
 };
 
 const command = z
-  .array(nonEmpty('a command-line argument'), { error: expected('a command as a list of strings, e.g. [node, my-processor.js]') })
+  .array(
+    nonEmpty('a command-line argument').refine((a) => !textHasUrlCredentials(a), {
+      message: credentialsInUrlMessage('an argument of the command', 'keep secrets out of experiment files'),
+    }),
+    { error: expected('a command as a list of strings, e.g. [node, my-processor.js]') },
+  )
   .min(1, { message: 'the command is empty; write the program and its arguments, e.g. [node, my-processor.js]' });
 
 export const processorFields = {
@@ -98,6 +105,10 @@ function parseProducers(c: Collector, raw: unknown, path: PathSegment[], env: En
     c.add(path, raw === undefined ? `missing; expected ${example}` : `expected ${example}, received ${describeValue(raw)}`);
     return undefined;
   }
+  if (raw.length > LIMITS.producers) {
+    c.add(path, `${count(raw.length)} producers; at most ${count(LIMITS.producers)} are allowed in one workload`);
+    return undefined;
+  }
   if (raw.length === 0) c.add(path, 'no producers: an experiment needs at least one, e.g. [{ topic: orders, rate: 100 }]');
   const producers = raw.map((item: unknown, index) => parseProducer(c, item, [...path, index], index, env));
   const seen = new Map<string, number>();
@@ -137,6 +148,10 @@ function parseProducer(c: Collector, raw: unknown, path: PathSegment[], index: n
 function parseConsumers(c: Collector, raw: unknown, path: PathSegment[], env: EnvironmentSpec | undefined): ConsumerSpec[] | undefined {
   if (!Array.isArray(raw)) {
     c.add(path, `expected a list of consumers, e.g. [{ topic: orders }], received ${describeValue(raw)}`);
+    return undefined;
+  }
+  if (raw.length > LIMITS.consumers) {
+    c.add(path, `${count(raw.length)} consumers; at most ${count(LIMITS.consumers)} are allowed in one workload`);
     return undefined;
   }
   const out: ConsumerSpec[] = [];
