@@ -1,3 +1,4 @@
+import { coveredRange } from './send-outcomes.js';
 import type { EventEntry, HistoryEntry, SampleEntry, SendComplete, SendInvoke } from '../history/types.js';
 
 /** The outcome of one Kafka invariant monitor over the samples of a run. */
@@ -58,7 +59,8 @@ export function checkAckedBelowMinIsr(history: readonly HistoryEntry[]): Invaria
     const inv = invokes.get(`${e.process}#${e.batch}`);
     if (e.phase !== 'ok' || inv?.partition === undefined) continue;
     acked++;
-    if (shortAround(samples, inv, e)) violations.push(`${inv.topic}-${inv.partition}: ${inv.process} batch ${inv.batch} (${inv.records.length} records)`);
+    const [start, end] = coveredRange(e, inv.records.length);
+    if (shortAround(samples, inv, e)) violations.push(`${inv.topic}-${inv.partition}: ${inv.process} batch ${inv.batch} (${end - start} records)`);
   }
   return {
     name: 'no write acknowledged below min.insync.replicas',

@@ -1,3 +1,4 @@
+import { countOutcomes, SendOutcomes } from './send-outcomes.js';
 import type { EventEntry, HistoryEntry, RunEntry } from '../history/types.js';
 import { checkJudged } from './exactly-once/checker.js';
 import { faultEffects } from './fault-effects.js';
@@ -165,28 +166,23 @@ function recordedFailOn(run: RunEntry): CheckCategory[] | undefined {
   return run.failOn.filter((c): c is CheckCategory => typeof c === 'string' && known.includes(c));
 }
 
-/** Records sent, acknowledged, failed and indeterminate per producer; a send with no completion is indeterminate. */
+/** Records sent, acknowledged, failed and indeterminate per producer; a record no completion covers is indeterminate. */
 function producerCounts(history: readonly HistoryEntry[]): RunResult['producers'] {
+  const outcomes = SendOutcomes.of(history);
   const producers = new Map<string, RunResult['producers'][number]>();
-  const open = new Map<string, { producer: RunResult['producers'][number]; records: number }>();
   for (const e of history) {
-    if (e.type !== 'send') continue;
+    if (e.type !== 'send' || e.phase !== 'invoke') continue;
     let p = producers.get(e.process);
     if (p === undefined) {
       p = { name: e.process, sent: 0, acked: 0, failed: 0, indeterminate: 0 };
       producers.set(e.process, p);
     }
-    const key = `${e.process}\u0000${e.batch}`;
-    if (e.phase === 'invoke') {
-      p.sent += e.records.length;
-      open.set(key, { producer: p, records: e.records.length });
-      continue;
-    }
-    const batch = open.get(key);
-    if (batch === undefined) continue;
-    open.delete(key);
-    p[e.phase === 'ok' ? 'acked' : e.phase === 'fail' ? 'failed' : 'indeterminate'] += batch.records;
+    const n = e.records.length;
+    const counts = countOutcomes(outcomes.batch(e.process, e.batch, n), n);
+    p.sent += n;
+    p.acked += counts.acked;
+    p.failed += counts.failed;
+    p.indeterminate += counts.indeterminate;
   }
-  for (const { producer, records } of open.values()) producer.indeterminate += records;
   return [...producers.values()];
 }

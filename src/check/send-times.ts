@@ -1,4 +1,5 @@
 import type { HistoryEntry, SendComplete, SendInvoke } from '../history/types.js';
+import { coveredRange } from './send-outcomes.js';
 
 /** What the load's sends did over time: acknowledgements and errors, and when each id was sent. */
 export interface Sends {
@@ -28,12 +29,13 @@ export function collectSendTimes(history: readonly HistoryEntry[]): Sends {
     }
     const c: SendComplete = e;
     const invoke = invokes.get(`${c.process}\u0000${c.batch}`);
-    const count = invoke?.records.length ?? 0;
+    const [start, end] = coveredRange(c, invoke?.records.length ?? 0);
+    const count = end - start;
     result.lastComplete = Math.max(result.lastComplete ?? c.time, c.time);
     if (c.phase === 'ok') {
       result.acks.push({ time: c.time, count });
       result.totalAcked += count;
-      for (const r of invoke?.records ?? []) result.acked.add(r.id);
+      for (let i = start; i < end; i++) result.acked.add(invoke!.records[i]!.id);
     } else {
       result.errors.push({ time: c.time, count });
       result.totalErrors += count;

@@ -18,7 +18,7 @@ export function liveProgress(history: HistoryRecorder, spec: ExperimentSpec, t0:
     for (; seen < entries.length; seen++) {
       const e = entries[seen]!;
       if (e.type === 'send' && e.phase === 'invoke') batches.set(`${e.process}:${e.batch}`, e.records.length);
-      else if (e.type === 'send' && e.phase === 'ok') ackedNow += batches.get(`${e.process}:${e.batch}`) ?? 0;
+      else if (e.type === 'send' && e.phase === 'ok') ackedNow += e.count ?? batches.get(`${e.process}:${e.batch}`) ?? 0;
       else if (e.type === 'lag') lag = e.total;
       else if (e.type === 'event' && e.kind === 'fault-start') active.set(String(e.detail?.index), e.name);
       else if (e.type === 'event' && e.kind === 'fault-heal') active.delete(String(e.detail?.index));

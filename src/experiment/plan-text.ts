@@ -1,4 +1,4 @@
-import type { Plan } from '../history/plan.js';
+import { clientFallbackText, type Plan } from '../history/plan.js';
 import { formatDuration } from '../schema/duration.js';
 import { printable } from '../util/printable.js';
 
@@ -31,16 +31,18 @@ export function formatPlan(plan: Plan): string {
   }
   for (const p of plan.producers) {
     lines.push(
-      `producer ${p.name} → ${p.topic}: ${p.rate} records/s over ${p.keys} keys, ${p.payloadBytes} B, acks=${p.acks}${p.idempotent ? ', idempotent' : ''}${p.transactional ? ', transactional' : ''}${p.instances > 1 ? `, ${p.instances} instances` : ''}`,
+      `producer ${p.name} → ${p.topic}: ${p.rate} records/s over ${p.keys} keys, ${p.payloadBytes} B, acks=${p.acks}${p.idempotent ? ', idempotent' : ''}${p.transactional ? ', transactional' : ''}${p.instances > 1 ? `, ${p.instances} instances` : ''}, on ${p.client}`,
     );
   }
   if (plan.processor !== undefined) {
     const pr = plan.processor;
     lines.push(
-      `processor ${pr.input} → ${pr.output}: ${pr.instances} instances, ${pr.mode}${pr.command === undefined ? '' : `, command ${pr.command.join(' ')}`}`,
+      `processor ${pr.input} → ${pr.output}: ${pr.instances} instances, ${pr.mode}${pr.command === undefined ? '' : `, command ${pr.command.join(' ')}`}${pr.client === undefined ? '' : `, on ${pr.client}`}`,
     );
   }
-  for (const c of plan.consumers ?? []) lines.push(`consumer ${c.name} ← ${c.topic}: group ${c.group}${c.instances > 1 ? `, ${c.instances} instances` : ''}`);
+  for (const c of plan.consumers ?? [])
+    lines.push(`consumer ${c.name} ← ${c.topic}: group ${c.group}${c.instances > 1 ? `, ${c.instances} instances` : ''}, on ${c.client}`);
+  if (plan.clientFallback !== undefined) lines.push(`! ${clientFallbackText(plan.clientFallback)}`);
   for (const j of plan.judged) {
     const against = j.input.length === 1 && j.input[0] === j.output ? 'against what was produced to it' : `against what was produced to ${j.input.join(', ')}`;
     lines.push(`judged: ${j.output}, read back to its end, ${against}`);

@@ -4,6 +4,7 @@ import { environmentBrokerIds } from '../schema/environment.js';
 import { externalCapabilities } from '../schema/external-faults.js';
 import type { ExternalEnvironmentSpec } from '../schema/external-environment.js';
 import { Random } from '../util/random.js';
+import type { KafkaClientName } from '../schema/workload.js';
 
 export type { Plan, PlannedFault } from '../history/plan.js';
 
@@ -12,8 +13,20 @@ export function faultRandom(seed: number, index: number): Random {
   return new Random(seed).fork(`fault-${index}`);
 }
 
-export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, options: { dryRun?: boolean } = {}): Plan {
+/** Whether the librdkafka client can run here (cluster/librdkafka.ts nativeClient()); assumed so when not said. */
+export type LibrdkafkaStatus = { available: true } | { available: false; reason: string };
+
+export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, options: { dryRun?: boolean; librdkafka?: LibrdkafkaStatus } = {}): Plan {
   const env = spec.environment;
+  const librdkafka = options.librdkafka ?? { available: true };
+  const fellBack: string[] = [];
+  /** The client `who` runs on: the one asked for, unless that is librdkafka and it cannot run here. */
+  const client = (who: string, asked: KafkaClientName): KafkaClientName => {
+    if (asked === 'kafkajs' || librdkafka.available) return asked;
+    fellBack.push(who);
+    return 'kafkajs';
+  };
+  const ours = spec.workload.processor !== undefined && spec.workload.processor.command === undefined && spec.workload.processor.image === undefined;
   const brokerIds = environmentBrokerIds(env);
   const processor = spec.workload.processor;
   const processors = processor?.instances ?? 0;
@@ -54,6 +67,7 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, o
       instances: p.instances,
       partitions: partitions[p.topic] ?? 1,
       ...(processor !== undefined && processor.input === p.topic ? { alsoIdHeader: processor.idHeader } : {}),
+      client: client(p.name, p.client),
     })),
     ...(spec.workload.processor === undefined
       ? {}
@@ -67,9 +81,10 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, o
             group: processorGroupId(spec.workload.processor.input),
             idHeader: spec.workload.processor.idHeader,
             outputPartitions: partitions[spec.workload.processor.output] ?? 1,
+            ...(ours ? { client: client('the processor', spec.workload.processor.client) } : {}),
           },
         }),
-    ...(spec.workload.consumers === undefined ? {} : { consumers: spec.workload.consumers.map((c) => ({ ...c })) }),
+    ...(spec.workload.consumers === undefined ? {} : { consumers: spec.workload.consumers.map((c) => ({ ...c, client: client(c.name, c.client) })) }),
     timeline: spec.timeline.map((f, index) => {
       const waitsFor = faultsToWaitFor(spec.timeline, index);
       return {
@@ -85,6 +100,7 @@ export function planExperiment(spec: ExperimentSpec, seed: number = spec.seed, o
     steadyState: spec.steadyState,
     slos: spec.slos,
     ...(spec.runbook === undefined ? {} : { runbook: spec.runbook }),
+    ...(fellBack.length === 0 || librdkafka.available ? {} : { clientFallback: { reason: librdkafka.reason, clients: fellBack } }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { nativeClient } from '../cluster/librdkafka.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { judge, type Judgement } from '../check/judge.js';
@@ -73,7 +74,11 @@ export class RunContext {
   /** Resolves the plan, opens the History and records its first line. */
   static async open(spec: ExperimentSpec, options: RunOptions): Promise<RunContext> {
     await mkdir(options.outDir, { recursive: true });
-    const plan = planExperiment(spec, options.seed, { dryRun: options.dryRun === true });
+    const native = nativeClient();
+    const plan = planExperiment(spec, options.seed, {
+      dryRun: options.dryRun === true,
+      librdkafka: native.available ? { available: true } : { available: false, reason: native.reason },
+    });
     const history = new HistoryRecorder(join(options.outDir, 'history.jsonl'));
     const ctx = new RunContext(spec, plan, options, history);
     history.record({

@@ -4,7 +4,7 @@ import { Random } from '../util/random.js';
 import { withTimeout } from '../util/time.js';
 import { ConsumerGroupLoad } from '../workload/consumer.js';
 import { ProcessorGroup } from '../workload/processor-group.js';
-import { LoadProducer } from '../workload/producer.js';
+import { createLoadGenerator, type LoadGenerator } from '../workload/load-generator.js';
 import { Watcher } from '../workload/watcher.js';
 import { BUDGET } from './budget.js';
 import type { RunContext } from './run-context.js';
@@ -16,7 +16,7 @@ import { Sampler } from './sampler.js';
  * from the plan; each part goes on the cleanup stack the moment it starts.
  */
 export class WorkloadSet {
-  readonly producers: LoadProducer[];
+  readonly producers: LoadGenerator[];
   processors: ProcessorGroup | undefined;
   readonly consumers: ConsumerGroupLoad[];
   private readonly watchers: Watcher[] = [];
@@ -44,7 +44,16 @@ export class WorkloadSet {
       Array.from({ length: p.instances }, (_, n) => {
         const name = p.instances === 1 ? p.name : `${p.name}-${n + 1}`;
         const planned = plan.producers[i]!;
-        return new LoadProducer(name, p, planned.partitions, env.topology.bootstrap, history, random.fork(name), options.log, planned.alsoIdHeader);
+        return createLoadGenerator(planned.client, {
+          name,
+          spec: p,
+          partitions: planned.partitions,
+          bootstrap: env.topology.bootstrap,
+          history,
+          random: random.fork(name),
+          log: options.log,
+          ...(planned.alsoIdHeader === undefined ? {} : { alsoIdHeader: planned.alsoIdHeader }),
+        });
       }),
     );
     this.consumers = (spec.workload.consumers ?? []).map((c) => new ConsumerGroupLoad(c, env.topology.bootstrap, options.log));

@@ -98,7 +98,16 @@ const SHAPES: Record<string, (o: Obj) => Flaw | undefined> = {
     if (process !== undefined) return process;
     if (o.phase === 'invoke')
       return first(need(o, 'topic', isString, A_STRING), need(o, 'partition', isCount, A_COUNT, true), eachObject(o, 'records', sentRecord));
-    if (o.phase === 'ok' || o.phase === 'fail' || o.phase === 'info') return need(o, 'error', isString, A_STRING, true);
+    if (o.phase === 'ok' || o.phase === 'fail' || o.phase === 'info')
+      return first(
+        need(o, 'error', isString, A_STRING, true),
+        need(o, 'first', isCount, A_COUNT, true),
+        need(o, 'count', isCount, A_COUNT, true),
+        (o.first === undefined) === (o.count === undefined)
+          ? undefined
+          : { path: o.first === undefined ? 'first' : 'count', what: 'both first and count, or neither' },
+        each(o, 'offsets', isCount, A_COUNT, true),
+      );
     return o.phase === undefined ? { path: 'phase' } : { path: 'phase', what: 'invoke, ok, fail or info' };
   },
   read: (o) => first(need(o, 'topic', isString, A_STRING), need(o, 'partition', isCount, A_COUNT), eachObject(o, 'records', readRecord)),

@@ -67,6 +67,8 @@ export interface Plan {
     partitions: number;
     /** A second header its records carry their id in (the processor's idHeader, when the processor reads this topic). */
     alsoIdHeader?: string;
+    /** The Kafka client it runs on (kafkajs where librdkafka was asked for and is not available: see clientFallback). */
+    client: string;
   }[];
   processor?: {
     input: string;
@@ -79,8 +81,15 @@ export interface Plan {
     /** The header its output records carry the input id in. */
     idHeader: string;
     outputPartitions: number;
+    /** The Kafka client of streamchaos's own processor; absent for a processor of the user's own. */
+    client?: string;
   };
-  consumers?: { name: string; topic: string; group: string; instances: number }[];
+  consumers?: { name: string; topic: string; group: string; instances: number; client: string }[];
+  /**
+   * Set when librdkafka was asked for and could not be loaded here: why, and who runs on kafkajs
+   * instead. The summary and the report say so: a run never changes its client silently.
+   */
+  clientFallback?: { reason: string; clients: string[] };
   timeline: PlannedFault[];
   steadyState: { before: string[]; after: string[] };
   slos: Slos;
@@ -97,4 +106,9 @@ export function faultsToWaitFor(faults: readonly { atMs: number; healAtMs?: numb
   const f = faults[i];
   if (f === undefined) return [];
   return faults.flatMap((g, j) => (j < i && g.atMs <= f.atMs && (g.healAtMs ?? g.atMs) <= f.atMs ? [j] : []));
+}
+
+/** The warning of a run whose librdkafka clients fell back to kafkajs, in one sentence (summary, plan and report say the same). */
+export function clientFallbackText(f: NonNullable<Plan['clientFallback']>): string {
+  return `librdkafka is not available here (${f.reason}): kafkajs runs ${f.clients.join(', ')} instead, with its known gaps (README: Kafka clients)`;
 }

@@ -21,6 +21,8 @@ const brokerId = z.number().int();
 const finite = z.number();
 const ms = z.number().min(0).max(MAX_PLANNED_MS);
 const strings = z.array(z.string());
+/** A run recorded before the plan named its clients ran them all on kafkajs. */
+const KAFKAJS_BEFORE_CLIENTS = 'kafkajs';
 
 const slos = z.object({
   exactlyOnce: z.boolean(),
@@ -84,6 +86,7 @@ const plan = z.object({
       instances: count,
       partitions: count,
       alsoIdHeader: z.string().optional(),
+      client: z.string().default(KAFKAJS_BEFORE_CLIENTS),
     }),
   ),
   processor: z
@@ -96,9 +99,13 @@ const plan = z.object({
       group: z.string(),
       idHeader: z.string(),
       outputPartitions: count,
+      client: z.string().optional(),
     })
     .optional(),
-  consumers: z.array(z.object({ name: z.string(), topic: z.string(), group: z.string(), instances: count })).optional(),
+  consumers: z
+    .array(z.object({ name: z.string(), topic: z.string(), group: z.string(), instances: count, client: z.string().default(KAFKAJS_BEFORE_CLIENTS) }))
+    .optional(),
+  clientFallback: z.object({ reason: z.string(), clients: strings }).optional(),
   timeline: z.array(
     z.object({
       index: count,

@@ -5,8 +5,9 @@
  *
  * Operations follow Jepsen: an op is recorded when invoked, and again when it completes as
  * `ok` (it happened), `fail` (it definitely did not happen) or `info` (outcome unknown, e.g. a
- * timeout: it may or may not have happened). Sends are recorded per batch (one kafkajs call);
- * every record in the batch shares the batch's outcome.
+ * timeout: it may or may not have happened). Sends are recorded per batch (the records of one
+ * partition offered together); a completion covers the whole batch, or a part of it when the
+ * client reports records one by one.
  *
  * Record ids are `<process>:<seq>` where `seq` counts from 0 per process in send order, so a
  * checker can tell send order per key without other data. Times are milliseconds since the
@@ -64,6 +65,15 @@ export interface SendComplete {
   batch: number;
   /** For `fail` and `info`: what the client said. */
   error?: string;
+  /**
+   * Set when this completion covers only part of the batch: its records `first` to
+   * `first + count - 1`. A client that reports each record on its own (librdkafka) completes a
+   * batch in parts, one per run of records with the same outcome; absent, it covers them all.
+   */
+  first?: number;
+  count?: number;
+  /** For `ok`, when the client reported them: the offset each covered record was written at, in order. */
+  offsets?: number[];
 }
 
 /** Records read back from a topic by the verifier (after heal and drain), in offset order per partition; a position may repeat (a client can redeliver). */

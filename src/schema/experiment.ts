@@ -11,6 +11,7 @@ import { specName } from './environment.js';
 import { DEFAULT_RECOVERY, type Slos } from '../history/slos.js';
 import { choice, expected, mapping, wholeNumber } from './fields.js';
 import { credentialsInUrlMessage, textHasUrlCredentials } from './credentials.js';
+import type { KafkaClientName } from './workload.js';
 
 export { formatDuration } from './duration.js';
 export { describeTarget } from './target-rules.js';
@@ -71,6 +72,8 @@ export interface ProducerSpec {
   idempotent: boolean;
   transactions?: { recordsPerTransaction: number };
   instances: number;
+  /** The Kafka client it runs on. */
+  client: KafkaClientName;
 }
 
 export interface ProcessorSpec {
@@ -86,6 +89,8 @@ export interface ProcessorSpec {
   env?: Record<string, string>;
   /** The record header that carries each record's id through the processor. */
   idHeader: string;
+  /** The Kafka client of streamchaos's own processor (unused by a processor of the user's own). */
+  client: KafkaClientName;
 }
 
 /** A consumer group reading a topic through the client links, like a downstream application; its lag is measured. */
@@ -94,6 +99,8 @@ export interface ConsumerSpec {
   topic: string;
   group: string;
   instances: number;
+  /** The Kafka client its instances run on. */
+  client: KafkaClientName;
 }
 
 export type SteadyStateProbe = 'cluster-healthy' | 'all-brokers-up' | 'min-isr-met';

@@ -18,6 +18,14 @@ import { field } from './view.js';
 
 export const MAX_RATE = 100_000;
 
+/**
+ * The Kafka clients the harness's own producers, processor and consumers can run on:
+ * Confluent's librdkafka client (the default), or kafkajs for teams whose applications use it.
+ */
+export const KAFKA_CLIENTS = ['librdkafka', 'kafkajs'] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+const client = choice(KAFKA_CLIENTS).default('librdkafka');
+
 const topic = z.string({ error: expected('a topic name') });
 const nonEmpty = (what: string) => z.string({ error: expected(what) }).refine((s) => s.trim() !== '', { error: `expected ${what}, received an empty string` });
 
@@ -35,6 +43,7 @@ export const producerFields = {
   idempotent: z.boolean({ error: expected('true or false') }).default(true),
   transactions: mapping({ recordsPerTransaction: wholeNumber(1, 10_000) }, 'a mapping with recordsPerTransaction').optional(),
   instances: wholeNumber(1, 16).default(1),
+  client,
 };
 
 const command = z
@@ -55,6 +64,8 @@ export const processorFields = {
   image: imageReference().optional(),
   env: environmentVariables().optional(),
   idHeader: nonEmpty('a record header name').default('sc-id'),
+  /** The client of streamchaos's own processor; a processor of your own (command, image) brings its own. */
+  client: choice(KAFKA_CLIENTS).optional(),
 };
 
 export const consumerFields = {
@@ -62,6 +73,7 @@ export const consumerFields = {
   topic,
   group: displayName('a consumer group id').optional(),
   instances: wholeNumber(1, 8).default(1),
+  client,
 };
 
 export const workloadFields = { producers: z.unknown(), processor: z.unknown(), consumers: z.unknown(), drain: duration('positive').default(60_000) };
@@ -175,7 +187,7 @@ function parseConsumers(c: Collector, raw: unknown, path: PathSegment[], env: En
       valid = false;
       return;
     }
-    out.push({ name, topic: all.topic, group: all.group ?? `streamchaos-consumer-${name}`, instances: all.instances });
+    out.push({ name, topic: all.topic, group: all.group ?? `streamchaos-consumer-${name}`, instances: all.instances, client: all.client });
   });
   return valid ? out : undefined;
 }
@@ -198,10 +210,23 @@ function parseProcessor(c: Collector, raw: unknown, path: PathSegment[], env: En
     valid = false;
   }
   const all = parsed.all;
+  if (all !== undefined && all.client !== undefined && (all.command !== undefined || all.image !== undefined)) {
+    c.add(
+      [...path, 'client'],
+      `client applies to streamchaos's own processor; yours (${all.command === undefined ? 'image' : 'command'}) uses the Kafka client it was built with: remove client`,
+    );
+    valid = false;
+  }
   if (!valid || all === undefined) return { instances };
-  const { command: cmd, image, env: vars, ...rest } = all;
+  const { command: cmd, image, env: vars, client: chosen, ...rest } = all;
   return {
-    spec: { ...rest, ...(cmd === undefined ? {} : { command: cmd }), ...(image === undefined ? {} : { image }), ...(vars === undefined ? {} : { env: vars }) },
+    spec: {
+      ...rest,
+      client: chosen ?? 'librdkafka',
+      ...(cmd === undefined ? {} : { command: cmd }),
+      ...(image === undefined ? {} : { image }),
+      ...(vars === undefined ? {} : { env: vars }),
+    },
     instances,
   };
 }

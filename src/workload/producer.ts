@@ -8,6 +8,7 @@ import type { Random } from '../util/random.js';
 import { TokenBucket } from './token-bucket.js';
 import { kafkajsSecurity } from '../cluster/security.js';
 import { byPartition, type Pending, RecordMaker } from './record-maker.js';
+import type { LoadGenerator, ProducerStats } from './load-generator.js';
 
 const TICK_MS = 5;
 /** Records a lane sends in one request, at most (and at most 512 KiB of values, well under a broker's 1 MiB message.max.bytes). */
@@ -21,13 +22,6 @@ const MAX_BATCH_BYTES = 512 * 1024;
 const OFFER_PER_TICK_MIN = 500;
 /** A send that takes longer is abandoned as indeterminate and its client replaced: kafkajs can hang on a dropped connection. */
 const SEND_DEADLINE_MS = 45_000;
-
-export interface ProducerStats {
-  sent: number;
-  acked: number;
-  failed: number;
-  indeterminate: number;
-}
 
 /** Records waiting in a lane while its partition is stalled, at most this many seconds of the lane's rate… */
 const LANE_BACKLOG_SECONDS = 2;
@@ -53,7 +47,7 @@ interface Lane {
  * kafkajs cannot reuse the sequence numbers of a batch that may have been written).
  * A transactional producer writes across partitions, so it has a single lane.
  */
-export class LoadProducer {
+export class LoadProducer implements LoadGenerator {
   readonly stats: ProducerStats = { sent: 0, acked: 0, failed: 0, indeterminate: 0 };
   private running = false;
   /** stop() was called: a start still connecting then offers no load. */

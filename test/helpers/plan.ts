@@ -22,6 +22,7 @@ export function testPlan(overrides: Partial<Plan> = {}): Plan {
         transactional: false,
         instances: 1,
         partitions: 3,
+        client: 'librdkafka',
       },
     ],
     timeline: [],

@@ -100,6 +100,7 @@ function buildPlan(names: Names, hostile: boolean): Plan {
         instances: 1,
         partitions: 3,
         alsoIdHeader: 'sc-id',
+        client: 'librdkafka',
       },
     ],
     processor: {
@@ -110,8 +111,9 @@ function buildPlan(names: Names, hostile: boolean): Plan {
       group: 'streamchaos-processor-orders',
       idHeader: 'sc-id',
       outputPartitions: 3,
+      client: 'librdkafka',
     },
-    consumers: [{ name: 'audit', topic: 'orders-processed', group: names.group, instances: 1 }],
+    consumers: [{ name: 'audit', topic: 'orders-processed', group: names.group, instances: 1, client: 'librdkafka' }],
     timeline: [
       { index: 0, name: names.kill, kind: 'broker-kill', atMs: 15_000, healAtMs: 30_000, target: 'leader of orders-0' },
       { index: 1, name: names.latency, kind: 'latency', atMs: 40_000, healAtMs: 50_000, target: 'broker-1, client links' },

@@ -6,7 +6,8 @@ import { HistoryRecorder } from '../../src/history/recorder.js';
 import type { StartedEnvironment } from '../../src/runtime/runtime.js';
 import type { FaultSpec, ProducerSpec } from '../../src/schema/experiment.js';
 import { sleep } from '../../src/util/time.js';
-import { LoadProducer } from '../../src/workload/producer.js';
+import { createLoadGenerator } from '../../src/workload/load-generator.js';
+import { KAFKA_CLIENTS } from '../../src/schema/workload.js';
 import { Random } from '../../src/util/random.js';
 import { restoreCluster, sharedCluster } from '../helpers/shared-cluster.js';
 import { testPlan } from '../helpers/plan.js';
@@ -17,7 +18,17 @@ beforeAll(async () => {
 });
 afterAll(async () => restoreCluster(env));
 
-const producer: ProducerSpec = { name: 'timing', topic: 'orders', rate: 400, keys: 50, payloadBytes: 100, acks: 'all', idempotent: true, instances: 1 };
+const producer: ProducerSpec = {
+  name: 'timing',
+  topic: 'orders',
+  rate: 400,
+  keys: 50,
+  payloadBytes: 100,
+  acks: 'all',
+  idempotent: true,
+  instances: 1,
+  client: 'kafkajs',
+};
 
 /**
  * The known truth: every client link is cut (the brokers keep running and keep their leaders,
@@ -25,15 +36,15 @@ const producer: ProducerSpec = { name: 'timing', topic: 'orders', rate: 400, key
  * History of a real producer, must measure an outage of N seconds, within ±0.25 s.
  */
 describe('recovery timing against a known outage', () => {
-  for (const n of [2, 5]) {
-    it(`every client link cut for ${n} s is measured as an outage of ${n} s ± 0.25 s`, async () => {
-      const history = new HistoryRecorder(join(inject('testRoot'), `recovery-timing-${n}.jsonl`));
+  for (const [client, n] of KAFKA_CLIENTS.flatMap((c) => [2, 5].map((n) => [c, n] as const))) {
+    it(`every client link cut for ${n} s is measured as an outage of ${n} s ± 0.25 s (${client})`, async () => {
+      const history = new HistoryRecorder(join(inject('testRoot'), `recovery-timing-${client}-${n}.jsonl`));
       history.record({
         type: 'run',
         time: Date.now(),
         name: 'timing',
         seed: 1,
-        plan: testPlan({ producers: [{ ...producer, transactional: false, partitions: 3 }] }),
+        plan: testPlan({ producers: [{ ...producer, client, transactional: false, partitions: 3 }] }),
         command: 'test',
         version: '0',
       });
@@ -45,7 +56,15 @@ describe('recovery timing against a known outage', () => {
         atMs: 8000,
         healAtMs: 8000 + n * 1000,
       };
-      const load = new LoadProducer('timing', producer, 6, env.topology.bootstrap, history, new Random(n), () => undefined);
+      const load = createLoadGenerator(client, {
+        name: 'timing',
+        spec: { ...producer, client },
+        partitions: 6,
+        bootstrap: env.topology.bootstrap,
+        history,
+        random: new Random(n),
+        log: () => undefined,
+      });
       const timeline = new Timeline({
         faults: [cut],
         seed: 1,
@@ -73,7 +92,7 @@ describe('recovery timing against a known outage', () => {
       const m = measure(history.entries());
       const f = m.faults[0]!;
       expect(m.baseline?.recordsPerSecond).toBeGreaterThan(300);
-      process.stderr.write(`[recovery-timing] cut ${cutFor.toFixed(3)} s, measured outage ${f.outageSeconds?.toFixed(3)} s\n`);
+      process.stderr.write(`[recovery-timing ${client}] cut ${cutFor.toFixed(3)} s, measured outage ${f.outageSeconds?.toFixed(3)} s\n`);
       expect(f.impacted).toBe(true);
       expect(f.failoverSeconds).toBeUndefined(); // nothing to fail over to: every client link was cut
       expect(f.outageSeconds, `measured outage ${f.outageSeconds} s, recovered ${f.recoveredAfterHealSeconds} s after the heal`).toBeGreaterThan(n - 0.25);

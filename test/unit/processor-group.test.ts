@@ -21,6 +21,7 @@ describe("a user's own processor, as a command", () => {
         mode: 'exactly-once',
         command: [process.execPath, resolve('test/fixtures/fake-processor.mjs')],
         idHeader: 'x-id',
+        client: 'librdkafka',
       },
       group: 'streamchaos-processor-orders',
       outputPartitions: 6,

@@ -1,13 +1,8 @@
 import { parseRecordId, type HistoryEntry } from '../../history/types.js';
+import { ACKED, FAILED, SendOutcomes } from '../send-outcomes.js';
 import { IdIndex } from './id-index.js';
 
-/**
- * What became of a sent record, from its batch's completion (`fail`, `info` or no completion
- * at all, `ok`), as stored in Sends.outcome; ranked: a stronger outcome has the larger number.
- */
-export const FAILED = 0;
-export const INDETERMINATE = 1;
-export const ACKED = 2;
+export { ACKED, FAILED, INDETERMINATE } from '../send-outcomes.js';
 
 /**
  * Every distinct id sent to the input topic(s), in the order first sent, as columns: the
@@ -40,32 +35,17 @@ export interface Sends {
   indeterminate: number;
 }
 
-const OUTCOME = { ok: ACKED, fail: FAILED, info: INDETERMINATE } as const;
-
 /**
- * The records sent to `inputTopics`, each with its batch's outcome. A batch invoked and never
- * completed (the producer crashed, or the run ended first) is indeterminate. Should an id be
+ * The records sent to `inputTopics`, each with its outcome (SendOutcomes: a record no
+ * completion covers is indeterminate). Should an id be
  * sent more than once (an application-level retry), it keeps its strongest outcome:
  * acked over indeterminate over failed, and the key and CRC of its first send. Completions
  * of batches on other topics (e.g. a processor's own sends to the output) are ignored.
  */
 export function collectSends(history: readonly HistoryEntry[], inputTopics: ReadonlySet<string>): Sends {
-  // batch numbers are per process: a Map of numbers per process, no string made per batch
-  const completions = new Map<string, Map<number, number>>();
+  const completions = SendOutcomes.of(history);
   let invoked = 0;
-  for (const entry of history) {
-    if (entry.type !== 'send') continue;
-    if (entry.phase === 'invoke') {
-      if (inputTopics.has(entry.topic)) invoked += entry.records.length;
-      continue;
-    }
-    let ofProcess = completions.get(entry.process);
-    if (ofProcess === undefined) {
-      ofProcess = new Map();
-      completions.set(entry.process, ofProcess);
-    }
-    ofProcess.set(entry.batch, Math.max(ofProcess.get(entry.batch) ?? FAILED, OUTCOME[entry.phase]));
-  }
+  for (const entry of history) if (entry.type === 'send' && entry.phase === 'invoke' && inputTopics.has(entry.topic)) invoked += entry.records.length;
   const sends: Sends = {
     count: 0,
     ids: new Array<string>(invoked), // sized once: growing it would copy it again and again
@@ -95,13 +75,15 @@ export function collectSends(history: readonly HistoryEntry[], inputTopics: Read
   const { byId } = sends;
   for (const entry of history) {
     if (entry.type !== 'send' || entry.phase !== 'invoke' || !inputTopics.has(entry.topic)) continue;
-    const outcome = completions.get(entry.process)?.get(entry.batch) ?? INDETERMINATE;
     const records = entry.records;
+    const outcomes = completions.batch(entry.process, entry.batch, records.length);
     sends.sent += records.length;
-    if (outcome === ACKED) sends.acked += records.length;
-    else if (outcome === FAILED) sends.failed += records.length;
-    else sends.indeterminate += records.length;
-    for (const record of records) {
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!;
+      const outcome = typeof outcomes === 'number' ? outcomes : outcomes[r]!;
+      if (outcome === ACKED) sends.acked++;
+      else if (outcome === FAILED) sends.failed++;
+      else sends.indeterminate++;
       const known = byId.claim(record.id, sends.count);
       if (known !== undefined) {
         if (outcome > sends.outcome[known]!) sends.outcome[known] = outcome;

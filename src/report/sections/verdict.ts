@@ -3,6 +3,7 @@ import type { Measurements } from '../../check/measurements.js';
 import type { Check, RunResult } from '../../check/result.js';
 import { html, type Markup } from '../escape.js';
 import { formatCount, formatMs, formatPercent, formatRate, formatSeconds, NONE } from '../format.js';
+import { clientFallbackText } from '../../history/plan.js';
 
 /** How a check came out: a failed check that does not block the run is a warning; one that could not be judged is unknown. */
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'unknown';
@@ -37,6 +38,7 @@ ${description === undefined || description === '' ? '' : html`<p class="descript
 <p class="verdict-count">${checkCount(result.checks)}</p>
 ${result.unfinished === undefined ? '' : html`<p class="verdict-meta unfinished"><b>The run did not finish</b>: ${result.unfinished.reason}.</p>`}
 ${damageNote(result)}
+${result.plan.clientFallback === undefined ? '' : html`<p class="verdict-meta client-fallback"><b>Kafka client</b>: ${clientFallbackText(result.plan.clientFallback)}.</p>`}
 ${result.plan.dryRun === true ? html`<p class="verdict-meta dry-run"><b>DRY RUN</b>: the workload and every check ran; none of the ${String(result.plan.timeline.length)} planned faults was injected.</p>` : ''}
 <p class="verdict-meta">seed <b>${String(result.seed)}</b> · started ${formatDate(result.startedAt)} · ${formatSeconds(result.plan.durationMs / 1000)} s planned · environment ${result.plan.environment.name}</p>
 </div>
