@@ -2,7 +2,7 @@ import { LagReader, waitForCaughtUp } from '../cluster/lag.js';
 import type { StartedEnvironment } from '../runtime/runtime.js';
 import { Random } from '../util/random.js';
 import { withTimeout } from '../util/time.js';
-import { ConsumerGroupLoad } from '../workload/consumer.js';
+import { type ConsumerLoad, createConsumerGroupLoad } from '../workload/consumer.js';
 import { ProcessorGroup } from '../workload/processor-group.js';
 import { createLoadGenerator, type LoadGenerator } from '../workload/load-generator.js';
 import { Watcher } from '../workload/watcher.js';
@@ -18,7 +18,7 @@ import { Sampler } from './sampler.js';
 export class WorkloadSet {
   readonly producers: LoadGenerator[];
   processors: ProcessorGroup | undefined;
-  readonly consumers: ConsumerGroupLoad[];
+  readonly consumers: ConsumerLoad[];
   private readonly watchers: Watcher[] = [];
   private readonly sampler: Sampler;
   /** Where this run's records start, per judged output and partition (an external cluster's topics outlive runs). */
@@ -56,7 +56,9 @@ export class WorkloadSet {
         });
       }),
     );
-    this.consumers = (spec.workload.consumers ?? []).map((c) => new ConsumerGroupLoad(c, env.topology.bootstrap, options.log));
+    this.consumers = (spec.workload.consumers ?? []).map((c, i) =>
+      createConsumerGroupLoad(plan.consumers?.[i]?.client ?? c.client, c, env.topology.bootstrap, options.log),
+    );
   }
 
   /** Starts sampling, the processors, the consumers and the watchers; not the load. */
@@ -77,6 +79,7 @@ export class WorkloadSet {
         dir: env.dir,
         history: ctx.history,
         launch: env.startProcessor,
+        ...(plan.processor.client === undefined ? {} : { client: plan.processor.client }),
       });
       ctx.defer('processors', () => this.processors?.stop());
       await this.processors.start();

@@ -3,6 +3,7 @@
  * toxiproxy-server binary or this node, each with the shared libraries ldd says it loads.
  */
 import { realpath, readdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { ProvisionError } from '../errors.js';
 import { exec } from '../util/exec.js';
@@ -99,14 +100,28 @@ export async function imageSpecFor(kind: ImageKind, tools: Tools, progress: Prog
     };
   }
   const node = await inputFile(process.execPath, '/usr/local/bin/node');
+  // our processor's librdkafka client: the project is mounted into the container, the system libraries it was built against are not
+  const native = await librdkafkaModule();
+  const nativeLibs = native === undefined ? [] : (await sharedLibraries([native.file], new Set(), progress)).filter((f) => !f.src.startsWith(native.root));
   return {
     ...base,
     tag: localImageName('node', process.versions.node.split('.')[0] ?? process.versions.node),
     equivalentOf: PUBLIC_IMAGES.node,
-    files: unique([node, ...(await sharedLibraries([node.src], new Set(), progress))]),
+    files: unique([node, ...(await sharedLibraries([node.src], new Set(), progress)), ...nativeLibs]),
     env: { PATH },
     entrypoint: ['node'],
   };
+}
+
+/** The native module of the librdkafka client, when it was built here, and the package it sits in. */
+async function librdkafkaModule(): Promise<{ file: string; root: string } | undefined> {
+  try {
+    const root = dirname(createRequire(import.meta.url).resolve('@confluentinc/kafka-javascript/package.json'));
+    const file = join(root, 'build', 'Release', 'confluent-kafka-javascript.node');
+    return (await stat(file)).isFile() ? { file, root: await realpath(root) } : undefined;
+  } catch {
+    return undefined; // not installed: the image has no use for its libraries
+  }
 }
 
 async function inputFile(path: string, dest: string): Promise<InputFile> {

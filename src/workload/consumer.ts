@@ -4,6 +4,23 @@ import { withTimeout } from '../util/time.js';
 import { registerCodecs } from '../cluster/codecs.js';
 import { fixConsumerStopRace } from '../cluster/kafkajs-stop-race.js';
 import { kafkajsSecurity } from '../cluster/security.js';
+import { nativeClient } from '../cluster/librdkafka.js';
+import { RdkafkaConsumerGroupLoad } from './rdkafka-consumer.js';
+
+/** A consumer group of the workload, whichever client it runs on. */
+export interface ConsumerLoad {
+  readonly spec: ConsumerSpec;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The consumer group `spec` on `client`, as the plan chose it (librdkafka only where it loads: never a silent kafkajs). */
+export function createConsumerGroupLoad(client: string, spec: ConsumerSpec, bootstrap: string, log: (line: string) => void): ConsumerLoad {
+  if (client !== 'librdkafka') return new ConsumerGroupLoad(spec, bootstrap, log);
+  const native = nativeClient();
+  if (!native.available) throw new Error(`${spec.name} is to run on librdkafka, which is not available: ${native.reason}`);
+  return new RdkafkaConsumerGroupLoad(spec, bootstrap, log, native.module);
+}
 
 /** How long one consumer may take to leave its group and disconnect (kafkajs retries brokers that are gone). */
 const DISCONNECT_MS = 10_000;
@@ -14,7 +31,7 @@ const DISCONNECT_MS = 10_000;
  * application), committing their offsets every second. Their lag is what the lag SLOs hold.
  * A consumer that crashes on a fault restarts itself (kafkajs restartOnFailure).
  */
-export class ConsumerGroupLoad {
+export class ConsumerGroupLoad implements ConsumerLoad {
   private readonly consumers: Consumer[] = [];
   private stopped = false;
 

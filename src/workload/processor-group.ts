@@ -34,6 +34,8 @@ export interface ProcessorGroupOptions {
   launch: ProcessorLauncher;
   /** Labels for containers (the run id). */
   labels?: Record<string, string>;
+  /** The Kafka client of our processor, as the plan chose it (librdkafka when not said). */
+  client?: string;
 }
 
 /**
@@ -86,6 +88,7 @@ export class ProcessorGroup {
         STREAMCHAOS_GROUP: this.group,
         STREAMCHAOS_MODE: spec.mode,
         STREAMCHAOS_ID_HEADER: spec.idHeader,
+        ...(this.options.client === undefined ? {} : { STREAMCHAOS_CLIENT: this.options.client }),
         // TLS / SASL settings (secrets too) by environment, never argv
         ...securityEnv(securityOf(this.options.bootstrap)),
       },

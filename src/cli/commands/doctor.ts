@@ -1,4 +1,5 @@
 import type { ExitCode } from '../../exit-code.js';
+import { nativeClient } from '../../cluster/librdkafka.js';
 import { cacheDir } from '../../provision/cache.js';
 import { findJava } from '../../provision/java.js';
 import { cachedKafka, DEFAULT_KAFKA_VERSION } from '../../provision/kafka.js';
@@ -16,7 +17,7 @@ interface Finding {
 
 /** `streamchaos doctor`: checks what streamchaos needs, says what to fix. Exit 0 when runs can start. */
 export async function doctor(args: { json: boolean }): Promise<ExitCode> {
-  const findings = await Promise.all([checkNode(), checkJava(), checkKafka(), checkToxiproxy(), checkSetpriv(), checkDocker()]);
+  const findings = await Promise.all([checkNode(), checkJava(), checkKafka(), checkKafkaClient(), checkToxiproxy(), checkSetpriv(), checkDocker()]);
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ cache: cacheDir(), findings }, null, 2)}\n`);
   } else {
@@ -68,6 +69,19 @@ async function checkKafka(): Promise<Finding> {
         fix: 'apt-get install maven, or set KAFKA_HOME to an unpacked Kafka download',
       }
     : { what: 'Kafka', status: 'warn', detail: `not cached yet; \`streamchaos setup\` fetches it with ${mvn}`, fix: 'run `streamchaos setup`' };
+}
+
+/** The harness's own Kafka client: librdkafka when its native module loads, else kafkajs (and every run says so). */
+async function checkKafkaClient(): Promise<Finding> {
+  const native = nativeClient();
+  return native.available
+    ? { what: 'librdkafka', status: 'ok', detail: `${native.version} (the native client loaded: producers, processor and consumers run on it)` }
+    : {
+        what: 'librdkafka',
+        status: 'warn',
+        detail: `not available: ${native.reason}; runs use kafkajs instead, and their summary and report say so`,
+        fix: 'scripts/install.sh builds it (Debian: libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev, then CKJS_LINKING=dynamic npm rebuild @confluentinc/kafka-javascript)',
+      };
 }
 
 async function checkToxiproxy(): Promise<Finding> {

@@ -1,0 +1,207 @@
+/**
+ * Our processor under test on Confluent's librdkafka client (`client: librdkafka`, the default),
+ * run as its own OS process (so it can be killed and paused): a consume-transform-produce
+ * pipeline from STREAMCHAOS_INPUT to STREAMCHAOS_OUTPUT.
+ *
+ * exactly-once (KIP-447): each batch polled is one transaction that carries the output records
+ * and the consumed offsets, sent with the consumer's group metadata (sendOffsetsToTransaction),
+ * so the group coordinator refuses the offsets of an instance that has lost its partitions
+ * (a zombie: frozen past its session, then resumed): its transaction aborts, and its records
+ * are never read. A new owner reads committed offsets as stable (librdkafka's read_committed
+ * consumer asks for them so): it waits while an earlier owner's offsets are in an open
+ * transaction. One transactional id per instance; a failed transaction is aborted and the
+ * batch's partitions rewound to where it began.
+ * at-least-once (the known-unsafe control): produce, then commit the offsets produced, every
+ * 2 s (as enable.auto.commit does), no transactions: a crash replays up to 2 s, so it duplicates.
+ *
+ * Prints `ready` once it has joined its group, and one line per problem.
+ */
+import { nativeClient, producerConfig, type Rdkafka, rdkafkaSecurity } from '../cluster/librdkafka.js';
+import { securityFromEnv } from '../cluster/security.js';
+import { ExitCode, exitWith } from '../exit-code.js';
+import { withTimeout } from '../util/time.js';
+import { PROCESSED_BY_HEADER, processorConfig, sayer } from './processor-config.js';
+
+const config = processorConfig();
+const say = sayer(config.name);
+const native = nativeClient();
+if (!native.available) {
+  say(`fatal: the librdkafka client does not load here: ${native.reason}`);
+  exitWith(ExitCode.environment);
+}
+const rd = (native as Extract<typeof native, { available: true }>).module;
+const security = rdkafkaSecurity(securityFromEnv(process.env));
+const exactlyOnce = config.mode === 'exactly-once';
+/** A transaction's steps: librdkafka retries inside each; past this the outcome is taken as failed (aborted, rewound). */
+const STEP_MS = 20_000;
+/** Records polled at once: one transaction's worth. */
+const BATCH = 2000;
+const ASSIGN = -175;
+
+function step(what: string, call: (cb: (err: Rdkafka.LibrdKafkaError | null) => void) => void): Promise<void> {
+  return withTimeout(
+    new Promise<void>((resolve, reject) => call((err) => (err ? reject(Object.assign(new Error(`${what}: ${err.message}`), { rd: err })) : resolve()))),
+    STEP_MS + 5000,
+    what,
+  );
+}
+
+const consumer = new rd.KafkaConsumer(
+  {
+    'client.id': config.name,
+    'group.id': config.group,
+    'metadata.broker.list': config.bootstrap.join(','),
+    ...security,
+    'isolation.level': 'read_committed',
+    'enable.auto.commit': false,
+    'session.timeout.ms': 10_000,
+    'heartbeat.interval.ms': 1000,
+    'fetch.wait.max.ms': 100,
+    'reconnect.backoff.ms': 20,
+    'reconnect.backoff.max.ms': 100,
+    'retry.backoff.ms': 20,
+    'retry.backoff.max.ms': 100,
+    rebalance_cb: true,
+  },
+  { 'auto.offset.reset': 'earliest' },
+);
+let producer: Rdkafka.Producer | undefined;
+
+async function newProducer(): Promise<Rdkafka.Producer> {
+  const p = new rd.Producer({
+    ...producerConfig({
+      clientId: `${config.name}-producer`,
+      bootstrap: config.bootstrap.join(','),
+      idempotent: true,
+      acks: -1,
+      deliveryTimeoutMs: STEP_MS,
+      ...(exactlyOnce ? { transactionalId: `${config.prefix}-${config.input}-${config.name}` } : {}),
+    }),
+    partitioner: 'murmur2_random', // Java's: a key's records go to the partition a Java client would choose
+    'transaction.timeout.ms': 15_000,
+    dr_cb: false,
+  });
+  p.on('event.error', (e) => say(`[librdkafka producer] ${e.message}`));
+  await step('producer to connect', (cb) => p.connect({ timeout: STEP_MS }, (err) => cb(err ?? null)));
+  p.setPollInBackground(true);
+  // fences the previous instance of this name (a restart) and finishes its open transaction
+  if (exactlyOnce) await step('transactions to initialise', (cb) => p.initTransactions(STEP_MS, cb));
+  return p;
+}
+
+function transform(m: Rdkafka.Message): Rdkafka.MessageHeader[] {
+  const headers: Rdkafka.MessageHeader[] = [...(m.headers ?? [])];
+  headers.push({ [PROCESSED_BY_HEADER]: config.name });
+  if (config.idHeader !== 'sc-id') {
+    const id = headers.find((h) => 'sc-id' in h)?.['sc-id'];
+    if (id !== undefined) headers.push({ [config.idHeader]: id });
+  }
+  return headers;
+}
+
+/** Where each partition of the batch began: where to rewind to when its transaction fails. */
+function firstOffsets(messages: readonly Rdkafka.Message[]): Map<number, number> {
+  const first = new Map<number, number>();
+  for (const m of messages) if (!first.has(m.partition)) first.set(m.partition, m.offset);
+  return first;
+}
+
+function nextOffsets(messages: readonly Rdkafka.Message[]): Rdkafka.TopicPartitionOffset[] {
+  const next = new Map<number, number>();
+  for (const m of messages) next.set(m.partition, m.offset + 1);
+  return [...next].map(([partition, offset]) => ({ topic: config.input, partition, offset }));
+}
+
+async function processExactlyOnce(p: Rdkafka.Producer, messages: Rdkafka.Message[]): Promise<void> {
+  await step('begin transaction', (cb) => p.beginTransaction(cb));
+  try {
+    for (const m of messages) p.produce(config.output, null, m.value, m.key, m.timestamp, undefined, transform(m));
+    await step('send offsets', (cb) => p.sendOffsetsToTransaction(nextOffsets(messages), consumer, STEP_MS, cb));
+    await step('commit', (cb) => p.commitTransaction(STEP_MS, cb));
+  } catch (e) {
+    await step('abort', (cb) => p.abortTransaction(STEP_MS, cb)).catch(async (abortError: unknown) => {
+      say(`abort failed (${String(abortError)}): a fresh producer fences this one's transaction`);
+      await dropProducer();
+    });
+    await rewind(firstOffsets(messages));
+    throw e;
+  }
+}
+
+/** Back to where a failed batch began, on the partitions this instance still holds (the others' new owners start from their committed offsets). */
+async function rewind(first: Map<number, number>): Promise<void> {
+  const held = new Set(consumer.assignments().map((a) => a.partition));
+  for (const [partition, offset] of first) {
+    if (!held.has(partition)) continue;
+    await step(`rewind ${config.input}-${partition}`, (cb) => consumer.seek({ topic: config.input, partition, offset }, STEP_MS, cb)).catch((e: unknown) =>
+      say(`${String(e)}: restarting`),
+    );
+  }
+}
+
+async function dropProducer(): Promise<void> {
+  const p = producer;
+  producer = undefined;
+  if (p !== undefined) await withTimeout(new Promise<void>((r) => p.disconnect(5000, () => r())), 10_000, 'producer disconnect').catch(() => undefined);
+}
+
+/** At-least-once: produce and wait for every delivery; offsets are committed later (every 2 s), so a crash replays. */
+const produced = new Map<number, number>();
+async function processAtLeastOnce(p: Rdkafka.Producer, messages: Rdkafka.Message[]): Promise<void> {
+  for (const m of messages) p.produce(config.output, null, m.value, m.key, m.timestamp, undefined, transform(m));
+  await step('flush', (cb) => p.flush(STEP_MS, (err) => cb(err ?? null)));
+  for (const o of nextOffsets(messages)) produced.set(o.partition, o.offset);
+}
+
+function commitProduced(): void {
+  const offsets = [...produced].map(([partition, offset]) => ({ topic: config.input, partition, offset }));
+  produced.clear();
+  if (offsets.length === 0) return;
+  try {
+    consumer.commit(offsets);
+  } catch (e) {
+    say(`commit failed: ${String(e)}`);
+  }
+}
+
+function consumeBatch(): Promise<Rdkafka.Message[]> {
+  return new Promise((resolve, reject) => consumer.consume(BATCH, (err, messages) => (err ? reject(new Error(err.message)) : resolve(messages))));
+}
+
+let stopping = false;
+async function stop(): Promise<void> {
+  stopping = true;
+  await withTimeout(new Promise<void>((r) => consumer.disconnect(10_000, () => r())), 15_000, 'consumer disconnect').catch(() => undefined);
+  await dropProducer();
+  exitWith(ExitCode.ok);
+}
+
+async function main(): Promise<void> {
+  consumer.on('event.error', (e) => say(`[librdkafka consumer] ${e.message}`));
+  consumer.on('rebalance', (err, assignment) => {
+    if (err.code === ASSIGN) say(`ready: joined ${config.group} with ${JSON.stringify({ [config.input]: assignment.map((a) => a.partition) })}`);
+  });
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  await step('consumer to connect', (cb) => consumer.connect({ timeout: STEP_MS }, (err) => cb(err ?? null)));
+  consumer.setDefaultConsumeTimeout(100);
+  consumer.subscribe([config.input]);
+  if (!exactlyOnce) setInterval(commitProduced, 2000);
+  while (!stopping) {
+    const messages = await consumeBatch();
+    if (messages.length === 0) continue;
+    producer ??= await newProducer();
+    try {
+      await (exactlyOnce ? processExactlyOnce(producer, messages) : processAtLeastOnce(producer, messages));
+    } catch (e) {
+      // aborted (or fenced) and rewound: a fresh producer for the next batch, whatever state this one is in
+      say(`${e instanceof Error ? e.message : String(e)}; the batch is done again`);
+      await dropProducer();
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  say(`fatal: ${e instanceof Error ? e.message : String(e)}`);
+  exitWith(ExitCode.failed);
+});
