@@ -119,6 +119,8 @@ export function producerConfig(o: {
   acks: -1 | 0 | 1;
   deliveryTimeoutMs: number;
   transactionalId?: string;
+  /** How long the coordinator lets a transaction of this producer stay open (at least deliveryTimeoutMs: librdkafka requires it). */
+  transactionTimeoutMs?: number;
 }): Rdkafka.ProducerGlobalConfig & Rdkafka.ProducerTopicConfig {
   return {
     'client.id': o.clientId,
@@ -135,7 +137,9 @@ export function producerConfig(o: {
     'reconnect.backoff.max.ms': 100,
     'socket.connection.setup.timeout.ms': 3000,
     'queue.buffering.max.messages': 1_000_000,
-    ...(o.transactionalId === undefined ? {} : { 'transactional.id': o.transactionalId, 'transaction.timeout.ms': 30_000 }),
+    ...(o.transactionalId === undefined
+      ? {}
+      : { 'transactional.id': o.transactionalId, 'transaction.timeout.ms': Math.max(o.transactionTimeoutMs ?? 30_000, o.deliveryTimeoutMs) }),
     dr_cb: true,
   };
 }

@@ -74,11 +74,13 @@ async function newProducer(): Promise<Rdkafka.Producer> {
       bootstrap: config.bootstrap.join(','),
       idempotent: true,
       acks: -1,
-      deliveryTimeoutMs: STEP_MS,
-      ...(exactlyOnce ? { transactionalId: `${config.prefix}-${config.input}-${config.name}` } : {}),
+      // a record not written within 10 s fails its transaction (aborted, done again); an open
+      // transaction of a frozen or killed instance is aborted by the coordinator after 10 s, so its
+      // successor waits at most that long for stable offsets (a restart of the same instance fences it at once)
+      deliveryTimeoutMs: 10_000,
+      ...(exactlyOnce ? { transactionalId: `${config.prefix}-${config.input}-${config.name}`, transactionTimeoutMs: 10_000 } : {}),
     }),
     partitioner: 'murmur2_random', // Java's: a key's records go to the partition a Java client would choose
-    'transaction.timeout.ms': 15_000,
     dr_cb: false,
   });
   p.on('event.error', (e) => say(`[librdkafka producer] ${e.message}`));
