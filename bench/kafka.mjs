@@ -10,7 +10,7 @@ import { ensureTools } from '../dist/provision/tools.js';
 import { ProcessRuntime } from '../dist/runtime/process/process-runtime.js';
 import { managedOnly } from '../dist/schema/environment.js';
 import { parseEnvironment } from '../dist/schema/load-environment.js';
-import { LoadProducer } from '../dist/workload/producer.js';
+import { createLoadGenerator } from '../dist/workload/load-generator.js';
 import { Random } from '../dist/util/random.js';
 
 export const KAFKA_VERSION = '4.3.1';
@@ -144,10 +144,10 @@ export async function producerPerformance({ java, classpath, bootstrap, topic, r
  * as it goes), acks=all and idempotence on. Returns acknowledged records/s, MB/s of values and
  * the acknowledged records of every whole second.
  */
-export async function ourProducer({ bootstrap, topic, partitions, rate, seconds, payloadBytes, name }) {
+export async function ourProducer({ bootstrap, topic, partitions, rate, seconds, payloadBytes, name, client = 'librdkafka' }) {
   const history = new HistoryRecorder(join(scratch, `${name}.jsonl`));
-  const spec = { name, topic, rate, keys: 1000, payloadBytes, acks: 'all', idempotent: true, instances: 1 };
-  const producer = new LoadProducer(name, spec, partitions, bootstrap, history, new Random(7), () => undefined);
+  const spec = { name, topic, rate, keys: 1000, payloadBytes, acks: 'all', idempotent: true, instances: 1, client };
+  const producer = createLoadGenerator(client, { name, spec, partitions, bootstrap, history, random: new Random(7), log: () => undefined });
   await producer.start();
   const perSecond = [];
   let last = 0;
@@ -171,18 +171,18 @@ export async function ourProducer({ bootstrap, topic, partitions, rate, seconds,
  * keep running and keep their leaders: no failover), under a real producer; returns how long
  * the cut held and the outage the recovery checker measured from the History alone.
  */
-export async function measuredOutage(env, seconds, round) {
+export async function measuredOutage(env, seconds, round, client = 'librdkafka') {
   const { measure } = await import('../dist/check/measure.js');
   const { Timeline } = await import('../dist/experiment/timeline.js');
   const { DEFAULT_RECOVERY } = await import('../dist/history/slos.js');
-  const producer = { name: 'clock', topic: 'bench', rate: 400, keys: 50, payloadBytes: 100, acks: 'all', idempotent: true, instances: 1 };
+  const producer = { name: 'clock', topic: 'bench', rate: 400, keys: 50, payloadBytes: 100, acks: 'all', idempotent: true, instances: 1, client };
   const history = new HistoryRecorder(join(scratch, `clock-${round}.jsonl`));
   const plan = {
     name: 'clock',
     seed: round,
     durationMs: 0,
     environment: { name: 'bench-3', brokers: 3, kafka: KAFKA_VERSION, topics: ['bench'] },
-    producers: [{ ...producer, transactional: false }],
+    producers: [{ ...producer, transactional: false, partitions: 6 }],
     timeline: [],
     steadyState: { before: [], after: [] },
     slos: { exactlyOnce: true, orderedPerKey: false, recovery: DEFAULT_RECOVERY },
@@ -196,7 +196,15 @@ export async function measuredOutage(env, seconds, round) {
     atMs: 6000,
     healAtMs: 6000 + seconds * 1000,
   };
-  const load = new LoadProducer('clock', producer, 6, env.topology.bootstrap, history, new Random(round), () => undefined);
+  const load = createLoadGenerator(client, {
+    name: 'clock',
+    spec: producer,
+    partitions: 6,
+    bootstrap: env.topology.bootstrap,
+    history,
+    random: new Random(round),
+    log: () => undefined,
+  });
   const timeline = new Timeline({
     faults: [cut],
     seed: round,

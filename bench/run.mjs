@@ -135,38 +135,50 @@ Object.assign(sections, {
       [1024, 300_000, 100_000],
       [100, 1_000_000, 300_000],
     ]) {
-      const ours = [];
+      const ours = { librdkafka: [], kafkajs: [] };
       const theirs = [];
-      for (let round = 0; round < 2; round++) {
-        ours.push(
-          await k.ourProducer({ bootstrap, topic: 'bench', partitions: 6, rate: offered, seconds: 12, payloadBytes: size, name: `ours-${size}-${round}` }),
-        );
+      for (let round = 0; round < 3; round++) {
+        for (const client of ['librdkafka', 'kafkajs']) {
+          ours[client].push(
+            await k.ourProducer({
+              bootstrap,
+              topic: 'bench',
+              partitions: 6,
+              rate: offered,
+              seconds: 12,
+              payloadBytes: size,
+              name: `ours-${client}-${size}-${round}`,
+              client,
+            }),
+          );
+        }
         theirs.push(await k.producerPerformance({ java: t.kafka.java.bin, classpath, bootstrap, topic: 'bench', records, recordSize: size }));
       }
-      const oursRate = mean(ours.map((x) => x.recordsPerSecond));
       const theirRate = mean(theirs.map((x) => x.recordsPerSecond));
-      const oursMb = mean(ours.map((x) => x.mbPerSecond));
       const theirMb = mean(theirs.map((x) => x.mbPerSecond));
-      figure({
-        section: 'producer',
-        name: `${size} B records: records/s`,
-        value: oursRate,
-        unit: 'records/s',
-        reference: 'ProducerPerformance',
-        referenceValue: theirRate,
-        ratio: oursRate / theirRate,
-        goal: '≥ 0.8',
-        met: oursRate / theirRate >= 0.8,
-      });
-      figure({
-        section: 'producer',
-        name: `${size} B records: MB/s`,
-        value: oursMb,
-        unit: 'MB/s',
-        reference: 'ProducerPerformance',
-        referenceValue: theirMb,
-        ratio: oursMb / theirMb,
-      });
+      for (const client of ['librdkafka', 'kafkajs']) {
+        const oursRate = mean(ours[client].map((x) => x.recordsPerSecond));
+        const oursMb = mean(ours[client].map((x) => x.mbPerSecond));
+        figure({
+          section: 'producer',
+          name: `${size} B records on ${client}: records/s`,
+          value: oursRate,
+          unit: 'records/s',
+          reference: 'ProducerPerformance',
+          referenceValue: theirRate,
+          ratio: oursRate / theirRate,
+          ...(client === 'librdkafka' ? { goal: '≥ 0.8 (aim 1.0)', met: oursRate / theirRate >= 0.8 } : { note: 'the kafkajs figure, beside it' }),
+        });
+        figure({
+          section: 'producer',
+          name: `${size} B records on ${client}: MB/s`,
+          value: oursMb,
+          unit: 'MB/s',
+          reference: 'ProducerPerformance',
+          referenceValue: theirMb,
+          ratio: oursMb / theirMb,
+        });
+      }
     }
   },
 
