@@ -190,8 +190,11 @@ async function main(): Promise<void> {
   consumer.subscribe([config.input]);
   if (!exactlyOnce) setInterval(commitProduced, 2000);
   while (!stopping) {
-    const messages = await consumeBatch();
-    if (messages.length === 0) continue;
+    const messages = await consumeBatch().catch((e: unknown) => {
+      if (!stopping) say(`consume failed: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    });
+    if (messages.length === 0 || stopping) continue;
     producer ??= await newProducer();
     try {
       await (exactlyOnce ? processExactlyOnce(producer, messages) : processAtLeastOnce(producer, messages));
