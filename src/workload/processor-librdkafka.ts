@@ -19,7 +19,7 @@
 import { nativeClient, producerConfig, type Rdkafka, rdkafkaSecurity } from '../cluster/librdkafka.js';
 import { securityFromEnv } from '../cluster/security.js';
 import { ExitCode, exitWith } from '../exit-code.js';
-import { withTimeout } from '../util/time.js';
+import { sleep, withTimeout } from '../util/time.js';
 import { PROCESSED_BY_HEADER, processorConfig, sayer } from './processor-config.js';
 
 const config = processorConfig();
@@ -190,8 +190,9 @@ async function main(): Promise<void> {
   consumer.subscribe([config.input]);
   if (!exactlyOnce) setInterval(commitProduced, 2000);
   while (!stopping) {
-    const messages = await consumeBatch().catch((e: unknown) => {
+    const messages = await consumeBatch().catch(async (e: unknown) => {
       if (!stopping) say(`consume failed: ${e instanceof Error ? e.message : String(e)}`);
+      await sleep(100);
       return [];
     });
     if (messages.length === 0 || stopping) continue;
