@@ -268,6 +268,52 @@ Object.assign(sections, {
     });
   },
 
+  /** The harness's own latency floor: no fault, 1,000 records/s on the default environment, end-to-end p99 per client. */
+  async latency() {
+    await releaseSingle();
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const k = await import('./kafka.mjs');
+    say('latency: end-to-end latency with no fault, 1,000 records/s, 30 s, on environments/local-3.yaml, per client');
+    for (const client of ['librdkafka', 'kafkajs']) {
+      const file = join(k.scratch, `latency-${client}.yaml`);
+      writeFileSync(
+        file,
+        [
+          `name: bench-latency-${client}`,
+          `environment: ${join(here, '..', 'environments', 'local-3.yaml')}`,
+          'seed: 3',
+          'duration: 30s',
+          `workload: { producers: [{ topic: orders, rate: 1000, keys: 200, payloadBytes: 256, client: ${client} }] }`,
+          'slos: { exactlyOnce: true, orderedPerKey: true }',
+          '',
+        ].join('\n'),
+      );
+      const out = join(k.scratch, `latency-${client}`);
+      const code = await new Promise((resolve) => {
+        const child = spawn(process.execPath, [join(here, '..', 'bin', 'streamchaos.js'), 'run', file, '--out', out], {
+          stdio: 'ignore',
+          env: { ...process.env, NO_COLOR: '1' },
+        });
+        child.on('close', resolve);
+      });
+      if (code !== 0 && code !== 1) throw new Error(`the latency run on ${client} exited ${code}`);
+      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+      const steady = result.latency?.steady;
+      if (steady === undefined) throw new Error(`the latency run on ${client} measured no steady latency`);
+      figure({
+        section: 'latency',
+        name: `steady p99, 1,000 records/s, ${client}`,
+        value: steady.p99,
+        unit: 'ms',
+        reference: 'goal',
+        referenceValue: 50,
+        ratio: steady.p99 / 50,
+        ...(client === 'librdkafka' ? { goal: '< 50 ms', met: steady.p99 < 50 } : {}),
+        note: `p50 ${steady.p50} ms, max ${steady.max} ms over ${steady.count} records; verdict ${result.verdict}`,
+      });
+    }
+  },
+
   /** The harness process's CPU seconds and peak RSS during a 60 s experiment at 5,000 records/s. */
   async footprint() {
     await releaseSingle();
