@@ -171,6 +171,8 @@ function consumeBatch(): Promise<Rdkafka.Message[]> {
 }
 
 let stopping = false;
+/** Partitions assigned and not read from yet: the first record read says where this instance took over. */
+const fresh = new Set<number>();
 async function stop(): Promise<void> {
   stopping = true;
   await withTimeout(new Promise<void>((r) => consumer.disconnect(10_000, () => r())), 15_000, 'consumer disconnect').catch(() => undefined);
@@ -181,7 +183,9 @@ async function stop(): Promise<void> {
 async function main(): Promise<void> {
   consumer.on('event.error', (e) => say(`[librdkafka consumer] ${e.message}`));
   consumer.on('rebalance', (err, assignment) => {
-    if (err.code === ASSIGN) say(`ready: joined ${config.group} with ${JSON.stringify({ [config.input]: assignment.map((a) => a.partition) })}`);
+    if (err.code !== ASSIGN) return;
+    say(`ready: joined ${config.group} with ${JSON.stringify({ [config.input]: assignment.map((a) => a.partition) })}`);
+    for (const a of assignment) fresh.add(a.partition);
   });
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
@@ -196,6 +200,9 @@ async function main(): Promise<void> {
       return [];
     });
     if (messages.length === 0 || stopping) continue;
+    for (const m of messages) {
+      if (fresh.delete(m.partition)) say(`took over ${config.input}-${m.partition} at offset ${m.offset}`);
+    }
     producer ??= await newProducer();
     try {
       await (exactlyOnce ? processExactlyOnce(producer, messages) : processAtLeastOnce(producer, messages));
