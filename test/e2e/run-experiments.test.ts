@@ -21,10 +21,16 @@ async function runExperiment(file: string, name: string): Promise<{ code: number
   return { ...r, out, result };
 }
 
+/** The checks that did not pass, as the failure message of an exit-code assertion: a red CI says which SLO missed and by how much. */
+function failedChecks(result: RunResult): string {
+  const failed = result.checks.filter((c) => c.pass !== true);
+  return `verdict ${result.verdict}: ${failed.map((c) => `${c.name}: ${c.message} (observed ${String(c.observed)}, threshold ${String(c.threshold)})`).join('; ') || 'every check passed'}`;
+}
+
 describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
   it('leader-kill: passes, and the History shows the fault and its effect (a new leader, the ISR shrunk and restored)', async () => {
     const { code, stdout, out, result } = await runExperiment('experiments/leader-kill.yaml', 'leader-kill');
-    expect(stdout).toContain('PASS leader-kill');
+    expect(stdout, failedChecks(result)).toContain('PASS leader-kill');
     expect(code).toBe(0);
     expect(result.verdict).toBe('pass');
     expect(result.exactlyOnce.acked).toBeGreaterThan(5000);
@@ -143,7 +149,7 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
     const { code, result } = await runExperiment('experiments/processor-crash.yaml', 'processor-crash');
     expect(result.faults[0]).toMatchObject({ kind: 'processor-kill', target: 'processor-1' });
     expect(result.exactlyOnce).toMatchObject({ lost: 0, duplicated: 0 });
-    expect(code).toBe(0);
+    expect(code, failedChecks(result)).toBe(0);
   });
 
   it('zombie-processor: an instance frozen past its session timeout and resumed after the rebalance is fenced (nothing written twice)', async () => {
@@ -154,7 +160,7 @@ describe('streamchaos run, end to end on real Kafka and Toxiproxy', () => {
     // the scenario happened: the other instance took the frozen one's partitions over while it slept
     const survivor = readFileSync(join(out, 'environment', 'processor-2.log'), 'utf8');
     expect(survivor).toMatch(/took over orders-\d+ at offset [1-9]/);
-    expect(code).toBe(0);
+    expect(code, failedChecks(result)).toBe(0);
   });
 
   it('plan prints the same timeline and targets for the same file and seed, and another seed may draw another target', async () => {
