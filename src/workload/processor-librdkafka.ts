@@ -37,6 +37,39 @@ const STEP_MS = 20_000;
 /** Records polled at once: one transaction's worth. */
 const BATCH = 2000;
 const ASSIGN = -175;
+const REVOKE = -174;
+
+/**
+ * The batch in progress and whether its partitions were revoked meanwhile. The rebalance
+ * callback runs on the event loop while a batch is in its transaction, not only inside a poll
+ * as in Java: left to librdkafka's own assign, the consumer rejoined under a new generation in
+ * the middle of a zombie's stale batch, and the offsets it then sent went with the *new*
+ * generation's metadata, so the coordinator took them (the zombie-processor experiment wrote
+ * 1411 records twice). So a revoke marks the batch in progress, which then aborts instead of
+ * sending its offsets, and the partitions are given up (unassign) only once that batch is over:
+ * librdkafka rejoins only after the unassign, so no generation can begin while a batch that was
+ * read under the previous one is still open.
+ */
+let batchInProgress: Promise<unknown> | undefined;
+let revoked = false;
+function onRebalance(err: Rdkafka.LibrdKafkaError, assignment: Rdkafka.Assignment[]): void {
+  if (err.code === ASSIGN) {
+    revoked = false;
+    consumer.assign(assignment);
+    say(`ready: joined ${config.group} with ${JSON.stringify({ [config.input]: assignment.map((a) => a.partition) })}`);
+    for (const a of assignment) fresh.add(a.partition);
+  } else if (err.code === REVOKE) {
+    revoked = true;
+    void Promise.resolve(batchInProgress)
+      .catch(() => undefined)
+      .then(() => consumer.unassign());
+  }
+}
+
+/** Throws when the batch's partitions were revoked while it was processed: its offsets must not be sent, under any generation. */
+function stillOwned(): void {
+  if (revoked) throw new Error('the partitions were revoked while the batch was processed: it is aborted, and their new owner does it');
+}
 
 function step(what: string, call: (cb: (err: Rdkafka.LibrdKafkaError | null) => void) => void): Promise<void> {
   return withTimeout(
@@ -61,7 +94,7 @@ const consumer = new rd.KafkaConsumer(
     'reconnect.backoff.max.ms': 100,
     'retry.backoff.ms': 20,
     'retry.backoff.max.ms': 100,
-    rebalance_cb: true,
+    rebalance_cb: onRebalance,
   },
   { 'auto.offset.reset': 'earliest' },
 );
@@ -118,6 +151,7 @@ async function processExactlyOnce(p: Rdkafka.Producer, messages: Rdkafka.Message
   await step('begin transaction', (cb) => p.beginTransaction(cb));
   try {
     for (const m of messages) p.produce(config.output, null, m.value, m.key, m.timestamp, undefined, transform(m));
+    stillOwned();
     await step('send offsets', (cb) => p.sendOffsetsToTransaction(nextOffsets(messages), consumer, STEP_MS, cb));
     await step('commit', (cb) => p.commitTransaction(STEP_MS, cb));
   } catch (e) {
@@ -170,23 +204,40 @@ function consumeBatch(): Promise<Rdkafka.Message[]> {
   return new Promise((resolve, reject) => consumer.consume(BATCH, (err, messages) => (err ? reject(new Error(err.message)) : resolve(messages))));
 }
 
+/** What the log says every 10 s: batches done, records, and how long a batch took (the pipeline's own share of latency). */
+const pace = {
+  batches: 0,
+  records: 0,
+  slowest: 0,
+  total: 0,
+  note(records: number, ms: number): void {
+    this.batches++;
+    this.records += records;
+    this.total += ms;
+    this.slowest = Math.max(this.slowest, ms);
+  },
+  say(): void {
+    if (this.batches > 0)
+      say(
+        `${this.records} records in ${this.batches} transactions, ${(this.total / this.batches).toFixed(0)} ms each on average, the slowest ${this.slowest} ms`,
+      );
+    this.batches = this.records = this.slowest = this.total = 0;
+  },
+};
+setInterval(() => pace.say(), 10_000).unref();
+
 let stopping = false;
 /** Partitions assigned and not read from yet: the first record read says where this instance took over. */
 const fresh = new Set<number>();
 async function stop(): Promise<void> {
   stopping = true;
-  await withTimeout(new Promise<void>((r) => consumer.disconnect(10_000, () => r())), 15_000, 'consumer disconnect').catch(() => undefined);
+  await withTimeout(new Promise<void>((r) => consumer.disconnect(() => r())), 15_000, 'consumer disconnect').catch(() => undefined);
   await dropProducer();
   exitWith(ExitCode.ok);
 }
 
 async function main(): Promise<void> {
   consumer.on('event.error', (e) => say(`[librdkafka consumer] ${e.message}`));
-  consumer.on('rebalance', (err, assignment) => {
-    if (err.code !== ASSIGN) return;
-    say(`ready: joined ${config.group} with ${JSON.stringify({ [config.input]: assignment.map((a) => a.partition) })}`);
-    for (const a of assignment) fresh.add(a.partition);
-  });
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   await step('consumer to connect', (cb) => consumer.connect({ timeout: STEP_MS }, (err) => cb(err ?? null)));
@@ -204,8 +255,12 @@ async function main(): Promise<void> {
       if (fresh.delete(m.partition)) say(`took over ${config.input}-${m.partition} at offset ${m.offset}`);
     }
     producer ??= await newProducer();
+    const began = Date.now();
     try {
-      await (exactlyOnce ? processExactlyOnce(producer, messages) : processAtLeastOnce(producer, messages));
+      if (revoked) continue; // read before the revoke took effect: the new owner does it
+      batchInProgress = exactlyOnce ? processExactlyOnce(producer, messages) : processAtLeastOnce(producer, messages);
+      await batchInProgress;
+      pace.note(messages.length, Date.now() - began);
     } catch (e) {
       // aborted (or fenced) and rewound: a fresh producer for the next batch, whatever state this one is in
       say(`${e instanceof Error ? e.message : String(e)}; the batch is done again`);

@@ -74,11 +74,9 @@ export class RdkafkaConsumerGroupLoad implements ConsumerLoad {
     const consumers = this.consumers.splice(0);
     await Promise.all(
       consumers.map((c) =>
-        withTimeout(
-          new Promise<void>((resolve) => c.disconnect(DISCONNECT_MS, () => resolve())),
-          DISCONNECT_MS + 5000,
-          `${this.spec.name} to disconnect`,
-        ).catch(() => undefined),
+        withTimeout(new Promise<void>((resolve) => c.disconnect(() => resolve())), DISCONNECT_MS + 5000, `${this.spec.name} to disconnect`).catch(
+          () => undefined,
+        ),
       ),
     );
   }
