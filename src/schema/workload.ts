@@ -20,11 +20,14 @@ export const MAX_RATE = 100_000;
 
 /**
  * The Kafka clients the harness's own producers, processor and consumers can run on:
- * Confluent's librdkafka client (the default), or kafkajs for teams whose applications use it.
+ * kafkajs, or Confluent's librdkafka client. kafkajs stays the default until the librdkafka
+ * processor passes the zombie experiments and the librdkafka producer's acks are as even as
+ * the recovery clock needs (docs/design-notes.md: "librdkafka is a choice, not yet the default").
  */
 export const KAFKA_CLIENTS = ['librdkafka', 'kafkajs'] as const;
 export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
-const client = choice(KAFKA_CLIENTS).default('librdkafka');
+export const DEFAULT_CLIENT: KafkaClientName = 'kafkajs';
+const client = choice(KAFKA_CLIENTS).default(DEFAULT_CLIENT);
 
 const topic = z.string({ error: expected('a topic name') });
 const nonEmpty = (what: string) => z.string({ error: expected(what) }).refine((s) => s.trim() !== '', { error: `expected ${what}, received an empty string` });
@@ -222,7 +225,7 @@ function parseProcessor(c: Collector, raw: unknown, path: PathSegment[], env: En
   return {
     spec: {
       ...rest,
-      client: chosen ?? 'librdkafka',
+      client: chosen ?? DEFAULT_CLIENT,
       ...(cmd === undefined ? {} : { command: cmd }),
       ...(image === undefined ? {} : { image }),
       ...(vars === undefined ? {} : { env: vars }),

@@ -24,14 +24,30 @@ async function problems(text: string): Promise<string[]> {
 }
 
 describe('client: which Kafka client the harness runs', () => {
-  it('is librdkafka unless said, on producers, our processor and consumers', async () => {
+  it('is kafkajs unless said (librdkafka is a choice, not yet the default), on producers, our processor and consumers', async () => {
     const spec = await parseExperiment(
       experiment('producers: [{topic: in, rate: 10}]', 'processor: {input: in, output: out}', 'consumers: [{topic: out}]'),
       'x.yaml',
     );
-    expect(spec.workload.producers[0]?.client).toBe('librdkafka');
-    expect(spec.workload.processor?.client).toBe('librdkafka');
-    expect(spec.workload.consumers?.[0]?.client).toBe('librdkafka');
+    expect([spec.workload.producers[0]?.client, spec.workload.processor?.client, spec.workload.consumers?.[0]?.client]).toEqual([
+      'kafkajs',
+      'kafkajs',
+      'kafkajs',
+    ]);
+    const plan = planExperiment(spec, 1, { librdkafka: { available: false, reason: 'not built' } });
+    expect([plan.producers[0]?.client, plan.processor?.client, plan.consumers?.[0]?.client]).toEqual(['kafkajs', 'kafkajs', 'kafkajs']);
+    expect(plan.clientFallback).toBeUndefined();
+  });
+
+  it('takes librdkafka where asked and it loads', async () => {
+    const spec = await parseExperiment(
+      experiment(
+        'producers: [{topic: in, rate: 10, client: librdkafka}]',
+        'processor: {input: in, output: out, client: librdkafka}',
+        'consumers: [{topic: out, client: librdkafka}]',
+      ),
+      'x.yaml',
+    );
     const plan = planExperiment(spec, 1, { librdkafka: { available: true } });
     expect([plan.producers[0]?.client, plan.processor?.client, plan.consumers?.[0]?.client]).toEqual(['librdkafka', 'librdkafka', 'librdkafka']);
     expect(plan.clientFallback).toBeUndefined();
@@ -50,9 +66,9 @@ describe('client: which Kafka client the harness runs', () => {
   it('falls back to kafkajs where librdkafka does not load, and the plan says who and why', async () => {
     const spec = await parseExperiment(
       experiment(
-        'producers: [{topic: in, rate: 10}, {name: other, topic: in, rate: 5, client: kafkajs}]',
-        'processor: {input: in, output: out}',
-        'consumers: [{topic: out}]',
+        'producers: [{topic: in, rate: 10, client: librdkafka}, {name: other, topic: in, rate: 5}]',
+        'processor: {input: in, output: out, client: librdkafka}',
+        'consumers: [{topic: out, client: librdkafka}]',
       ),
       'x.yaml',
     );

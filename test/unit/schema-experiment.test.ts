@@ -7,7 +7,7 @@ import { loadExperiment, parseExperiment } from '../../src/schema/load-experimen
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/experiments/${name}`, import.meta.url));
 const localThree = fileURLToPath(new URL('../../environments/local-3.yaml', import.meta.url));
 
-const PRODUCER_DEFAULTS = { keys: 100, payloadBytes: 256, acks: 'all', idempotent: true, instances: 1, client: 'librdkafka' } as const;
+const PRODUCER_DEFAULTS = { keys: 100, payloadBytes: 256, acks: 'all', idempotent: true, instances: 1, client: 'kafkajs' } as const;
 
 /** An experiment on an inline one-broker environment with topics `in` and `out`, plus `rest` (YAML lines). */
 const inline = (...rest: string[]): string =>
@@ -62,7 +62,7 @@ describe('defaults', () => {
       ).replace(/^workload: \{producers: \[\{topic: in, rate: 10\}\]\}\n/m, ''),
       'x.yaml',
     );
-    expect(spec.workload.processor).toEqual({ client: 'librdkafka', input: 'in', output: 'out', instances: 2, mode: 'exactly-once', idHeader: 'sc-id' });
+    expect(spec.workload.processor).toEqual({ client: 'kafkajs', input: 'in', output: 'out', instances: 2, mode: 'exactly-once', idHeader: 'sc-id' });
     expect(spec.steadyState).toEqual({ before: ['cluster-healthy'], after: ['min-isr-met'] });
     expect(spec.slos).toEqual({ exactlyOnce: true, orderedPerKey: true, recovery: { throughputRatio: 0.8, holdSeconds: 3, lagBelow: 200 } });
     expect(spec.timeline).toEqual([
@@ -126,9 +126,9 @@ describe('good files', () => {
             idempotent: true,
             transactions: { recordsPerTransaction: 10 },
             instances: 2,
-            client: 'librdkafka',
+            client: 'kafkajs',
           },
-          { name: 'producer-2', topic: 'in', rate: 10, keys: 100, payloadBytes: 256, acks: 'leader', idempotent: false, instances: 1, client: 'librdkafka' },
+          { name: 'producer-2', topic: 'in', rate: 10, keys: 100, payloadBytes: 256, acks: 'leader', idempotent: false, instances: 1, client: 'kafkajs' },
         ],
         processor: {
           input: 'in',
@@ -137,7 +137,7 @@ describe('good files', () => {
           mode: 'at-least-once',
           command: ['node', 'my-processor.js', '--fast'],
           idHeader: 'x-id',
-          client: 'librdkafka',
+          client: 'kafkajs',
         },
         drainMs: 120_000,
       },
