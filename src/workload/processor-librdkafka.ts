@@ -21,6 +21,7 @@ import { securityFromEnv } from '../cluster/security.js';
 import { ExitCode, exitWith } from '../exit-code.js';
 import { sleep, withTimeout } from '../util/time.js';
 import { PROCESSED_BY_HEADER, processorConfig, sayer } from './processor-config.js';
+import { firstOffsets, forward, nextOffsets } from './processor-offsets.js';
 
 const config = processorConfig();
 const say = sayer(config.name);
@@ -142,41 +143,12 @@ function transform(m: Rdkafka.Message): Rdkafka.MessageHeader[] {
   return headers;
 }
 
-/**
- * The records of a poll that move each partition forward: past what this instance committed in
- * the current assignment, and past the records before them in the same poll. The consumer handed
- * out a range twice, once across polls and once within one poll (the same 91 records back to back
- * in one transaction, no marker between them), after a delayed stable-offset fetch reset a
- * partition's position while records from the old position were still queued.
- */
-function forward(messages: readonly Rdkafka.Message[]): Rdkafka.Message[] {
-  const next = new Map(done);
-  return messages.filter((m) => {
-    if (m.offset < (next.get(m.partition) ?? 0)) return false;
-    next.set(m.partition, m.offset + 1);
-    return true;
-  });
-}
-
-/** Where each partition of the batch began: where to rewind to when its transaction fails. */
-function firstOffsets(messages: readonly Rdkafka.Message[]): Map<number, number> {
-  const first = new Map<number, number>();
-  for (const m of messages) if (!first.has(m.partition)) first.set(m.partition, m.offset);
-  return first;
-}
-
-function nextOffsets(messages: readonly Rdkafka.Message[]): Rdkafka.TopicPartitionOffset[] {
-  const next = new Map<number, number>();
-  for (const m of messages) next.set(m.partition, m.offset + 1);
-  return [...next].map(([partition, offset]) => ({ topic: config.input, partition, offset }));
-}
-
 async function processExactlyOnce(p: Rdkafka.Producer, messages: Rdkafka.Message[]): Promise<void> {
   await step('begin transaction', (cb) => p.beginTransaction(cb));
   try {
     for (const m of messages) p.produce(config.output, null, m.value, m.key, m.timestamp, undefined, transform(m));
     stillOwned();
-    await step('send offsets', (cb) => p.sendOffsetsToTransaction(nextOffsets(messages), consumer, STEP_MS, cb));
+    await step('send offsets', (cb) => p.sendOffsetsToTransaction(nextOffsets(config.input, messages), consumer, STEP_MS, cb));
     await step('commit', (cb) => p.commitTransaction(STEP_MS, cb));
   } catch (e) {
     await step('abort', (cb) => p.abortTransaction(STEP_MS, cb)).catch(async (abortError: unknown) => {
@@ -210,7 +182,7 @@ const produced = new Map<number, number>();
 async function processAtLeastOnce(p: Rdkafka.Producer, messages: Rdkafka.Message[]): Promise<void> {
   for (const m of messages) p.produce(config.output, null, m.value, m.key, m.timestamp, undefined, transform(m));
   await step('flush', (cb) => p.flush(STEP_MS, (err) => cb(err ?? null)));
-  for (const o of nextOffsets(messages)) produced.set(o.partition, o.offset);
+  for (const o of nextOffsets(config.input, messages)) produced.set(o.partition, o.offset);
 }
 
 function commitProduced(): void {
@@ -278,7 +250,7 @@ async function main(): Promise<void> {
     for (const m of messages) {
       if (fresh.delete(m.partition)) say(`took over ${config.input}-${m.partition} at offset ${m.offset}`);
     }
-    const batch = forward(messages);
+    const batch = forward(messages, done);
     if (batch.length < messages.length)
       say(`dropped ${messages.length - batch.length} records read again (below an offset this instance had already read or committed)`);
     if (batch.length === 0) continue;
@@ -288,7 +260,7 @@ async function main(): Promise<void> {
       if (revoked) continue; // read before the revoke took effect: the new owner does it
       batchInProgress = exactlyOnce ? processExactlyOnce(producer, batch) : processAtLeastOnce(producer, batch);
       await batchInProgress;
-      if (exactlyOnce) for (const o of nextOffsets(batch)) done.set(o.partition, o.offset);
+      if (exactlyOnce) for (const o of nextOffsets(config.input, batch)) done.set(o.partition, o.offset);
       pace.note(batch.length, Date.now() - began);
     } catch (e) {
       // aborted (or fenced) and rewound: a fresh producer for the next batch, whatever state this one is in
