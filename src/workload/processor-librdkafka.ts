@@ -41,7 +41,7 @@ const ASSIGN = -175;
 const REVOKE = -174;
 
 /**
- * The batch in progress and whether its partitions were revoked meanwhile. The rebalance
+ * The batch in progress, and how many rebalances came since it was read. The rebalance
  * callback runs on the event loop while a batch is in its transaction, not only inside a poll
  * as in Java: left to librdkafka's own assign, the consumer rejoined under a new generation in
  * the middle of a zombie's stale batch, and the offsets it then sent went with the *new*
@@ -59,25 +59,26 @@ let batchInProgress: Promise<unknown> | undefined;
  * what is below it is dropped, and said.
  */
 const done = new Map<number, number>();
-let revoked = false;
+/** Bumped by every revoke and every assign: a batch read under another count than the current one is not this assignment's. */
+let assignments = 0;
 function onRebalance(err: Rdkafka.LibrdKafkaError, assignment: Rdkafka.Assignment[]): void {
   if (err.code === ASSIGN) {
-    revoked = false;
+    assignments++;
     done.clear(); // a new assignment starts from the committed offsets, whatever this instance did before
     consumer.assign(assignment);
     say(`ready: joined ${config.group} with ${JSON.stringify({ [config.input]: assignment.map((a) => a.partition) })}`);
     for (const a of assignment) fresh.add(a.partition);
   } else if (err.code === REVOKE) {
-    revoked = true;
+    assignments++;
     void Promise.resolve(batchInProgress)
       .catch(() => undefined)
       .then(() => consumer.unassign());
   }
 }
 
-/** Throws when the batch's partitions were revoked while it was processed: its offsets must not be sent, under any generation. */
-function stillOwned(): void {
-  if (revoked) throw new Error('the partitions were revoked while the batch was processed: it is aborted, and their new owner does it');
+/** Throws when a rebalance came since the batch was read (`readUnder`): its offsets must not be sent, under any generation. */
+function stillOwned(readUnder: number): void {
+  if (assignments !== readUnder) throw new Error('the partitions were revoked while the batch was processed: it is aborted, and their new owner does it');
 }
 
 function step(what: string, call: (cb: (err: Rdkafka.LibrdKafkaError | null) => void) => void): Promise<void> {
@@ -143,11 +144,11 @@ function transform(m: Rdkafka.Message): Rdkafka.MessageHeader[] {
   return headers;
 }
 
-async function processExactlyOnce(p: Rdkafka.Producer, messages: Rdkafka.Message[]): Promise<void> {
+async function processExactlyOnce(p: Rdkafka.Producer, messages: Rdkafka.Message[], readUnder: number): Promise<void> {
   await step('begin transaction', (cb) => p.beginTransaction(cb));
   try {
     for (const m of messages) p.produce(config.output, null, m.value, m.key, m.timestamp, undefined, transform(m));
-    stillOwned();
+    stillOwned(readUnder);
     await step('send offsets', (cb) => p.sendOffsetsToTransaction(nextOffsets(config.input, messages), consumer, STEP_MS, cb));
     await step('commit', (cb) => p.commitTransaction(STEP_MS, cb));
   } catch (e) {
@@ -241,12 +242,14 @@ async function main(): Promise<void> {
   consumer.subscribe([config.input]);
   if (!exactlyOnce) setInterval(commitProduced, 2000);
   while (!stopping) {
+    const readUnder = assignments;
     const messages = await consumeBatch().catch(async (e: unknown) => {
       if (!stopping) say(`consume failed: ${e instanceof Error ? e.message : String(e)}`);
       await sleep(100);
       return [];
     });
-    if (messages.length === 0 || stopping) continue;
+    // a poll that a rebalance came during may hold records of the assignment before: its new owner does them
+    if (messages.length === 0 || stopping || assignments !== readUnder) continue;
     for (const m of messages) {
       if (fresh.delete(m.partition)) say(`took over ${config.input}-${m.partition} at offset ${m.offset}`);
     }
@@ -257,8 +260,8 @@ async function main(): Promise<void> {
     producer ??= await newProducer();
     const began = Date.now();
     try {
-      if (revoked) continue; // read before the revoke took effect: the new owner does it
-      batchInProgress = exactlyOnce ? processExactlyOnce(producer, batch) : processAtLeastOnce(producer, batch);
+      if (assignments !== readUnder) continue; // a rebalance came while the producer started: the new owner does it
+      batchInProgress = exactlyOnce ? processExactlyOnce(producer, batch, readUnder) : processAtLeastOnce(producer, batch);
       await batchInProgress;
       if (exactlyOnce) for (const o of nextOffsets(config.input, batch)) done.set(o.partition, o.offset);
       pace.note(batch.length, Date.now() - began);
