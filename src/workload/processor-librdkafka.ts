@@ -162,10 +162,22 @@ async function processExactlyOnce(p: Rdkafka.Producer, messages: Rdkafka.Message
 }
 
 /** Back to where a failed batch began, on the partitions this instance still holds (the others' new owners start from their committed offsets). */
+/**
+ * Back to the committed offset (stable: read_committed asks for it so) of each partition of
+ * `first` this instance still holds, else to where the records began: a batch that failed, or
+ * a poll dropped because a rebalance came during it (its records were read past, and the ones of
+ * partitions still held must be read again, or they are lost).
+ */
 async function rewind(first: Map<number, number>): Promise<void> {
   const held = new Set(consumer.assignments().map((a) => a.partition));
-  for (const [partition, offset] of first) {
-    if (!held.has(partition)) continue;
+  const mine = [...first.keys()].filter((p) => held.has(p)).map((partition) => ({ topic: config.input, partition }));
+  if (mine.length === 0) return;
+  const committed = await new Promise<Rdkafka.TopicPartitionOffset[]>((resolve) =>
+    consumer.committed(mine, STEP_MS, (err, offsets) => resolve(err ? [] : offsets)),
+  );
+  for (const { partition } of mine) {
+    const c = committed.find((o) => o.partition === partition)?.offset;
+    const offset = c !== undefined && c >= 0 ? c : (first.get(partition) ?? 0);
     await step(`rewind ${config.input}-${partition}`, (cb) => consumer.seek({ topic: config.input, partition, offset }, STEP_MS, cb)).catch((e: unknown) =>
       say(`${String(e)}: restarting`),
     );
@@ -248,8 +260,12 @@ async function main(): Promise<void> {
       await sleep(100);
       return [];
     });
-    // a poll that a rebalance came during may hold records of the assignment before: its new owner does them
-    if (messages.length === 0 || stopping || assignments !== readUnder) continue;
+    // a poll a rebalance came during may hold records of the assignment before: dropped, partitions still held read again
+    if (messages.length === 0 || stopping) continue;
+    if (assignments !== readUnder) {
+      await rewind(firstOffsets(messages));
+      continue;
+    }
     for (const m of messages) {
       if (fresh.delete(m.partition)) say(`took over ${config.input}-${m.partition} at offset ${m.offset}`);
     }
@@ -260,7 +276,10 @@ async function main(): Promise<void> {
     producer ??= await newProducer();
     const began = Date.now();
     try {
-      if (assignments !== readUnder) continue; // a rebalance came while the producer started: the new owner does it
+      if (assignments !== readUnder) {
+        await rewind(firstOffsets(batch)); // a rebalance came while the producer started
+        continue;
+      }
       batchInProgress = exactlyOnce ? processExactlyOnce(producer, batch, readUnder) : processAtLeastOnce(producer, batch);
       await batchInProgress;
       if (exactlyOnce) for (const o of nextOffsets(config.input, batch)) done.set(o.partition, o.offset);
