@@ -22,7 +22,7 @@ export function printSummary(r: RunResult, outDir: string): void {
   out.push(`${word} ${p(r.name)} (seed ${r.seed}): ${held} of ${r.checks.length} checks held${unjudged === 0 ? '' : `, ${unjudged} not judged`}`);
   if (r.unfinished !== undefined) out.push(c.yellow(`  the run did not finish: ${p(r.unfinished.reason)}`));
   if (r.plan.dryRun === true) out.push(c.yellow(`  DRY RUN: no fault was injected (${r.plan.timeline.length} planned); the workload and every check ran`));
-  if (r.plan.clientFallback !== undefined) out.push(c.yellow(`  ! ${printable(clientFallbackText(r.plan.clientFallback))}`));
+  if (r.plan.clientFallback !== undefined) out.push(c.yellow(`  ! ${printable(clientFallbackText(r.plan.clientFallback), 600)}`));
   for (const check of r.checks) {
     const mark = check.pass ? c.green('✓') : check.blocking === false ? c.yellow('!') : check.unknown === true ? c.yellow('?') : c.red('✗');
     const vs =

@@ -42,7 +42,7 @@ export function formatPlan(plan: Plan): string {
   }
   for (const c of plan.consumers ?? [])
     lines.push(`consumer ${c.name} ← ${c.topic}: group ${c.group}${c.instances > 1 ? `, ${c.instances} instances` : ''}, on ${c.client}`);
-  if (plan.clientFallback !== undefined) lines.push(`! ${clientFallbackText(plan.clientFallback)}`);
+  if (plan.clientFallback !== undefined) lines.push(`! ${printable(clientFallbackText(plan.clientFallback), 600)}`);
   for (const j of plan.judged) {
     const against = j.input.length === 1 && j.input[0] === j.output ? 'against what was produced to it' : `against what was produced to ${j.input.join(', ')}`;
     lines.push(`judged: ${j.output}, read back to its end, ${against}`);
