@@ -58,6 +58,18 @@ describe('printed output quotes input without letting it act', () => {
     expect(poisoned).not.toMatch(/\n\s*✓ forged/);
   });
 
+  it('the run summary says, whole and on one line, when librdkafka was asked for and kafkajs ran instead', () => {
+    const { result } = buildReportFixture();
+    const reason = `its native module did not load: ${'/very/long/path/'.repeat(12)}librdkafka.so.1: cannot open shared object file`;
+    const withFallback = { ...result, plan: { ...result.plan, clientFallback: { reason, clients: ['orders-producer', 'the processor'] } } };
+    const line = captured(() => printSummary(withFallback, 'reports/run'))
+      .split('\n')
+      .find((l) => l.includes('librdkafka is not available here'));
+    expect(line).toContain(`(${reason}): kafkajs runs orders-producer, the processor instead`);
+    expect(line).not.toContain('more characters');
+    expect(captured(() => printSummary(result, 'reports/run'))).not.toContain('librdkafka is not available');
+  });
+
   it('progress lines and errors: escaped, one line each', () => {
     const progress = captured(() => {
       const p = terminalProgress(process.stderr);
