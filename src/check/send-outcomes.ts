@@ -12,9 +12,13 @@ const OUTCOME = { ok: ACKED, fail: FAILED, info: INDETERMINATE } as const;
 
 /** The records of its batch (of `size` records) a completion covers, as [start, end): all unless it names a part; clipped to the batch. */
 export function coveredRange(c: SendComplete, size: number): [number, number] {
-  if (c.first === undefined || c.count === undefined) return [0, size];
-  const start = Math.min(Math.max(0, c.first), size);
-  return [start, Math.min(size, start + Math.max(0, c.count))];
+  return c.first === undefined || c.count === undefined ? [0, size] : partRange(c.first, c.count, size);
+}
+
+/** Records `first` to `first + count - 1` of a batch of `size`, as [start, end), clipped to the batch. */
+function partRange(first: number, count: number, size: number): [number, number] {
+  const start = Math.min(Math.max(0, first), size);
+  return [start, Math.min(size, start + Math.max(0, count))];
 }
 
 interface Part {
@@ -76,7 +80,7 @@ export class SendOutcomes {
     const covered = new Uint8Array(size); // a part's outcome replaces "no completion", else the stronger holds
     if (end.whole >= 0) covered.fill(1);
     for (const part of end.parts) {
-      const [start, stop] = coveredRange({ type: 'send', phase: 'ok', time: 0, process, batch, first: part.first, count: part.count }, size);
+      const [start, stop] = partRange(part.first, part.count, size);
       for (let i = start; i < stop; i++) {
         each[i] = covered[i] === 1 ? Math.max(each[i]!, part.outcome) : part.outcome;
         covered[i] = 1;
