@@ -1,6 +1,6 @@
+import { problems } from '../helpers/experiment-problems.js';
 import { describe, expect, it } from 'vitest';
 import { deliveryOutcome, nativeClient, RD, rdkafkaSecurity } from '../../src/cluster/librdkafka.js';
-import { formatIssue, InvalidInputError } from '../../src/errors.js';
 import { formatPlan } from '../../src/experiment/plan-text.js';
 import { planExperiment } from '../../src/experiment/resolve-plan.js';
 import { parseExperiment } from '../../src/schema/load-experiment.js';
@@ -12,16 +12,6 @@ const experiment = (...workload: string[]): string =>
     'workload:',
     ...workload.map((l) => `  ${l}`),
   ].join('\n');
-
-async function problems(text: string): Promise<string[]> {
-  try {
-    await parseExperiment(text, 'x.yaml');
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error.issues.map(formatIssue);
-    throw error;
-  }
-  return [];
-}
 
 describe('client: which Kafka client the harness runs', () => {
   it('is kafkajs unless said (librdkafka is a choice, not yet the default), on producers, our processor and consumers', async () => {

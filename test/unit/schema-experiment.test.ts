@@ -1,6 +1,6 @@
+import { problems } from '../helpers/experiment-problems.js';
 import { describe, it, expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError, formatIssue } from '../../src/errors.js';
 import type { ExperimentSpec, FaultSpec } from '../../src/schema/experiment.js';
 import { loadExperiment, parseExperiment } from '../../src/schema/load-experiment.js';
 
@@ -16,16 +16,6 @@ const inline = (...rest: string[]): string =>
     'workload: {producers: [{topic: in, rate: 10}]}',
     ...rest,
   ].join('\n');
-
-async function problems(text: string): Promise<string[]> {
-  try {
-    await parseExperiment(text, 'x.yaml');
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error.issues.map(formatIssue);
-    throw error;
-  }
-  throw new Error('parsed without problems');
-}
 
 describe('defaults', () => {
   it('fills in everything but the environment, the duration and the producers', async () => {
